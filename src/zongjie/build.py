@@ -1,0 +1,150 @@
+"""The build pipeline, top to bottom, for one district-year:
+
+    load facts (+ last year's) → run checks (deriving missing totals) → render the template
+    to Markdown → read it into the document model → number headings → convert script →
+    write every format in memory → move the files into place.
+
+Functions here are the steps; `build_document` runs them for one district-year and returns
+what happened, so a batch can go on when one district fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zongjie.checks.engine import CheckResult, run_rules
+from zongjie.checks.rules import Rule, load_rules
+from zongjie.errors import ZongjieError
+from zongjie.facts import FactSet, load_facts
+from zongjie.model import Document, plain_text
+from zongjie.templateinfo import TemplateInfo, load_template_info
+from zongjie.workspace import DistrictYear, Workspace
+from zongjie.writers import EXTENSIONS, WriteOptions
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything read from disk for one district-year."""
+
+    district_year: DistrictYear
+    facts: FactSet
+    previous: FactSet | None
+    template: TemplateInfo
+    rules: tuple[Rule, ...]
+
+
+@dataclass
+class Outcome:
+    district_year: DistrictYear
+    status: str  # built | blocked (check errors) | failed (unusable input)
+    checks: CheckResult | None = None
+    paths: list[Path] = field(default_factory=list)
+    error: ZongjieError | None = None
+    title: str = ""
+
+
+def load(workspace: Workspace, district_year: DistrictYear) -> Loaded:
+    facts = load_facts(district_year.facts_path)
+    previous_year = str(int(district_year.year) - 1)
+    previous_folder = district_year.folder.parent / previous_year
+    previous = load_facts(previous_folder / "facts.yaml") if (previous_folder / "facts.yaml").is_file() else None
+    template = load_template_info(workspace.templates_dir, district_year.settings.template)
+    rule_files = ([template.rules_path] if template.rules_path else []) + district_year.rule_files()
+    # A district's rule with the same name as a template rule replaces it (e.g. to add a
+    # documented exception); dict order keeps the template's order.
+    rules_by_name = {rule.name: rule for path in rule_files for rule in load_rules(path)}
+    return Loaded(district_year, facts, previous, template, tuple(rules_by_name.values()))
+
+
+def check(loaded: Loaded) -> CheckResult:
+    return run_rules(list(loaded.rules), loaded.facts, loaded.previous)
+
+
+def template_context(loaded: Loaded) -> dict:
+    district_year = loaded.district_year
+    context: dict = dict(loaded.facts.root.members)
+    context.update(
+        地区=district_year.district,
+        年度=int(district_year.year),
+        单位名称=district_year.settings.organisation_for(district_year.district),
+        模板=loaded.template.name,
+    )
+    if loaded.previous is not None:
+        context["上年"] = loaded.previous.root
+    return context
+
+
+def assemble(workspace: Workspace, loaded: Loaded) -> Document:
+    from zongjie.numbering import number_headings
+    from zongjie.reader import read_document
+    from zongjie.script import convert_document
+    from zongjie.templating import RenderRequest, render
+
+    district_year = loaded.district_year
+    search_dirs = (*district_year.override_dirs(), loaded.template.folder, workspace.templates_dir)
+    rendered = render(
+        RenderRequest(
+            search_dirs=tuple(path.resolve() for path in search_dirs),
+            entry=loaded.template.entry,
+            context=template_context(loaded),
+            narrative_paths=district_year.narrative_paths(),
+            locale=district_year.settings.locale,
+            fact_set=loaded.facts,
+        )
+    )
+    document = read_document(rendered.markdown, rendered.sources)
+    document = number_headings(document, loaded.template.numbering)
+    return convert_document(document, district_year.settings.locale)
+
+
+def document_title(document: Document, loaded: Loaded) -> str:
+    title = plain_text(document.meta.title).replace("\n", "")
+    if title:
+        return title
+    settings = loaded.district_year.settings
+    return f"{settings.organisation_for(loaded.district_year.district)}{loaded.district_year.year}年度工作总结"
+
+
+def render_outputs(document: Document, formats: tuple[str, ...], options: WriteOptions) -> dict[str, bytes]:
+    from zongjie.writers import write
+
+    return {name: write(name, document, options) for name in formats}
+
+
+def output_paths(out_dir: Path, district_year: DistrictYear, title: str, formats: tuple[str, ...]) -> dict[str, Path]:
+    from zongjie.output import safe_file_name
+
+    folder = out_dir / district_year.district / district_year.year
+    name = safe_file_name(title)
+    return {fmt: folder / f"{name}{EXTENSIONS[fmt]}" for fmt in formats}
+
+
+def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: Path,
+                   formats: tuple[str, ...] | None = None, allow_errors: bool = False) -> Outcome:
+    """Build one district-year; errors in its input are returned, not raised."""
+    from zongjie.output import write_files
+
+    outcome = Outcome(district_year, "failed")
+    try:
+        loaded = load(workspace, district_year)
+        outcome.checks = check(loaded)
+        if outcome.checks.errors and not allow_errors:
+            outcome.status = "blocked"
+            return outcome
+        document = assemble(workspace, loaded)
+        outcome.title = document_title(document, loaded)
+        formats = formats or district_year.settings.formats
+        options = WriteOptions(source_root=workspace.root, lang=_html_lang(district_year.settings.locale))
+        data = render_outputs(document, formats, options)
+        paths = output_paths(out_dir, district_year, outcome.title, formats)
+        write_files({paths[fmt]: data[fmt] for fmt in formats})
+        outcome.paths = [paths[fmt] for fmt in formats]
+        outcome.status = "built"
+    except ZongjieError as error:
+        outcome.error = error
+    return outcome
+
+
+def _html_lang(locale: str) -> str:
+    return {"zh_CN": "zh-CN", "zh_Hant_TW": "zh-TW", "zh_Hant_HK": "zh-HK"}.get(locale, "zh-CN")

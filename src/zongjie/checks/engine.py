@@ -1,0 +1,294 @@
+"""Evaluating rules against one district-year's facts.
+
+For each rule: resolve its fact keys (`上年.` reaches the previous year, `*` in 求和 expands),
+derive a missing total from its parts, skip a rule whose facts this district does not have,
+and otherwise compare both sides as intervals. A failure becomes a Finding that names every
+figure with its file:line and, where a likely cause fits, says which.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from zongjie.checks.expr import Binary, Call, Expr, Number, Reference, Relation, Unary, references
+from zongjie.checks.measure import Measure, UnitMismatch, dimension_text
+from zongjie.checks.rules import Rule
+from zongjie.errors import Location
+from zongjie.facts import Fact, FactSet, add_derived
+from zongjie.numbers.format import plain_decimal, rounded
+from zongjie.numbers.quantity import Quantity
+from zongjie.numbers.units import unit_of
+
+PREVIOUS_YEAR = "上年"
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    written: str
+    location: Location
+    derived: bool = False
+
+    @classmethod
+    def of(cls, fact: Fact) -> "Figure":
+        return cls(fact.key, fact.written, fact.location, fact.derived)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str  # mismatch | unit | known-exception | exception-unneeded | not-a-number
+    severity: str  # error | warning | info
+    rule: Rule
+    message: str
+    location: Location
+    figures: tuple[Figure, ...] = ()
+    expected: str = ""
+    found: str = ""
+    difference: str = ""
+    hint: str = ""
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+    derived: list[Fact] = field(default_factory=list)
+    checked: int = 0
+    skipped: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "warning"]
+
+
+class _Missing(Exception):
+    """A rule refers to a fact this district-year does not have: the rule does not apply."""
+
+
+class _NotExact(Exception):
+    """A figure is approximate (20余人, 约300万元) or not a number: nothing exact to check."""
+
+    def __init__(self, fact: Fact):
+        self.fact = fact
+
+
+class _Resolver:
+    def __init__(self, facts: FactSet, previous: FactSet | None):
+        self.facts = facts
+        self.previous = previous
+
+    def facts_for(self, reference: Reference) -> list[Fact]:
+        path = reference.path
+        fact_set = self.facts
+        if path.startswith(PREVIOUS_YEAR + "."):
+            fact_set = self.previous
+            path = path[len(PREVIOUS_YEAR) + 1 :]
+            if fact_set is None:
+                raise _Missing(reference.path)
+        if reference.is_pattern:
+            pattern = re.compile("^" + r"\.".join("[^.]+" if part == "*" else re.escape(part) for part in path.split(".")) + "$")
+            matched = [fact for key, fact in fact_set.index.items() if pattern.match(key)]
+            if not matched:
+                raise _Missing(reference.path)
+            return matched
+        fact = fact_set.get(path)
+        if fact is None:
+            raise _Missing(reference.path)
+        return [fact]
+
+    def measure(self, expr: Expr, used: list[Fact]) -> Measure:
+        if isinstance(expr, Number):
+            return Measure.exact(expr.quantity)
+        if isinstance(expr, Reference):
+            return self._fact_measure(self.facts_for(expr)[0], used)
+        if isinstance(expr, Call):
+            total = None
+            for fact in self.facts_for(expr.argument):
+                measure = self._fact_measure(fact, used)
+                total = measure if total is None else total + measure
+            return total
+        if isinstance(expr, Unary):
+            return -self.measure(expr.operand, used)
+        left, right = self.measure(expr.left, used), self.measure(expr.right, used)
+        return {"+": left.__add__, "-": left.__sub__, "*": left.__mul__, "/": left.__truediv__}[expr.operator](right)
+
+    @staticmethod
+    def _fact_measure(fact: Fact, used: list[Fact]) -> Measure:
+        used.append(fact)
+        quantity = fact.quantity
+        if quantity is None or quantity.approx:
+            raise _NotExact(fact)
+        return Measure.of(quantity)
+
+
+def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None) -> CheckResult:
+    """Check every rule; derive the totals a writer left out (and add them to `facts`)."""
+    result = CheckResult()
+    resolver = _Resolver(facts, previous)
+    pending = list(rules)
+    # Derived totals may feed other rules, so rules that could not apply are retried once
+    # after a pass that derived something.
+    for _ in range(2):
+        retry = []
+        for rule in pending:
+            outcome = _check(rule, resolver, result)
+            if outcome == "missing":
+                retry.append(rule)
+        if len(retry) == len(pending) or not result.derived:
+            pending = retry
+            break
+        pending = retry
+    result.skipped += len(pending)
+    return result
+
+
+def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
+    relation = rule.relation
+    used: list[Fact] = []
+    try:
+        right = resolver.measure(relation.right, used)
+    except _Missing:
+        return "missing"
+    except _NotExact:
+        result.skipped += 1
+        return "skipped"
+    except (UnitMismatch, ZeroDivisionError) as error:
+        _report_unit(rule, error, used, result)
+        return "failed"
+    try:
+        left = resolver.measure(relation.left, used)
+    except _Missing:
+        if _derive(rule, right, used, resolver, result):
+            return "derived"
+        return "missing"
+    except _NotExact:
+        result.skipped += 1
+        return "skipped"
+    except (UnitMismatch, ZeroDivisionError) as error:
+        _report_unit(rule, error, used, result)
+        return "failed"
+    result.checked += 1
+    try:
+        holds = left.compare(relation.operator, right)
+    except UnitMismatch as error:
+        _report_unit(rule, error, used, result)
+        return "failed"
+    figures = tuple(Figure.of(fact) for fact in _unique(used))
+    if holds and rule.exception:
+        result.findings.append(Finding(
+            "exception-unneeded", "warning", rule,
+            f"规则“{rule.name}”标注了例外，但现在的数字已经相符",
+            rule.location, figures, hint="可以删除这条规则的“例外:”说明。",
+        ))
+    elif not holds:
+        result.findings.append(_mismatch(rule, left, right, used, figures))
+    return "checked"
+
+
+def _unique(facts: list[Fact]) -> list[Fact]:
+    seen, unique = set(), []
+    for fact in facts:
+        if fact.key not in seen:
+            seen.add(fact.key)
+            unique.append(fact)
+    return unique
+
+
+def _display_unit(rule: Rule, resolver_used: list[Fact], measure: Measure) -> str:
+    """Show results in the unit the writer used on the left-hand side."""
+    left_refs = references(rule.relation.left)
+    for fact in resolver_used:
+        if left_refs and fact.key == left_refs[0].path.removeprefix(PREVIOUS_YEAR + ".") and fact.quantity:
+            if _dimension_of(fact.quantity.unit) == measure.dimension:
+                return fact.quantity.unit
+    if measure.dimension == ():
+        return "%"
+    return measure.dimension[0][0] if len(measure.dimension) == 1 and measure.dimension[0][1] == 1 else ""
+
+
+def _dimension_of(unit: str):
+    dimension = unit_of(unit).dimension
+    return ((dimension, 1),) if dimension else ()
+
+
+def _amount(value: Decimal, unit: str, decimals: int) -> str:
+    shown = rounded(value / unit_of(unit).factor, decimals)
+    return f"{plain_decimal(shown)}{unit}"
+
+
+def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figures) -> Finding:
+    from zongjie.checks.diagnose import diagnose
+
+    unit = _display_unit(rule, used, left)
+    decimals = max([fact.quantity.decimals for fact in used if fact.quantity] + [0])
+    if unit == "%":
+        decimals = max(decimals, 2)
+    found = _amount(left.value, unit, decimals)
+    expected = _amount(right.value, unit, decimals)
+    difference = _amount(abs(left.value - right.value), unit, decimals)
+    relation_word = {"=": "不等于", "<=": "大于", "<": "不小于", ">=": "小于", ">": "不大于"}[rule.relation.operator]
+    left_text = _side_text(rule.relation.left)
+    message = f"{left_text} = {found}，{relation_word} {_side_text(rule.relation.right)} = {expected}"
+    if rule.relation.operator == "=":
+        message += f"（相差 {difference}）"
+    if rule.exception:
+        severity, code, hint = "info", "known-exception", f"已知例外：{rule.exception}"
+    else:
+        severity, code, hint = rule.severity, "mismatch", diagnose(rule, left, right, used, unit)
+    primary = used[-1].location if used else rule.location
+    left_facts = [fact for fact in used if any(fact.key == ref.path for ref in references(rule.relation.left))]
+    if left_facts:
+        primary = left_facts[0].location
+    return Finding(code, severity, rule, message, primary, figures, expected, found, difference, hint)
+
+
+def _side_text(expr: Expr) -> str:
+    if isinstance(expr, Reference):
+        return expr.path
+    if isinstance(expr, Number):
+        return str(expr.quantity)
+    if isinstance(expr, Call):
+        return f"求和({expr.argument.path})"
+    if isinstance(expr, Unary):
+        return "-" + _side_text(expr.operand)
+    return f"{_side_text(expr.left)} {expr.operator} {_side_text(expr.right)}"
+
+
+def _report_unit(rule: Rule, error: Exception, used: list[Fact], result: CheckResult) -> None:
+    figures = tuple(Figure.of(fact) for fact in _unique(used))
+    units = "、".join(f"{fact.key}（{fact.written}）" for fact in _unique(used))
+    if isinstance(error, ZeroDivisionError):
+        message, hint = f"规则“{rule.name}”中分母为 0", "请检查作分母的事实是否填写正确。"
+    else:
+        message = f"规则“{rule.name}”把不同单位的数放在一起：{error}"
+        hint = f"涉及：{units}。人与人次、元与家等不能相加或比较；金额请统一用元/万元/亿元。"
+    location = figures[-1].location if figures else rule.location
+    result.checked += 1
+    result.findings.append(Finding("unit", "error", rule, message, location, figures, hint=hint))
+
+
+def _derive(rule: Rule, right: Measure, used: list[Fact], resolver: _Resolver, result: CheckResult) -> bool:
+    """A total the writer left out, computed from its rule (only `键 = 公式` with every part given)."""
+    left = rule.relation.left
+    if rule.relation.operator != "=" or not isinstance(left, Reference) or left.is_pattern:
+        return False
+    if left.path.startswith(PREVIOUS_YEAR + "."):
+        return False
+    parts = [fact.quantity for fact in used if fact.quantity]
+    if right.dimension == ():
+        unit, decimals = "%", rule.decimals if rule.decimals is not None else 2
+        value = rounded(right.value * 100, decimals)
+    else:
+        unit = parts[0].unit if parts else ""
+        decimals = rule.decimals if rule.decimals is not None else max(q.decimals for q in parts)
+        value = rounded(right.value / unit_of(unit).factor, decimals)
+    quantity = Quantity(value, unit)
+    fact = Fact(left.path, quantity, str(quantity), rule.location, derived=True)
+    add_derived(resolver.facts, fact)
+    result.derived.append(fact)
+    return True

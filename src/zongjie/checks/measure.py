@@ -1,0 +1,126 @@
+"""Interval arithmetic on written figures, with units.
+
+A written value stands for the interval its precision allows: 21469.1万元 is any amount in
+[21469.05, 21469.15]万元. Sums, differences, products and quotients of intervals bound every
+value the exact figures could have had, so a relation "holds" when the intervals allow it.
+No epsilon is involved: precision comes from how each figure was written (as XBRL
+calculation checks use `decimals`).
+
+Values are kept in base units (元, 人, 人次 …); a dimension is a product of base units with
+powers, so 人次 ÷ 人次 is a plain ratio and comparing 人 with 人次 is an error in itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from zongjie.numbers.quantity import Quantity
+from zongjie.numbers.units import unit_of
+
+Dimension = tuple[tuple[str, int], ...]
+DIMENSIONLESS: Dimension = ()
+
+
+class UnitMismatch(ValueError):
+    def __init__(self, left: Dimension, right: Dimension, operation: str):
+        super().__init__(f"{dimension_text(left)} 与 {dimension_text(right)} 不能{operation}")
+        self.left, self.right = left, right
+
+
+def dimension_text(dimension: Dimension) -> str:
+    if not dimension:
+        return "纯数（无单位）"
+    parts = []
+    for name, power in dimension:
+        parts.append(name if power == 1 else f"{name}^{power}")
+    return "·".join(parts)
+
+
+def _combine(left: Dimension, right: Dimension, sign: int) -> Dimension:
+    powers = dict(left)
+    for name, power in right:
+        powers[name] = powers.get(name, 0) + sign * power
+    return tuple(sorted((name, power) for name, power in powers.items() if power))
+
+
+def is_exact_count(quantity: Quantity) -> bool:
+    """Whole numbers of counted things (429198人, 59975人次, 57家) are exact; everything else
+    stands for its rounding interval: decimals (21469.1万元), scaled units (47.31万人, 5300万元),
+    percentages, and money even in whole 元 (it may have been rounded from 角/分)."""
+    unit = unit_of(quantity.unit)
+    return (quantity.decimals == 0 and unit.factor == 1 and quantity.unit not in ("", "%", "‰")
+            and unit.dimension != "元")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure (or a result computed from figures) as an interval in base units."""
+
+    low: Decimal
+    high: Decimal
+    value: Decimal  # the point value from the figures as written
+    dimension: Dimension
+
+    @classmethod
+    def of(cls, quantity: Quantity) -> "Measure":
+        unit = unit_of(quantity.unit)
+        factor = unit.factor
+        dimension = ((unit.dimension, 1),) if unit.dimension else DIMENSIONLESS
+        value = quantity.value * factor
+        if is_exact_count(quantity):
+            return cls(value, value, value, dimension)
+        half = Decimal(5).scaleb(-quantity.decimals - 1)  # half a unit of the last written digit
+        return cls((quantity.value - half) * factor, (quantity.value + half) * factor, value, dimension)
+
+    @classmethod
+    def exact(cls, quantity: Quantity) -> "Measure":
+        measure = cls.of(quantity)
+        return cls(measure.value, measure.value, measure.value, measure.dimension)
+
+    def __add__(self, other: "Measure") -> "Measure":
+        self._same(other, "相加")
+        return Measure(self.low + other.low, self.high + other.high, self.value + other.value, self.dimension)
+
+    def __sub__(self, other: "Measure") -> "Measure":
+        self._same(other, "相减")
+        return Measure(self.low - other.high, self.high - other.low, self.value - other.value, self.dimension)
+
+    def __neg__(self) -> "Measure":
+        return Measure(-self.high, -self.low, -self.value, self.dimension)
+
+    def __mul__(self, other: "Measure") -> "Measure":
+        products = [a * b for a in (self.low, self.high) for b in (other.low, other.high)]
+        return Measure(min(products), max(products), self.value * other.value, _combine(self.dimension, other.dimension, 1))
+
+    def __truediv__(self, other: "Measure") -> "Measure":
+        if other.low <= 0 <= other.high:
+            raise ZeroDivisionError("分母可能为 0")
+        quotients = [a / b for a in (self.low, self.high) for b in (other.low, other.high)]
+        return Measure(min(quotients), max(quotients), self.value / other.value, _combine(self.dimension, other.dimension, -1))
+
+    def _same(self, other: "Measure", operation: str) -> None:
+        if self.dimension != other.dimension:
+            raise UnitMismatch(self.dimension, other.dimension, operation)
+
+    def compare(self, operator: str, other: "Measure") -> bool:
+        """Whether the relation can hold for some exact values inside both intervals."""
+        self._same(other, "比较")
+        if operator == "=":
+            return self.low <= other.high and other.low <= self.high
+        if operator == "<=":
+            return self.low <= other.high
+        if operator == "<":
+            return self.low < other.high
+        if operator == ">=":
+            return self.high >= other.low
+        if operator == ">":
+            return self.high > other.low
+        raise ValueError(operator)
+
+    def gap(self, other: "Measure") -> Decimal:
+        """How far apart the point values are (self − other), in base units."""
+        return self.value - other.value
+
+    def in_unit(self, unit: str) -> Decimal:
+        return self.value / unit_of(unit).factor

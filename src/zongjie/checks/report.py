@@ -1,0 +1,82 @@
+"""Findings as people and tools read them: Chinese text (default) or JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from zongjie.checks.engine import CheckResult, Finding
+
+SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "说明"}
+
+
+@dataclass(frozen=True)
+class DocumentChecks:
+    """The checks of one district-year, for reporting."""
+
+    label: str
+    result: CheckResult
+
+
+def finding_text(finding: Finding) -> str:
+    lines = [f"{finding.location}: {SEVERITY_WORDS[finding.severity]}：{finding.message}"]
+    for figure in finding.figures:
+        mark = "（推算）" if figure.derived else ""
+        lines.append(f"    {figure.key} = {figure.written}{mark}    ← {figure.location}")
+    lines.append(f"    规则“{finding.rule.name}”    ← {finding.rule.location}")
+    if finding.hint:
+        lines.append(f"  → {finding.hint}")
+    return "\n".join(lines)
+
+
+def summary_text(checks: list[DocumentChecks]) -> str:
+    errors = sum(len(item.result.errors) for item in checks)
+    warnings = sum(len(item.result.warnings) for item in checks)
+    checked = sum(item.result.checked for item in checks)
+    derived = sum(len(item.result.derived) for item in checks)
+    text = f"共校验 {len(checks)} 份文档、{checked} 条关系：错误 {errors} 个，警告 {warnings} 个"
+    if derived:
+        text += f"，推算 {derived} 个合计"
+    return text + "。"
+
+
+def as_json(checks: list[DocumentChecks]) -> str:
+    return json.dumps(
+        {
+            "documents": [
+                {
+                    "document": item.label,
+                    "checked": item.result.checked,
+                    "skipped": item.result.skipped,
+                    "derived": [
+                        {"key": fact.key, "value": fact.written, "rule": str(fact.location)} for fact in item.result.derived
+                    ],
+                    "findings": [_finding_json(finding) for finding in item.result.findings],
+                }
+                for item in checks
+            ]
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def _finding_json(finding: Finding) -> dict:
+    return {
+        "code": finding.code,
+        "severity": finding.severity,
+        "rule": finding.rule.name,
+        "rule_location": str(finding.rule.location),
+        "message": finding.message,
+        "location": str(finding.location),
+        "file": finding.location.file.as_posix(),
+        "line": finding.location.line,
+        "expected": finding.expected,
+        "found": finding.found,
+        "difference": finding.difference,
+        "hint": finding.hint,
+        "figures": [
+            {"key": f.key, "written": f.written, "location": str(f.location), "derived": f.derived}
+            for f in finding.figures
+        ],
+    }

@@ -1,0 +1,118 @@
+"""Check rules as written in `checks.yaml` files.
+
+    规则:
+      - 参保.参保人数 = 参保.城乡居民缴费人数 + 参保.职工参保人数      # a formula alone
+      - 名称: 住院人次合计
+        关系: 待遇.住院.人次 = 求和(待遇.住院.*.人次)
+        级别: 警告            # 错误 (default) or 警告
+        小数: 2               # decimals of a derived value
+        说明: 为什么有这条规则
+        例外: 原报告中此项不相符，保留原文数字   # a documented, known exception
+
+The file may also be a bare list of such items. Rules come from the template folder (apply to
+every district using it), the district folder and the year folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from zongjie.checks.expr import FormulaError, Relation, parse_relation, references
+from zongjie.errors import Location, RuleError
+from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
+
+SEVERITIES = {"错误": "error", "error": "error", "警告": "warning", "warning": "warning"}
+_KEYS = {"名称", "关系", "级别", "小数", "说明", "例外"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    relation: Relation
+    location: Location
+    severity: str = "error"
+    decimals: int | None = None
+    note: str = ""
+    exception: str = ""  # non-empty: a known, documented mismatch in the source
+
+
+def load_rules(path: Path) -> list[Rule]:
+    document = load_yaml(path)
+    node = document.root
+    if node is None:
+        return []
+    if isinstance(node, YMap):
+        unknown = [key for key in node.entries if key != "规则"]
+        if unknown:
+            key_node = node.entries[unknown[0]][0]
+            raise RuleError(f"不认识的键“{unknown[0]}”", key_node.location, "校验文件的最外层只能有“规则:”。")
+        node = node.get("规则")
+        if node is None or (isinstance(node, YScalar) and node.is_null):
+            return []
+    if not isinstance(node, YSeq):
+        raise RuleError("规则应当写成列表（每条以“- ”开头）", node.location)
+    return [_rule(item) for item in node.items]
+
+
+def _rule(node: YNode) -> Rule:
+    if isinstance(node, YScalar):
+        return Rule(node.text, _relation(node.text, node.location), node.location)
+    if not isinstance(node, YMap):
+        raise RuleError("每条规则应是一个公式，或含“关系:”的分组", node.location)
+    for key, (key_node, _value) in node.entries.items():
+        if key not in _KEYS:
+            raise RuleError(f"规则里不认识的键“{key}”", key_node.location, f"可用的键：{'、'.join(sorted(_KEYS))}。")
+    formula_node = node.get("关系")
+    if not isinstance(formula_node, YScalar) or formula_node.is_null:
+        raise RuleError("规则缺少“关系:”（公式）", node.location, "如：关系: 合计 = 甲 + 乙")
+    relation = _relation(formula_node.text, formula_node.location)
+    severity_text = _text(node.get("级别")) or "错误"
+    if severity_text not in SEVERITIES:
+        raise RuleError(f"级别“{severity_text}”不认识", node.get("级别").location, "级别可写“错误”或“警告”。")
+    decimals_text = _text(node.get("小数"))
+    if decimals_text and not decimals_text.isdigit():
+        raise RuleError(f"小数位数“{decimals_text}”应为整数", node.get("小数").location)
+    return Rule(
+        name=_text(node.get("名称")) or formula_node.text,
+        relation=relation,
+        location=formula_node.location,
+        severity=SEVERITIES[severity_text],
+        decimals=int(decimals_text) if decimals_text else None,
+        note=_text(node.get("说明")),
+        exception=_text(node.get("例外")),
+    )
+
+
+def _relation(text: str, location: Location) -> Relation:
+    try:
+        relation = parse_relation(text)
+    except FormulaError as error:
+        raise RuleError(error.message, location, error.hint) from None
+    for side in (relation.left, relation.right):
+        for reference in references(side):
+            if reference.is_pattern and not _inside_sum(side, reference):
+                raise RuleError(
+                    f"“{reference.path}”含通配符 *，只能写在 求和( ) 里",
+                    location,
+                    f"如：求和({reference.path})",
+                )
+    return relation
+
+
+def _inside_sum(expr, reference) -> bool:
+    from zongjie.checks.expr import Binary, Call, Unary
+
+    if isinstance(expr, Call):
+        return expr.argument == reference
+    if isinstance(expr, Unary):
+        return _inside_sum(expr.operand, reference)
+    if isinstance(expr, Binary):
+        return _inside_sum(expr.left, reference) or _inside_sum(expr.right, reference)
+    return False
+
+
+def _text(node: YNode | None) -> str:
+    if isinstance(node, YScalar) and not node.is_null:
+        return node.text.strip()
+    return ""

@@ -1,0 +1,166 @@
+"""config.yaml: workspace settings, each key validated with a message naming it.
+
+Keys are English (like mkdocs' config), documented in Chinese in the README and in the
+config.yaml that `zongjie init` writes. Settings under `districts:` override the defaults for
+one district; anything not set there falls back to the top level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from zongjie.errors import ConfigError, Location
+from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
+
+CONFIG_FILE = "config.yaml"
+FORMATS = ("docx", "html", "md")
+LOCALES = ("zh_CN", "zh_Hant_TW", "zh_Hant_HK")
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    """Everything that decides how one district's documents are made."""
+
+    organisation: str = "{地区}医疗保障局"
+    template: str = "医保年度工作总结"
+    formats: tuple[str, ...] = FORMATS
+    locale: str = "zh_CN"
+
+    def organisation_for(self, district: str) -> str:
+        return self.organisation.replace("{地区}", district)
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    members: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    path: Path | None
+    defaults: DocumentSettings = DocumentSettings()
+    districts: dict[str, DocumentSettings] = field(default_factory=dict)
+    cities: dict[str, City] = field(default_factory=dict)
+    output: str = "build"
+
+    def settings_for(self, district: str) -> DocumentSettings:
+        return self.districts.get(district, self.defaults)
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_FILE
+    if not path.exists():
+        raise ConfigError(
+            f"在 {root} 中找不到 {CONFIG_FILE}，这里不是 zongjie 工作区",
+            Location(path),
+            "请进入工作区文件夹再运行，或用 --workspace 指定；新建工作区可运行 zongjie init 文件夹名。",
+        )
+    document = load_yaml(path)
+    root_node = document.root
+    if root_node is None:
+        return Config(root, path)
+    if not isinstance(root_node, YMap):
+        raise ConfigError("config.yaml 的最外层必须是“键: 值”", root_node.location)
+    _reject_unknown(root_node, {"organisation", "template", "formats", "locale", "output", "districts", "cities"})
+    defaults = _settings(root_node, DocumentSettings())
+    districts = {}
+    districts_node = root_node.get("districts")
+    if districts_node is not None:
+        for name, (key, node) in _mapping(districts_node, "districts").entries.items():
+            if isinstance(node, YScalar) and node.is_null:
+                districts[name] = defaults
+                continue
+            district_map = _mapping(node, f"districts.{name}")
+            _reject_unknown(district_map, {"organisation", "template", "formats", "locale"})
+            districts[name] = _settings(district_map, defaults)
+    output = _text(root_node.get("output"), "output") or "build"
+    return Config(root, path, defaults, districts, _cities(root_node.get("cities")), output)
+
+
+def _settings(node: YMap, base: DocumentSettings) -> DocumentSettings:
+    settings = base
+    organisation = _text(node.get("organisation"), "organisation")
+    if organisation:
+        settings = replace(settings, organisation=organisation)
+    template = _text(node.get("template"), "template")
+    if template:
+        settings = replace(settings, template=template)
+    formats_node = node.get("formats")
+    if formats_node is not None:
+        settings = replace(settings, formats=parse_formats(_texts(formats_node, "formats"), formats_node.location))
+    locale_node = node.get("locale")
+    locale = _text(locale_node, "locale")
+    if locale:
+        if locale not in LOCALES:
+            raise ConfigError(
+                f"locale 的值“{locale}”不支持",
+                locale_node.location,
+                f"可选：{'、'.join(LOCALES)}（简体 / 台湾繁体 / 香港繁体）。",
+            )
+        settings = replace(settings, locale=locale)
+    return settings
+
+
+def parse_formats(names: list[str], location: Location | None = None) -> tuple[str, ...]:
+    formats = []
+    for name in names:
+        name = name.strip().lower().lstrip(".")
+        if name == "markdown":
+            name = "md"
+        if name not in FORMATS:
+            raise ConfigError(f"不认识的输出格式“{name}”", location, "可选：docx、html、md。")
+        if name not in formats:
+            formats.append(name)
+    if not formats:
+        raise ConfigError("至少要选一种输出格式", location, "可选：docx、html、md。")
+    return tuple(formats)
+
+
+def _cities(node: YNode | None) -> dict[str, City]:
+    if node is None:
+        return {}
+    cities = {}
+    for name, (key, city_node) in _mapping(node, "cities").entries.items():
+        city_map = _mapping(city_node, f"cities.{name}")
+        _reject_unknown(city_map, {"members"})
+        members_node = city_map.get("members")
+        if members_node is None:
+            raise ConfigError(f"cities.{name} 缺少 members（下辖区县列表）", city_map.location)
+        cities[name] = City(name, tuple(_texts(members_node, f"cities.{name}.members")), key.location)
+    return cities
+
+
+def _mapping(node: YNode, key: str) -> YMap:
+    if not isinstance(node, YMap):
+        raise ConfigError(f"{key} 应当是“键: 值”的分组", node.location, "请在下一行缩进后逐项写出。")
+    return node
+
+
+def _text(node: YNode | None, key: str) -> str | None:
+    if node is None or (isinstance(node, YScalar) and node.is_null):
+        return None
+    if not isinstance(node, YScalar):
+        raise ConfigError(f"{key} 应当是一段文字", node.location)
+    return node.text.strip()
+
+
+def _texts(node: YNode, key: str) -> list[str]:
+    if isinstance(node, YScalar):
+        return [part for part in node.text.replace("，", ",").split(",") if part.strip()]
+    if isinstance(node, YSeq) and all(isinstance(item, YScalar) for item in node.items):
+        return [item.text.strip() for item in node.items]  # type: ignore[union-attr]
+    raise ConfigError(f"{key} 应当是一个列表", node.location, "写成 [a, b] 或逐行“- a”。")
+
+
+def _reject_unknown(node: YMap, known: set[str]) -> None:
+    for name, (key, _value) in node.entries.items():
+        if name not in known:
+            raise ConfigError(
+                f"不认识的配置项“{name}”",
+                key.location,
+                f"这一层可用的配置项：{'、'.join(sorted(known))}。请检查拼写。",
+            )

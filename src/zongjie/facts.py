@@ -1,0 +1,234 @@
+"""Facts of one district-year: typed values that remember where they were written.
+
+`facts.yaml` is a tree of Chinese keys. Every scalar becomes a `Fact` (typed by its written
+text: figure, percentage, date or text) with its file:line; mappings become `FactGroup`s and
+sequences `FactList`s, which templates walk with dotted names (`参保.参保人数`).
+An empty value (`key:` with nothing after it) is a fact not yet filled in: it is absent, and a
+template that needs it gets an error naming the line to fill.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Union
+
+from zongjie.errors import FactError, Location, NumberFormatError
+from zongjie.numbers.parse import parse_value
+from zongjie.numbers.quantity import Quantity, YearMonth
+from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
+
+FactValue = Union[Quantity, datetime.date, YearMonth, str]
+
+# Names the template context defines itself; a fact may not take them.
+RESERVED_NAMES = frozenset({"地区", "年度", "单位名称", "叙述", "上年", "模板", "配置"})
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    value: FactValue
+    written: str
+    location: Location
+    derived: bool = False
+
+    @property
+    def quantity(self) -> Quantity | None:
+        return self.value if isinstance(self.value, Quantity) else None
+
+    # Read-only views for templates, named as writers would ask for them.
+    @property
+    def 值(self) -> Decimal | FactValue:
+        return self.value.value if isinstance(self.value, Quantity) else self.value
+
+    @property
+    def 单位(self) -> str:
+        return self.value.unit if isinstance(self.value, Quantity) else ""
+
+    @property
+    def 原文(self) -> str:
+        return self.written
+
+    @property
+    def 来源(self) -> str:
+        return str(self.location)
+
+    def __str__(self) -> str:
+        return default_text(self.value)
+
+
+def default_text(value: FactValue) -> str:
+    """How a fact reads when a template writes it without a filter: as written, normalised
+    (no digit grouping, half-width digits)."""
+    if isinstance(value, datetime.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class FactGroup(Mapping):
+    """A mapping of facts; `path` is its dotted key ('' for the root)."""
+
+    path: str
+    location: Location
+    members: dict[str, "FactNode"] = field(default_factory=dict)
+    # keys written with an empty value, with their location, for "please fill in" messages
+    empty: dict[str, Location] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> "FactNode":
+        return self.members[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.members)
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __str__(self) -> str:
+        return self.path
+
+
+@dataclass(frozen=True)
+class FactList(Sequence):
+    path: str
+    location: Location
+    items: tuple["FactNode", ...] = ()
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.items[index]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __str__(self) -> str:
+        return self.path
+
+
+FactNode = Union[Fact, FactGroup, FactList]
+
+
+@dataclass(frozen=True)
+class FactSet:
+    """All facts of one district-year, as a tree and as a flat index by dotted key."""
+
+    path: Path
+    root: FactGroup
+    index: dict[str, Fact]
+    encoding: str = "utf-8"
+
+    def get(self, key: str) -> Fact | None:
+        return self.index.get(key)
+
+    def empty_location(self, key: str) -> Location | None:
+        """Where a key was declared but left empty, if it was."""
+        parent, _, name = key.rpartition(".")
+        node: FactNode | None = self.root
+        for part in parent.split(".") if parent else []:
+            node = node.members.get(part) if isinstance(node, FactGroup) else None
+        return node.empty.get(name) if isinstance(node, FactGroup) else None
+
+
+def load_facts(path: Path) -> FactSet:
+    if not path.is_file():
+        raise FactError(
+            "找不到 facts.yaml",
+            Location(path),
+            "每个年度文件夹里都要有 facts.yaml；可运行 zongjie new 地区 年度 生成带说明的空白文件。",
+        )
+    document = load_yaml(path)
+    if document.root is None:
+        root = FactGroup("", Location(path, 1))
+        return FactSet(path, root, {}, document.encoding)
+    if not isinstance(document.root, YMap):
+        raise FactError(
+            "facts.yaml 的最外层必须是“键: 值”的列表",
+            document.root.location,
+            "每行写一个事实，如“参保人数: 429198人”；分组用缩进。",
+        )
+    index: dict[str, Fact] = {}
+    root = _group(document.root, "", index)
+    reserved = next((name for name in root.members if name in RESERVED_NAMES), None)
+    if reserved:
+        raise FactError(
+            f"“{reserved}”是保留名称，不能用作最外层的事实键",
+            root.members[reserved].location,
+            "地区、年度等由文件夹名给出；请给这个事实换个名字或放进某个分组。",
+        )
+    return FactSet(path, root, index, document.encoding)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _group(node: YMap, path: str, index: dict[str, Fact]) -> FactGroup:
+    members: dict[str, FactNode] = {}
+    empty: dict[str, Location] = {}
+    for key, (key_node, value) in node.entries.items():
+        _check_key(key, key_node)
+        child_path = _join(path, key)
+        if isinstance(value, YScalar) and value.is_null:
+            empty[key] = key_node.location
+            continue
+        members[key] = _node(value, child_path, index)
+    return FactGroup(path, node.location, members, empty)
+
+
+def _node(node: YNode, path: str, index: dict[str, Fact]) -> FactNode:
+    if isinstance(node, YMap):
+        return _group(node, path, index)
+    if isinstance(node, YSeq):
+        items = tuple(_node(item, f"{path}[{number}]", index) for number, item in enumerate(node.items))
+        return FactList(path, node.location, items)
+    fact = _fact(node, path)
+    index[path] = fact
+    return fact
+
+
+def _fact(node: YScalar, path: str) -> Fact:
+    try:
+        value = parse_value(node.text)
+    except NumberFormatError as error:
+        raise FactError(f"{path}: {error.message}", node.location, error.hint) from None
+    return Fact(path, value, node.text, node.location)
+
+
+def _check_key(key: str, key_node: YScalar) -> None:
+    """Keys are names templates write as `分组.键`, so they must be identifiers."""
+    if key.isidentifier():
+        return
+    if not key.strip():
+        raise FactError("键不能为空", key_node.location, "请在冒号前写出事实的名称。")
+    if key[0].isdigit():
+        raise FactError(
+            f"键“{key}”以数字开头，模板里无法引用",
+            key_node.location,
+            "请以汉字开头，如把“2024年度缴费人数”写成“下年度缴费人数”。",
+        )
+    bad = next(ch for ch in key if not ("_" + ch).isidentifier())
+    raise FactError(
+        f"键“{key}”里有字符“{bad}”，模板里无法引用",
+        key_node.location,
+        "键只能由汉字、字母、数字和下划线组成，如把““双通道”待遇”写成“双通道待遇”。",
+    )
+
+
+def add_derived(fact_set: FactSet, fact: Fact) -> None:
+    """Put a value computed by a check rule into the tree, so templates can write it like
+    any other fact (marked derived, located at its rule)."""
+    *groups, name = fact.key.split(".")
+    node = fact_set.root
+    path = ""
+    for part in groups:
+        path = f"{path}.{part}" if path else part
+        child = node.members.get(part)
+        if not isinstance(child, FactGroup):
+            child = FactGroup(path, fact.location)
+            node.members[part] = child
+        node = child
+    node.members[name] = fact
+    node.empty.pop(name, None)
+    fact_set.index[fact.key] = fact

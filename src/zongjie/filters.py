@@ -1,0 +1,319 @@
+"""Jinja filters and globals over facts: every figure in a document is written through these.
+
+Each has a Chinese name (what templates use) and an English alias. A filter applied to a fact
+returns `TracedText`, so the figure it writes still points at the fact's file:line.
+The README lists every filter with an input and its output; keep that table in step.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from zongjie.errors import NumberFormatError
+from zongjie.facts import Fact, default_text
+from zongjie.numbers import format as fmt
+from zongjie.numbers.chinese import chinese_digits, chinese_numeral, daxie
+from zongjie.numbers.parse import parse_date, parse_quantity
+from zongjie.numbers.quantity import Quantity, YearMonth
+from zongjie.numbers.units import compatible, unit_of
+from zongjie.provenance import TracedText
+
+
+class FilterError(ValueError):
+    """A filter used on a value it cannot take; the renderer adds the template line."""
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A figure computed in a template from facts (合计, 差额, 占比)."""
+
+    quantity: Quantity
+    facts: tuple[Fact, ...]
+
+    def __str__(self) -> str:
+        return fmt.quantity_text(self.quantity)
+
+
+def _facts_in(*values) -> tuple[Fact, ...]:
+    found: list[Fact] = []
+    for value in values:
+        if isinstance(value, Fact):
+            found.append(value)
+        elif isinstance(value, (Derived, TracedText)):
+            found.extend(value.facts)
+    return tuple(found)
+
+
+def _traced(text: str, *inputs) -> TracedText:
+    return TracedText(text, _facts_in(*inputs))
+
+
+def _describe(value) -> str:
+    return f"事实“{value.key}”（{value.written}）" if isinstance(value, Fact) else f"“{value}”"
+
+
+def _quantity(value) -> Quantity:
+    if isinstance(value, Fact):
+        if isinstance(value.value, Quantity):
+            return value.value
+        raise FilterError(f"{_describe(value)}不是数字，不能用数字过滤器")
+    if isinstance(value, Derived):
+        return value.quantity
+    if isinstance(value, Quantity):
+        return value
+    if isinstance(value, bool):
+        raise FilterError(f"“{value}”不是数字")
+    if isinstance(value, (int, Decimal)):
+        return Quantity(Decimal(value))
+    if isinstance(value, float):
+        return Quantity(Decimal(repr(value)))
+    try:
+        return parse_quantity(str(value))
+    except NumberFormatError as error:
+        raise FilterError(error.message) from None
+
+
+def _date(value) -> datetime.date | YearMonth:
+    raw = value.value if isinstance(value, Fact) else value
+    if isinstance(raw, (datetime.date, YearMonth)):
+        return raw
+    parsed = parse_date(str(raw))
+    if parsed is None:
+        raise FilterError(f"{_describe(value)}不是日期（应写成 2023-12-20 或 2023年12月20日）")
+    return parsed
+
+
+def _integer(value) -> int:
+    quantity = _quantity(value)
+    if quantity.value != quantity.value.to_integral_value():
+        raise FilterError(f"{_describe(value)}不是整数")
+    return int(quantity.value)
+
+
+def _money(value, target: str, decimals: int | None) -> TracedText:
+    quantity = _quantity(value)
+    if not compatible(quantity.unit, "元"):
+        raise FilterError(f"{_describe(value)}的单位是“{quantity.unit or '无'}”，不是金额（元/万元/亿元）")
+    return _traced(fmt.quantity_text(fmt.scaled(quantity, target), decimals), value)
+
+
+def _locale() -> str:
+    from zongjie.templating import current_state
+
+    return current_state().locale
+
+
+# ---- the filters ---------------------------------------------------------------------------
+def as_written(value) -> TracedText:
+    """原文: exactly as the writer typed it."""
+    return _traced(value.written if isinstance(value, Fact) else str(value), value)
+
+
+def number_only(value, 小数: int | None = None) -> TracedText:
+    """数字: the number without its unit."""
+    return _traced(fmt.number_text(fmt.rounded(_quantity(value).value, 小数)), value)
+
+
+def with_decimals(value, 小数: int) -> TracedText:
+    """保留: rounded half up to the given decimals, unit kept (21469.1万元 | 保留(2) → 21469.10万元)."""
+    return _traced(fmt.quantity_text(_quantity(value), 小数), value)
+
+
+def wan_yuan(value, 小数: int | None = None) -> TracedText:
+    return _money(value, "万元", 小数)
+
+
+def yi_yuan(value, 小数: int | None = None) -> TracedText:
+    return _money(value, "亿元", 小数)
+
+
+def yuan(value, 小数: int | None = None) -> TracedText:
+    return _money(value, "元", 小数)
+
+
+def in_wan(value, 小数: int | None = None) -> TracedText:
+    """万: a count in 万 of its unit (1388400人 → 138.84万人)."""
+    return _traced(fmt.quantity_text(fmt.in_scale(_quantity(value), "万"), 小数), value)
+
+
+def in_yi(value, 小数: int | None = None) -> TracedText:
+    return _traced(fmt.quantity_text(fmt.in_scale(_quantity(value), "亿"), 小数), value)
+
+
+def auto_scaled(value, 小数: int | None = 2) -> TracedText:
+    """自动: 元/万元/亿元 (or 人/万人 …) chosen by magnitude."""
+    return _traced(fmt.quantity_text(fmt.auto_scale(_quantity(value)), 小数), value)
+
+
+def digit_grouped(value, 分隔符: str = ",") -> TracedText:
+    """分组: 429198人 → 429,198人 (tables); 分组(" ") for GB/T 15835's thin-space groups."""
+    separator = "\u2009" if 分隔符 == " " else 分隔符
+    return _traced(fmt.quantity_text(_quantity(value), grouping=separator, locale=_locale()), value)
+
+
+def percent(value, 小数: int | None = None) -> TracedText:
+    """百分比: a percentage fact re-rounded (96.19% | 百分比(1) → 96.2%), or a ratio (0.9619 → 96.19%)."""
+    quantity = _quantity(value)
+    if quantity.unit == "%":
+        return _traced(fmt.quantity_text(quantity, 小数), value)
+    if quantity.unit:
+        raise FilterError(f"{_describe(value)}带有单位“{quantity.unit}”，不是比率")
+    return _traced(fmt.quantity_text(fmt.percent_of(quantity.value, 2 if 小数 is None else 小数)), value)
+
+
+def year_over_year(value, 上年, 小数: int = 1, 阈值: float | Decimal = 0, 前缀: str = "同比") -> TracedText:
+    """同比: 同比增长3.2% / 同比下降1.5% / 与上年持平."""
+    current, previous = _comparable(value, 上年)
+    return _traced(fmt.growth_phrase(current, previous, 小数, Decimal(str(阈值)), 前缀), value, 上年)
+
+
+def change(value, 上年, 小数: int | None = None, 阈值: float | Decimal = 0) -> TracedText:
+    """增减: 增加1250人 / 减少3.5万元 / 与上年持平."""
+    current, previous = _comparable(value, 上年)
+    return _traced(fmt.amount_change_phrase(current, previous, 小数, Decimal(str(阈值))), value, 上年)
+
+
+def point_change(value, 上年, 小数: int | None = None) -> TracedText:
+    """百分点: 提高0.3个百分点 / 降低… / 持平 (two percentages)."""
+    current, previous = _comparable(value, 上年)
+    if current.unit != "%":
+        raise FilterError(f"{_describe(value)}不是百分数，不能算百分点")
+    return _traced(fmt.point_change_phrase(current, previous, 小数), value, 上年)
+
+
+def _comparable(current, previous) -> tuple[Quantity, Quantity]:
+    a, b = _quantity(current), _quantity(previous)
+    if not compatible(a.unit, b.unit):
+        raise FilterError(f"{_describe(current)}与{_describe(previous)}单位不同（{a.unit or '无'} 与 {b.unit or '无'}），无法比较")
+    return a, b
+
+
+def cn_numeral(value) -> TracedText:
+    """中文数字: 38 → 三十八."""
+    return _traced(chinese_numeral(_integer(value)), value)
+
+
+def cn_year(value) -> TracedText:
+    """中文年份: 2023 → 二〇二三年."""
+    return _traced(chinese_digits(_integer(value)) + "年", value)
+
+
+def enumeration(value) -> str:
+    """列举: 1 → 一是, 2 → 二是 (for {{ loop.index | 列举 }})."""
+    return chinese_numeral(_integer(value)) + "是"
+
+
+def ordinal(value) -> str:
+    """第: 3 → 第三."""
+    return "第" + chinese_numeral(_integer(value))
+
+
+def capital_amount(value) -> TracedText:
+    """大写: an amount in 元/万元/亿元 → 壹万贰仟叁佰肆拾伍元陆角柒分 / …元整."""
+    quantity = _quantity(value)
+    if not compatible(quantity.unit, "元"):
+        raise FilterError(f"{_describe(value)}不是金额，不能写成大写")
+    return _traced(daxie(fmt.convert_to(quantity, "元")), value)
+
+
+def date(value) -> TracedText:
+    """日期: 2023年12月20日."""
+    return _traced(fmt.date_text(_date(value), _locale()), value)
+
+
+def month_end(value, 带年: bool = False) -> TracedText:
+    """月底: 11月底 (带年=true → 2023年11月底)."""
+    return _traced(fmt.month_end_text(_date(value), 带年), value)
+
+
+def as_of(value, 带年: bool = True) -> TracedText:
+    """截至: 截至2023年11月底."""
+    return _traced(fmt.as_of_text(_date(value), 带年), value)
+
+
+def year_label(value) -> TracedText:
+    """年度: 2024 → 2024年度."""
+    return _traced(f"{_integer(value)}年度", value)
+
+
+# ---- globals -------------------------------------------------------------------------------
+def total(*values) -> Derived:
+    """合计(a, b, …): a derived sum, in the first figure's unit."""
+    if not values:
+        raise FilterError("合计() 至少需要一个数")
+    quantities = [_quantity(value) for value in values]
+    unit = quantities[0].unit
+    for value, quantity in zip(values, quantities):
+        if not compatible(quantity.unit, unit):
+            raise FilterError(f"{_describe(value)}的单位“{quantity.unit}”与“{unit}”不同，不能相加")
+    amount = sum((fmt.convert_to(q, unit) for q in quantities), Decimal(0))
+    return Derived(Quantity(amount, unit), _facts_in(*values))
+
+
+def difference(a, b) -> Derived:
+    """差额(a, b): a − b, in a's unit."""
+    first, second = _comparable(a, b)
+    return Derived(Quantity(first.value - fmt.convert_to(second, first.unit), first.unit), _facts_in(a, b))
+
+
+def share(part, whole, 小数: int = 2) -> Derived:
+    """占比(部分, 总数): part ÷ whole as a percentage."""
+    numerator, denominator = _comparable(part, whole)
+    if denominator.value == 0:
+        raise FilterError(f"{_describe(whole)}为 0，不能作分母")
+    ratio = fmt.convert_to(numerator, denominator.unit) / denominator.value
+    return Derived(fmt.percent_of(ratio, 小数), _facts_in(part, whole))
+
+
+def month_range(first, last, 连接号: str = "—") -> str:
+    """月份区间(1, 6) → 1—6月."""
+    return fmt.month_range_text(_integer(first), _integer(last), 连接号)
+
+
+def fact_text(fact: Fact, locale: str = "zh_CN") -> str:
+    """How a fact reads when written without a filter: as typed, normalised (half-width
+    digits, no grouping); dates in the long form."""
+    if isinstance(fact.value, Quantity):
+        return fmt.quantity_text(fact.value)
+    if isinstance(fact.value, (datetime.date, YearMonth)):
+        return fmt.date_text(fact.value, locale)
+    return default_text(fact.value)
+
+
+_FILTER_TABLE = [
+    # (Chinese name, English alias, function)
+    ("原文", "as_written", as_written),
+    ("数字", "number", number_only),
+    ("保留", "decimals", with_decimals),
+    ("万元", "wan_yuan", wan_yuan),
+    ("亿元", "yi_yuan", yi_yuan),
+    ("元", "yuan", yuan),
+    ("万", "wan", in_wan),
+    ("亿", "yi", in_yi),
+    ("自动", "auto", auto_scaled),
+    ("分组", "grouped", digit_grouped),
+    ("百分比", "percent", percent),
+    ("同比", "yoy", year_over_year),
+    ("增减", "change", change),
+    ("百分点", "points", point_change),
+    ("中文数字", "cn", cn_numeral),
+    ("中文年份", "cn_year", cn_year),
+    ("列举", "enum", enumeration),
+    ("第", "ordinal", ordinal),
+    ("大写", "daxie", capital_amount),
+    ("日期", "date", date),
+    ("月底", "month_end", month_end),
+    ("截至", "as_of", as_of),
+    ("年度", "year_label", year_label),
+]
+_GLOBAL_TABLE = [
+    ("合计", "total", total),
+    ("差额", "difference", difference),
+    ("占比", "share", share),
+    ("月份区间", "month_range", month_range),
+]
+
+FILTERS = {name: function for chinese, english, function in _FILTER_TABLE for name in (chinese, english)}
+GLOBALS = {name: function for chinese, english, function in _GLOBAL_TABLE for name in (chinese, english)}

@@ -1,0 +1,143 @@
+"""Chinese numerals: heading numbers and ordinals, 〇-years, 大写 amounts, and reading them back.
+
+GB/T 15835 keeps Chinese numerals for heading ordinals (一、（二）), fixed expressions and
+years spelled digit by digit (二〇二三年); 大写 follows the financial-writing rules of the
+People's Bank payment regulations (零壹贰叁…, 拾佰仟, 万亿, 元角分, 整).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from zongjie.errors import NumberFormatError
+
+DIGITS = "零一二三四五六七八九"
+DIGITS_DAXIE = "零壹贰叁肆伍陆柒捌玖"
+_SMALL_UNITS = ("", "十", "百", "千")
+_SMALL_UNITS_DAXIE = ("", "拾", "佰", "仟")
+_BIG_UNITS = ("", "万", "亿", "万亿")
+_BIG_UNITS_TRADITIONAL = ("", "萬", "億", "萬億")
+_TRADITIONAL = str.maketrans({"万": "萬", "亿": "億", "贰": "貳", "叁": "參", "陆": "陸", "万": "萬"})
+
+
+def _four_digits(number: int, digits: str, units: tuple[str, ...]) -> str:
+    """0 < number < 10000, with inner zeros read once (一千零五, 一千零五十)."""
+    text = ""
+    pending_zero = False
+    for position in range(3, -1, -1):
+        digit = number // 10**position % 10
+        if digit == 0:
+            pending_zero = bool(text)
+            continue
+        if pending_zero:
+            text += digits[0]
+            pending_zero = False
+        text += digits[digit] + units[position]
+    return text
+
+
+def _integer(number: int, digits: str, units: tuple[str, ...], big: tuple[str, ...]) -> str:
+    if number == 0:
+        return digits[0]
+    groups = []
+    while number:
+        groups.append(number % 10000)
+        number //= 10000
+    if len(groups) > len(big):
+        raise NumberFormatError("数字太大，无法写成中文数字")
+    text = ""
+    need_zero = False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            need_zero = bool(text)
+            continue
+        if text and (need_zero or group < 1000):
+            text += digits[0]  # 十万零五百, 一亿零一
+        text += _four_digits(group, digits, units) + big[index]
+        need_zero = False
+    return text
+
+
+def chinese_numeral(number: int, traditional: bool = False) -> str:
+    """Ordinary Chinese numeral: 3 → 三, 10 → 十, 15 → 十五, 105 → 一百零五, 20000 → 二万.
+
+    Numbers from 10 to 19 drop the leading 一 (十一), as headings and ordinals write them.
+    """
+    if number < 0:
+        return "负" + chinese_numeral(-number, traditional)
+    text = _integer(number, DIGITS, _SMALL_UNITS, _BIG_UNITS_TRADITIONAL if traditional else _BIG_UNITS)
+    if text.startswith("一十"):
+        text = text[1:]
+    return text
+
+
+def chinese_digits(number: int) -> str:
+    """Digit by digit with 〇, as years are written: 2023 → 二〇二三."""
+    return "".join("〇" if ch == "0" else DIGITS[int(ch)] for ch in str(number))
+
+
+def daxie(amount: Decimal, traditional: bool = False) -> str:
+    """大写 amount in 元: 12345.67 → 壹万贰仟叁佰肆拾伍元陆角柒分, 1005 → 壹仟零伍元整.
+
+    Rounded half-up to 分. A zero 角 before a non-zero 分 is read as 零 (壹元零伍分); a zero
+    at the 元 position before 角 is not written (壹仟元伍角), which the rules allow.
+    """
+    cents = int((abs(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
+    text = ""
+    if yuan:
+        big = _BIG_UNITS_TRADITIONAL if traditional else _BIG_UNITS
+        text = _integer(yuan, DIGITS_DAXIE, _SMALL_UNITS_DAXIE, big) + ("圓" if traditional else "元")
+    if jiao:
+        text += DIGITS_DAXIE[jiao] + "角"
+    elif fen and yuan:
+        text += "零"
+    if fen:
+        text += DIGITS_DAXIE[fen] + "分"
+    if not text:
+        text = "零" + ("圓" if traditional else "元")
+    if not fen and not jiao:
+        text += "整"
+    if amount < 0 and cents:
+        text = "负" + text
+    if traditional:
+        text = text.translate(_TRADITIONAL)
+    return text
+
+
+_VALUES = {ch: index for index, ch in enumerate(DIGITS)}
+_VALUES.update({ch: index for index, ch in enumerate(DIGITS_DAXIE)})
+_VALUES.update({"〇": 0, "○": 0, "两": 2, "兩": 2, "貳": 2, "參": 3, "陸": 6})
+_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+CHINESE_NUMERAL_CHARS = frozenset(_VALUES) | frozenset(_SMALL) | frozenset(_BIG)
+
+
+def parse_chinese_numeral(text: str) -> int:
+    """三十八 → 38, 二〇二三 → 2023, 一千零五 → 1005, 十一 → 11, 两万 → 20000.
+
+    A numeral without any unit character (十百千万亿) is read digit by digit, as years are.
+    """
+    if not text or any(ch not in CHINESE_NUMERAL_CHARS for ch in text):
+        raise NumberFormatError(f"“{text}”不是中文数字", "中文数字只能由 零一二…九、十百千万亿 组成。")
+    if not any(ch in _SMALL or ch in _BIG for ch in text):
+        return int("".join(str(_VALUES[ch]) for ch in text))
+    total = section = digit = 0
+    previous_was_digit = False
+    for ch in text:
+        if ch in _VALUES:
+            if previous_was_digit and _VALUES[ch] != 0 and digit != 0:
+                raise NumberFormatError(f"“{text}”中数字连写，无法确定数值", "请用阿拉伯数字书写。")
+            digit = _VALUES[ch]
+            previous_was_digit = True
+            continue
+        previous_was_digit = False
+        if ch in _SMALL:
+            section += (digit or 1) * _SMALL[ch]
+        else:
+            section += digit
+            total = (total + section) * _BIG[ch] if _BIG[ch] > 10**4 else total + section * _BIG[ch]
+            section = 0
+        digit = 0
+    return total + section + digit

@@ -1,0 +1,76 @@
+"""Carrying a figure's source through Jinja and Markdown to the document model.
+
+Jinja outputs strings and markdown-it parses strings, so the link from a rendered figure back
+to its fact travels inside the text: every fact the template writes is wrapped in invisible
+private-use markers holding an index into a per-render table. The Markdown reader turns
+marked text into `FactSpan`s and no marker survives into any output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from zongjie.errors import Location
+from zongjie.facts import Fact
+
+START, MIDDLE, END = "\ue000", "\ue001", "\ue002"
+_DIGIT_BASE = 0xE010
+_MARKED = re.compile(START + "([\ue010-\ue019]+)" + MIDDLE + "(.*?)" + END, re.DOTALL)
+_ANY_MARKER = re.compile("[\ue000-\ue002\ue010-\ue019]")
+
+
+class TracedText(str):
+    """A string made from facts (a filter's output), remembering which facts."""
+
+    facts: tuple[Fact, ...]
+
+    def __new__(cls, text: str, facts: tuple[Fact, ...]) -> "TracedText":
+        instance = super().__new__(cls, text)
+        instance.facts = facts
+        return instance
+
+
+@dataclass(frozen=True)
+class Source:
+    keys: tuple[str, ...]
+    locations: tuple[Location, ...]
+    derived: bool
+
+
+@dataclass
+class SourceTable:
+    """Sources of the figures in one rendering, in the order they were written."""
+
+    sources: list[Source] = field(default_factory=list)
+
+    def mark(self, text: str, facts: tuple[Fact, ...]) -> str:
+        index = len(self.sources)
+        self.sources.append(
+            Source(
+                tuple(fact.key for fact in facts),
+                tuple(fact.location for fact in facts),
+                any(fact.derived for fact in facts),
+            )
+        )
+        digits = "".join(chr(_DIGIT_BASE + int(digit)) for digit in str(index))
+        return f"{START}{digits}{MIDDLE}{text}{END}"
+
+    def split(self, text: str) -> list[tuple[str, Source | None]]:
+        """Marked text → (text, source) pieces; unmarked pieces have source None."""
+        pieces: list[tuple[str, Source | None]] = []
+        position = 0
+        for match in _MARKED.finditer(text):
+            if match.start() > position:
+                pieces.append((strip_markers(text[position : match.start()]), None))
+            index = int("".join(str(ord(ch) - _DIGIT_BASE) for ch in match.group(1)))
+            source = self.sources[index] if index < len(self.sources) else None
+            pieces.append((strip_markers(match.group(2)), source))
+            position = match.end()
+        if position < len(text):
+            pieces.append((strip_markers(text[position:]), None))
+        return [piece for piece in pieces if piece[0]]
+
+
+def strip_markers(text: str) -> str:
+    return _ANY_MARKER.sub("", text)

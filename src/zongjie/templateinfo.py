@@ -1,0 +1,83 @@
+"""A template folder and its `template.yaml`: entry file, heading numbering, required sections.
+
+    description: 区县医疗保障局年度工作总结
+    entry: 正文.md
+    numbering: ["{一}、", "（{一}）", "{1}.", "（{1}）"]
+    required_sections: [年度工作完成情况, 特色亮点工作]
+
+Rules every district using the template must satisfy live beside it in `checks.yaml`; the
+skeleton `zongjie new` starts a first year from is `facts.yaml` in the same folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from zongjie.errors import Location, TemplateError
+from zongjie.numbering import OFFICIAL_NUMBERING, validate_patterns
+from zongjie.yamlio import YMap, YScalar, YSeq, load_yaml
+
+MANIFEST = "template.yaml"
+_KEYS = {"description", "entry", "numbering", "required_sections"}
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    name: str
+    folder: Path
+    entry: str = "正文.md"
+    numbering: tuple[str, ...] = OFFICIAL_NUMBERING
+    description: str = ""
+    required_sections: tuple[str, ...] = ()
+
+    @property
+    def rules_path(self) -> Path | None:
+        path = self.folder / "checks.yaml"
+        return path if path.is_file() else None
+
+    @property
+    def skeleton_path(self) -> Path | None:
+        path = self.folder / "facts.yaml"
+        return path if path.is_file() else None
+
+
+def load_template_info(templates_dir: Path, name: str) -> TemplateInfo:
+    folder = templates_dir / name
+    if not folder.is_dir():
+        available = sorted(p.name for p in templates_dir.iterdir() if p.is_dir()) if templates_dir.is_dir() else []
+        raise TemplateError(
+            f"没有名为“{name}”的模板",
+            Location(templates_dir),
+            f"已有的模板：{'、'.join(available) or '（无）'}。请检查 config.yaml 中的 template。",
+        )
+    manifest = folder / MANIFEST
+    info = TemplateInfo(name, folder)
+    if not manifest.is_file():
+        return info
+    root = load_yaml(manifest).root
+    if root is None:
+        return info
+    if not isinstance(root, YMap):
+        raise TemplateError("template.yaml 的最外层必须是“键: 值”", root.location)
+    for key, (key_node, _value) in root.entries.items():
+        if key not in _KEYS:
+            raise TemplateError(f"template.yaml 中不认识的键“{key}”", key_node.location, f"可用的键：{'、'.join(sorted(_KEYS))}。")
+    values = {}
+    for key in ("description", "entry"):
+        node = root.get(key)
+        if isinstance(node, YScalar) and not node.is_null:
+            values[key] = node.text.strip()
+    for key in ("numbering", "required_sections"):
+        node = root.get(key)
+        if node is None:
+            continue
+        if not isinstance(node, YSeq) or not all(isinstance(item, YScalar) for item in node.items):
+            raise TemplateError(f"template.yaml 中 {key} 应当是列表", node.location)
+        values[key] = tuple(item.text for item in node.items)
+    if "numbering" in values:
+        validate_patterns(values["numbering"], root.get("numbering").location)
+    info = TemplateInfo(name, folder, **values)
+    if not (folder / info.entry).is_file():
+        raise TemplateError(f"模板“{name}”缺少入口文件 {info.entry}", Location(manifest), "请检查 template.yaml 中的 entry。")
+    return info

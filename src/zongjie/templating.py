@@ -1,0 +1,317 @@
+"""Rendering templates and narrative to Markdown: Jinja, sandboxed and strict.
+
+Templates are shared between bureaus, so they are semi-trusted: they render in Jinja's
+immutable sandbox, with string repetition and powers bounded, and a loader that refuses
+paths (or symlinks) leading out of the template folders. An undefined name is an error that
+names the fact and the template line, never an empty string.
+
+Template lookup, most specific first: `content/<地区>/<年度>/templates/`,
+`content/<地区>/templates/`, `templates/<模板>/`, then `templates/` itself, so a district
+overrides a single partial by a file of the same name, or extends the shared template by its
+full name (`{% extends "医保年度工作总结/正文.md" %}`) and overrides one block.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import traceback
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from zongjie.errors import Location, TemplateError, ZongjieError
+from zongjie.facts import Fact, FactGroup, FactList, FactSet
+from zongjie.mdsyntax import escape_inline
+from zongjie.provenance import SourceTable, TracedText
+from zongjie.textio import read_source
+
+MAX_REPEAT = 100_000
+
+
+class MarkdownText(str):
+    """Markdown that goes into the output as it is (rendered narrative), not escaped."""
+
+
+@dataclass
+class RenderState:
+    """What filters and finalize need during one rendering."""
+
+    sources: SourceTable = field(default_factory=SourceTable)
+    locale: str = "zh_CN"
+    fact_set: FactSet | None = None
+
+
+_STATE: contextvars.ContextVar[RenderState] = contextvars.ContextVar("zongjie_render_state")
+
+
+def current_state() -> RenderState:
+    try:
+        return _STATE.get()
+    except LookupError:  # filters called outside a rendering (tests, the REPL)
+        return RenderState()
+
+
+# ---- loader --------------------------------------------------------------------------------
+class ContainedLoader(jinja2.BaseLoader):
+    """Like FileSystemLoader, but reads with our decoding rules and will not follow a
+    symlink out of its folders."""
+
+    def __init__(self, dirs: tuple[Path, ...]):
+        self.dirs = tuple(directory.resolve() for directory in dirs)
+
+    def get_source(self, environment, template):
+        pieces = split_template_path(template)  # rejects ".."
+        for directory in self.dirs:
+            path = directory.joinpath(*pieces)
+            if not path.is_file():
+                continue
+            if not path.resolve().is_relative_to(directory):
+                raise TemplateError(
+                    f"模板“{template}”指向模板文件夹之外",
+                    Location(path),
+                    "出于安全考虑，模板不能是指向别处的链接；请把文件复制进模板文件夹。",
+                )
+            mtime = path.stat().st_mtime
+            return read_source(path).text, str(path), lambda: path.stat().st_mtime == mtime
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self):
+        names = set()
+        for directory in self.dirs:
+            for path in directory.rglob("*.md"):
+                names.add(path.relative_to(directory).as_posix())
+        return sorted(names)
+
+
+class FactUndefined(jinja2.StrictUndefined):
+    """StrictUndefined whose message names the missing fact by its dotted key."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        name, owner = self._undefined_name, self._undefined_obj
+        if self._undefined_hint:
+            return self._undefined_hint
+        if isinstance(owner, FactGroup):
+            key = f"{owner.path}.{name}" if owner.path else str(name)
+            empty = owner.empty.get(str(name))
+            if empty is not None:
+                return f"事实“{key}”在 {empty} 处没有填写"
+            return f"没有事实“{key}”"
+        if isinstance(owner, NarrativeSet):
+            return f"没有叙述文件“{name}.md”"
+        if owner is jinja2.utils.missing:
+            return f"没有名为“{name}”的事实或变量"
+        return f"“{jinja2.utils.object_type_repr(owner)}”没有“{name}”"
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, plus bounds on the expressions it does not bound."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise SecurityError("指数过大")
+        if operator == "*":
+            for sized, count in ((left, right), (right, left)):
+                if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and len(sized) * count > MAX_REPEAT:
+                    raise SecurityError("重复次数过多")
+        return super().call_binop(context, operator, left, right)
+
+
+# ---- environment ---------------------------------------------------------------------------
+@lru_cache(maxsize=64)
+def environment(search_dirs: tuple[Path, ...]):
+    """One Jinja environment per template search path, so compiled templates are reused
+    across every district-year that shares it."""
+    from zongjie.filters import FILTERS, GLOBALS
+
+    env = Sandbox(
+        loader=ContainedLoader(search_dirs),
+        undefined=FactUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+        extensions=["jinja2.ext.loopcontrols"],
+    )
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
+    return env
+
+
+def _finalize(value):
+    """Every `{{ … }}` output passes here: facts are marked with their source, plain values
+    are escaped for Markdown, narrative is rendered in place."""
+    from zongjie.filters import Derived, fact_text
+
+    state = current_state()
+    if isinstance(value, Fact):
+        return state.sources.mark(escape_inline(fact_text(value, state.locale)), (value,))
+    if isinstance(value, (TracedText, Derived)):
+        return state.sources.mark(escape_inline(str(value)), value.facts)
+    if isinstance(value, MarkdownText):
+        return value
+    if isinstance(value, Narrative):
+        return value.render()
+    if isinstance(value, (FactGroup, FactList)):
+        raise TemplateError(
+            f"“{value.path}”是一组事实，不能直接写进正文",
+            hint=f"请写出其中具体的一项，如 {{{{ {value.path}.某项 }}}}，或用 {{% for %}} 逐项写出。",
+        )
+    if value is None:
+        raise TemplateError("输出的值为空（None）", hint="请检查该处引用的事实或变量。")
+    return escape_inline(str(value))
+
+
+# ---- narrative -----------------------------------------------------------------------------
+class Narrative:
+    """A narrative Markdown file, rendered in the document's context when first written."""
+
+    def __init__(self, path: Path, render_source):
+        self.path = path
+        self._render_source = render_source
+        self._rendered: MarkdownText | None = None
+
+    def render(self) -> MarkdownText:
+        if self._rendered is None:
+            self._rendered = MarkdownText(self._render_source(self.path))
+        return self._rendered
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class NarrativeSet(Mapping):
+    def __init__(self, narratives: dict[str, Narrative]):
+        self._narratives = narratives
+
+    def __getitem__(self, name: str) -> Narrative:
+        return self._narratives[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._narratives)
+
+    def __len__(self) -> int:
+        return len(self._narratives)
+
+
+# What a template can make go wrong: Jinja's own errors (syntax, undefined, sandbox, missing
+# include) and the ordinary errors of the expressions it evaluates.
+_TEMPLATE_FAILURES = (
+    jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError,
+)
+
+
+# ---- rendering -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RenderRequest:
+    search_dirs: tuple[Path, ...]
+    entry: str
+    context: dict
+    narrative_paths: dict[str, Path]
+    locale: str
+    fact_set: FactSet
+    known_files: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    markdown: str
+    sources: SourceTable
+
+
+def render(request: RenderRequest) -> Rendered:
+    env = environment(request.search_dirs)
+    state = RenderState(locale=request.locale, fact_set=request.fact_set)
+    token = _STATE.set(state)
+    try:
+        context = dict(request.context)
+
+        def render_narrative(path: Path) -> str:
+            template = _compile_file(env, path)
+            return template.render(context)
+
+        context["叙述"] = NarrativeSet(
+            {name: Narrative(path, render_narrative) for name, path in request.narrative_paths.items()}
+        )
+        template = env.get_template(request.entry)
+        markdown = template.render(context)
+        return Rendered(markdown, state.sources)
+    except ZongjieError as error:
+        if error.location is None:
+            error.location = _template_location(error)
+        raise
+    except _TEMPLATE_FAILURES as error:
+        raise _as_template_error(error) from None
+    finally:
+        _STATE.reset(token)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(env, path: Path, text: str):
+    code = env.compile(text, name=path.name, filename=str(path))
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+def _compile_file(env, path: Path):
+    return _compiled(env, path, read_source(path).text)
+
+
+def compile_all(search_dirs: tuple[Path, ...]) -> None:
+    """Compile every template up front, so a syntax error anywhere is reported at its line."""
+    env = environment(search_dirs)
+    try:
+        for name in env.list_templates():
+            env.get_template(name)
+    except _TEMPLATE_FAILURES as error:
+        raise _as_template_error(error) from None
+
+
+def _template_location(error: BaseException) -> Location | None:
+    """The innermost template frame of a traceback (Jinja rewrites frames to template lines)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        filename = frame.filename
+        if filename.endswith(".md") and Path(filename).exists():
+            return Location(Path(filename), frame.lineno)
+    return None
+
+
+def _as_template_error(error: Exception) -> TemplateError:
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        location = Location(Path(error.filename), error.lineno) if error.filename else None
+        return TemplateError(
+            f"模板语法错误：{error.message}",
+            location,
+            "请检查 {{ }} 与 {% %} 是否成对、{% if %}/{% for %} 是否有对应的 {% endif %}/{% endfor %}。",
+        )
+    location = _template_location(error)
+    if isinstance(error, jinja2.TemplateNotFound):
+        return TemplateError(f"找不到模板文件“{error.name}”", location, "请检查 include/extends 中的文件名。")
+    if isinstance(error, jinja2.UndefinedError):
+        message = str(error)
+        hint = "请检查名称是否与 facts.yaml 中的键一致（分组用“.”连接）；可选的部分可用 {% if 名称 is defined %} 包起来。"
+        if "没有填写" in message:
+            hint = "请在 facts.yaml 中填写该项；若今年没有这项数据，可删除这一行或在模板中用 {% if … is defined %} 跳过。"
+        return TemplateError(message, location, hint)
+    from zongjie.filters import FilterError
+
+    if isinstance(error, FilterError):
+        return TemplateError(str(error), location, "请检查这一行过滤器作用的事实是否选对（README 中有过滤器一览）。")
+    if isinstance(error, SecurityError):
+        return TemplateError(f"模板执行了不允许的操作：{error}", location, "模板只能引用事实和使用 zongjie 提供的过滤器。")
+    return TemplateError(
+        f"模板执行出错：{type(error).__name__}: {error}",
+        location,
+        "请检查该行用到的事实是否为数字、过滤器的用法是否正确。",
+    )

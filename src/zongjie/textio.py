@@ -1,0 +1,71 @@
+"""Reading the user's text files: encoding, BOM and invisible characters.
+
+Every input a writer edits (facts, narrative, templates, rules, config) is read here, so that an
+encoding mistake gets one clear message naming file:line instead of a decoder traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from zongjie.errors import InputEncodingError, Location
+
+# Control characters that python-docx rejects and that editors hide (Word pastes \x0b as a
+# manual line break). Tab, newline and carriage return are ordinary.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    path: Path
+    text: str
+    encoding: str  # "utf-8" or "gb18030"
+
+
+def read_source(path: Path) -> SourceText:
+    """Read a user file as UTF-8 (BOM allowed), accepting GBK/GB18030 as a fallback.
+
+    UTF-8 is tried first and strictly: a UTF-8 file can decode "successfully" as GB18030 into
+    nonsense, never the other way round, so a file that fails as UTF-8 and passes as GB18030
+    really is GBK (the usual Windows Notepad/WPS save). The caller warns about it.
+    """
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+        encoding = "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+            encoding = "gb18030"
+        except UnicodeDecodeError:
+            line, column = _line_column_of_byte(data, utf8_error.start)
+            raise InputEncodingError(
+                "文件既不是 UTF-8 也不是 GBK 编码，无法读取",
+                Location(path, line, column),
+                "请用记事本或 WPS 打开该文件，“另存为”时把编码选为 UTF-8。",
+            ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _reject_control_characters(path, text)
+    return SourceText(path, text, encoding)
+
+
+def _line_column_of_byte(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return line, column
+
+
+def _reject_control_characters(path: Path, text: str) -> None:
+    match = _CONTROL.search(text)
+    if match is None:
+        return
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    raise InputEncodingError(
+        f"第 {line} 行第 {column} 列有不可见的控制字符 U+{ord(match.group()):04X}",
+        Location(path, line, column),
+        "这类字符常随 Word 中复制的文字带入，请删除该处后重新输入。",
+    )

@@ -1,0 +1,116 @@
+"""The workspace on disk, described as plain objects.
+
+Layout: `config.yaml`, `templates/<模板>/`, `content/<地区>/<年度>/facts.yaml` plus narrative
+`*.md` beside it. A district may hold `templates/` (its overrides of the shared templates) and
+`checks.yaml` (its own rules); so may a year folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from zongjie.config import Config, DocumentSettings, load_config
+from zongjie.errors import Location, WorkspaceError
+
+CONTENT_DIR = "content"
+TEMPLATES_DIR = "templates"
+FACTS_FILE = "facts.yaml"
+CHECKS_FILE = "checks.yaml"
+_YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class DistrictYear:
+    district: str
+    year: str
+    folder: Path
+    settings: DocumentSettings
+
+    @property
+    def facts_path(self) -> Path:
+        return self.folder / FACTS_FILE
+
+    @property
+    def label(self) -> str:
+        return f"{self.district} {self.year}"
+
+    def narrative_paths(self) -> dict[str, Path]:
+        """Narrative Markdown files of this year, by name without extension."""
+        return {path.stem: path for path in sorted(self.folder.glob("*.md"))}
+
+    def override_dirs(self) -> list[Path]:
+        """Template folders that win over the shared template, most specific first."""
+        candidates = [self.folder / TEMPLATES_DIR, self.folder.parent / TEMPLATES_DIR]
+        return [path for path in candidates if path.is_dir()]
+
+    def rule_files(self) -> list[Path]:
+        """District-level and year-level rule files (the template's come from the template)."""
+        candidates = [self.folder.parent / CHECKS_FILE, self.folder / CHECKS_FILE]
+        return [path for path in candidates if path.is_file()]
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    config: Config
+
+    @classmethod
+    def open(cls, root: Path) -> "Workspace":
+        root = root.resolve()
+        return cls(root, load_config(root))
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / CONTENT_DIR
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / TEMPLATES_DIR
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.config.output
+
+    @cached_property
+    def districts(self) -> list[str]:
+        if not self.content_dir.is_dir():
+            return []
+        return sorted(path.name for path in self.content_dir.iterdir() if path.is_dir() and not path.name.startswith("."))
+
+    def years_of(self, district: str) -> list[str]:
+        folder = self.content_dir / district
+        return sorted(path.name for path in folder.iterdir() if path.is_dir() and _YEAR.match(path.name))
+
+    def district_year(self, district: str, year: str) -> DistrictYear:
+        return DistrictYear(district, year, self.content_dir / district / year, self.config.settings_for(district))
+
+    def select(self, district: str | None = None, year: str | None = None) -> list[DistrictYear]:
+        """The district-years a command works on: all, one district's, or one."""
+        if district is None:
+            return [self.district_year(name, y) for name in self.districts for y in self.years_of(name)]
+        if district not in self.districts:
+            known = "、".join(self.districts) or "（无）"
+            raise WorkspaceError(
+                f"没有名为“{district}”的地区",
+                Location(self.content_dir),
+                f"已有的地区：{known}。新建地区可运行 zongjie new {district} 年度。",
+            )
+        years = self.years_of(district)
+        if year is None:
+            if not years:
+                raise WorkspaceError(
+                    f"地区“{district}”下还没有年度文件夹",
+                    Location(self.content_dir / district),
+                    f"请运行 zongjie new {district} 年度 新建一个年度。",
+                )
+            return [self.district_year(district, y) for y in years]
+        if year not in years:
+            raise WorkspaceError(
+                f"地区“{district}”没有 {year} 年度",
+                Location(self.content_dir / district),
+                f"已有的年度：{'、'.join(years) or '（无）'}。新建可运行 zongjie new {district} {year}。",
+            )
+        return [self.district_year(district, year)]

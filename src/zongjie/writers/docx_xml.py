@@ -1,0 +1,144 @@
+"""The few OOXML details python-docx's friendly layer does not reach, in one place.
+
+East-Asian fonts (`w:rFonts/@w:eastAsia`, with theme fonts removed so they cannot override),
+character-based indents, page-number fields, repeated table headers and the document grid.
+"""
+
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+_THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+# Child order of the property elements we add to (ECMA-376 §17; python-docx keeps these
+# sequences private). Word refuses files whose property elements are out of order.
+_CHILD_ORDER = {
+    "w:rPr": ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
+              "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",
+              "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz",
+              "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign",
+              "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath"),
+    "w:pPr": ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+              "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+              "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
+              "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"),
+    "w:sectPr": ("w:footnotePr", "w:endnotePr", "w:type", "w:pgSz", "w:pgMar", "w:paperSrc", "w:pgBorders",
+                 "w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
+                 "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"),
+    "w:tblPr": ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+                "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+                "w:tblPrChange"),
+}
+_PREFIXED = {qn(parent): parent for parent in _CHILD_ORDER}
+
+
+def child(parent, tag: str):
+    """The parent's child `tag`, created in schema order if it is missing."""
+    existing = parent.find(qn(tag))
+    if existing is not None:
+        return existing
+    element = OxmlElement(tag)
+    order = _CHILD_ORDER.get(_PREFIXED.get(parent.tag, ""), ())
+    later = {qn(name) for name in order[order.index(tag) + 1 :]} if tag in order else set()
+    successor = next((node for node in parent if node.tag in later), None)
+    if successor is not None:
+        successor.addprevious(element)
+    else:
+        parent.append(element)
+    return element
+
+
+def set_fonts(rpr, east_asia: str, latin: str) -> None:
+    """Chinese text uses `east_asia`, digits and Latin letters `latin`."""
+    fonts = rpr.get_or_add_rFonts()
+    for attribute in _THEME_FONT_ATTRIBUTES:
+        fonts.attrib.pop(qn(attribute), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:cs"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def set_language(rpr, east_asia: str = "zh-CN") -> None:
+    lang = child(rpr, "w:lang")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), east_asia)
+    lang.set(qn("w:bidi"), "ar-SA")
+
+
+def set_char_indent(ppr, first_line_chars: int = 0, left_chars: int = 0, right_chars: int = 0,
+                    font_size_pt: float = 16) -> None:
+    """Indents counted in characters (hundredths), as Word's 首行缩进 2 字符. The twip values
+    are written as well for readers that ignore the *Chars attributes."""
+    ind = ppr.get_or_add_ind()
+    char_twips = font_size_pt * 20
+    for name, chars in (("firstLine", first_line_chars), ("left", left_chars), ("right", right_chars)):
+        ind.set(qn(f"w:{name}Chars"), str(chars))
+        ind.set(qn(f"w:{name}"), str(round(chars / 100 * char_twips)))
+
+
+def set_style_id(paragraph_element, style_id: str) -> None:
+    """Set a paragraph's style by id: python-docx resolves style names by scanning all
+    styles on every call, which dominates build time."""
+    paragraph_element.get_or_add_pPr().get_or_add_pStyle().val = style_id
+
+
+def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
+    """A complex field (e.g. PAGE) whose result Word and WPS recompute on opening."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run._r.append(begin)
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+    run = paragraph.add_run()
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run._r.append(separate)
+    paragraph.add_run(placeholder)
+    run = paragraph.add_run()
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(end)
+
+
+def repeat_as_header(row) -> None:
+    """Repeat a table row at the top of every page the table continues on."""
+    trpr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    trpr.append(header)
+
+
+def cant_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:cantSplit")
+    element.set(qn("w:val"), "true")
+    trpr.append(element)
+
+
+def set_document_grid(section, line_pitch_twips: int, char_space: int) -> None:
+    """Word's 文档网格 (lines and characters): 22 lines × 28 characters per page."""
+    grid = child(section._sectPr, "w:docGrid")
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(line_pitch_twips))
+    grid.set(qn("w:charSpace"), str(char_space))
+
+
+def snap_to_grid(ppr, snap: bool) -> None:
+    element = child(ppr, "w:snapToGrid")
+    element.set(qn("w:val"), "1" if snap else "0")
+
+
+def table_width_full(table, width_twips: int) -> None:
+    width = child(table._tbl.tblPr, "w:tblW")
+    width.set(qn("w:w"), str(width_twips))
+    width.set(qn("w:type"), "dxa")

@@ -1,0 +1,180 @@
+"""Document model → one standalone HTML page: no external resources, readable on a phone,
+printable on A4 with the official fonts first and free fallbacks after.
+
+Every figure that came from a fact is a `<span class="fact">` whose title names its source
+(file:line), so a reader of the web page can trace it as a supervisor would.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from zongjie.errors import display_path
+from zongjie.model import (
+    Block,
+    Document,
+    Emphasis,
+    FactSpan,
+    Heading,
+    Inline,
+    LineBreak,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
+    plain_text,
+)
+
+STYLE = """
+:root {
+  --fangsong: "仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "STFangsong", "AR PL UMing CN", "Noto Serif CJK SC", "Source Han Serif SC", serif;
+  --heiti: "黑体", "SimHei", "STHeiti", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", sans-serif;
+  --kaiti: "楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti", "AR PL UKai CN", "Noto Serif CJK SC", serif;
+  --xiaobiaosong: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "华文中宋", "STZhongsong", "Noto Serif CJK SC", "Source Han Serif SC", serif;
+}
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: #f3f3f0; color: #111; }
+main { box-sizing: border-box; max-width: 46rem; margin: 0 auto; padding: 2.5rem 1.25rem 4rem; background: #fff;
+  font-family: var(--fangsong); font-size: 1.125rem; line-height: 1.9; }
+h1.title { font-family: var(--xiaobiaosong); font-size: 1.6rem; font-weight: normal; text-align: center; line-height: 1.5; margin: 0 0 1.6rem; text-wrap: balance; }
+p.subtitle { text-align: center; margin: -0.8rem 0 1.6rem; font-family: var(--kaiti); }
+h2, h3, h4, h5 { font-size: 1em; line-height: inherit; margin: 0; text-indent: 2em; text-align: justify; }
+h2 { font-family: var(--heiti); font-weight: normal; }
+h3 { font-family: var(--kaiti); font-weight: normal; }
+h4 { font-family: var(--fangsong); font-weight: bold; }
+h5 { font-family: var(--fangsong); font-weight: normal; }
+p { margin: 0; text-indent: 2em; text-align: justify; }
+em { font-style: normal; font-family: var(--kaiti); }
+ol, ul { margin: 0; padding-left: 2em; }
+li > p { text-indent: 0; }
+table { border-collapse: collapse; margin: 0.8rem auto; width: 100%; font-size: 0.95em; line-height: 1.5; }
+th, td { border: 1px solid #333; padding: 0.2rem 0.45rem; text-align: left; vertical-align: middle; }
+th { font-family: var(--heiti); font-weight: normal; text-align: center; }
+td.right, th.right { text-align: right; } td.center, th.center { text-align: center; }
+.table-wrap { overflow-x: auto; }
+.closing { margin-top: 2em; text-align: right; padding-right: 4em; text-indent: 0; }
+.closing p { text-indent: 0; text-align: right; }
+.attachments { margin-top: 1.9em; }
+.attachments p { text-indent: 0; padding-left: 2em; }
+span.fact { text-decoration: underline dotted #9a9a9a; text-underline-offset: 0.2em; }
+hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
+@media (max-width: 480px) { main { padding: 1.5rem 0.9rem 3rem; font-size: 1.05rem; } }
+@page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+@media print {
+  body { background: #fff; }
+  main { max-width: none; padding: 0; font-size: 16pt; line-height: 28.95pt; }
+  h1.title { font-size: 22pt; line-height: 1.45; margin-bottom: 28.95pt; }
+  span.fact { text-decoration: none; }
+  hr.page-break { border: 0; margin: 0; break-after: page; }
+  tr, h2, h3, h4 { break-inside: avoid; } h2, h3, h4 { break-after: avoid; }
+  thead { display: table-header-group; }
+}
+"""
+
+
+def write(document: Document, options) -> bytes:
+    return render(document, options.source_root, options.lang).encode("utf-8")
+
+
+def render(document: Document, source_root: Path | None = None, lang: str = "zh-CN") -> str:
+    writer = _HtmlWriter(source_root)
+    title = plain_text(document.meta.title) or "工作总结"
+    body = []
+    if document.meta.title:
+        body.append(f'<h1 class="title">{writer.inlines(document.meta.title)}</h1>')
+    if document.meta.subtitle:
+        body.append(f'<p class="subtitle">{writer.inlines(document.meta.subtitle)}</p>')
+    body.extend(writer.block(block) for block in document.blocks)
+    body.append(writer.attachments(document.meta.attachments))
+    body.append(writer.closing(document.meta.signature, document.meta.date))
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="zongjie">\n'
+        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(part for part in body if part)
+        + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+class _HtmlWriter:
+    def __init__(self, source_root: Path | None):
+        self.source_root = source_root
+
+    def block(self, block: Block) -> str:
+        if isinstance(block, Heading):
+            tag = f"h{min(block.level + 1, 6)}"
+            number = f'<span class="number">{escape(block.number)}</span>' if block.number else ""
+            return f"<{tag}>{number}{self.inlines(block.content)}</{tag}>"
+        if isinstance(block, Paragraph):
+            return f"<p>{self.inlines(block.content)}</p>"
+        if isinstance(block, ListBlock):
+            tag = "ol" if block.ordered else "ul"
+            start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+            items = "".join("<li>" + "".join(self.block(child) for child in item) + "</li>" for item in block.items)
+            return f"<{tag}{start}>{items}</{tag}>"
+        if isinstance(block, Table):
+            return self.table(block)
+        if isinstance(block, PageBreak):
+            return '<hr class="page-break">'
+        raise TypeError(f"unknown block {block!r}")  # pragma: no cover
+
+    def table(self, table: Table) -> str:
+        def cell(tag: str, inlines, align: str) -> str:
+            css = f' class="{align}"' if align in ("right", "center") else ""
+            return f"<{tag}{css}>{self.inlines(inlines)}</{tag}>"
+
+        aligns = list(table.align) + [""] * (len(table.header) - len(table.align))
+        head = "".join(cell("th", c, a) for c, a in zip(table.header, aligns))
+        rows = "".join("<tr>" + "".join(cell("td", c, a) for c, a in zip(row, aligns)) + "</tr>" for row in table.rows)
+        return f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+
+    def attachments(self, attachments) -> str:
+        if not attachments:
+            return ""
+        hidden_label = '<span style="visibility:hidden">附件：</span>'  # aligns later items under the first
+        lines = [f"<p>{'附件：' if n == 1 else hidden_label}{n}. {self.inlines(item)}</p>"
+                 for n, item in enumerate(attachments, 1)]
+        return '<div class="attachments">' + "".join(lines) + "</div>"
+
+    def closing(self, signature, date) -> str:
+        parts = [f"<p>{self.inlines(part)}</p>" for part in (signature, date) if part]
+        return f'<div class="closing">{"".join(parts)}</div>' if parts else ""
+
+    def inlines(self, inlines: tuple[Inline, ...]) -> str:
+        out = []
+        for inline in inlines:
+            if isinstance(inline, Text):
+                out.append(escape(inline.text))
+            elif isinstance(inline, FactSpan):
+                out.append(self.fact(inline))
+            elif isinstance(inline, Strong):
+                out.append(f"<strong>{self.inlines(inline.children)}</strong>")
+            elif isinstance(inline, Emphasis):
+                out.append(f"<em>{self.inlines(inline.children)}</em>")
+            elif isinstance(inline, LineBreak):
+                out.append("<br>")
+        return "".join(out)
+
+    def fact(self, span: FactSpan) -> str:
+        sources = "；".join(
+            f"{key} ← {self._where(location)}" for key, location in zip(span.keys, span.locations)
+        )
+        if span.derived:
+            sources += "（推算）"
+        keys = " ".join(span.keys)
+        return f'<span class="fact" data-fact="{escape(keys)}" title="{escape(sources)}">{escape(span.text)}</span>'
+
+    def _where(self, location) -> str:
+        path = Path(location.file)
+        if self.source_root is not None and path.is_absolute():
+            try:
+                path = path.relative_to(self.source_root)
+            except ValueError:
+                pass
+        text = path.as_posix() if self.source_root is not None else display_path(path)
+        return f"{text}:{location.line}" if location.line else text

@@ -1,0 +1,162 @@
+"""YAML read into located nodes whose scalars stay the text the writer typed.
+
+Nothing is typed here: YAML 1.2 would load `0108` as 108, `2024.10` as 2024.1 and `21469.1` as a
+float. Each consumer (facts, config, rules) types scalars by its own schema from the written
+text, so the written precision survives and every value keeps its file:line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from zongjie.errors import Location, YamlError
+from zongjie.textio import read_source
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+_NULL_TEXT = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass(frozen=True)
+class YScalar:
+    text: str
+    location: Location
+    is_null: bool = False
+
+
+@dataclass(frozen=True)
+class YMap:
+    location: Location
+    # key text -> (key scalar, value node); dict keeps the written order
+    entries: dict[str, tuple[YScalar, "YNode"]] = field(default_factory=dict)
+
+    def get(self, key: str) -> "YNode | None":
+        entry = self.entries.get(key)
+        return entry[1] if entry else None
+
+
+@dataclass(frozen=True)
+class YSeq:
+    location: Location
+    items: tuple["YNode", ...] = ()
+
+
+YNode = Union[YScalar, YMap, YSeq]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    root: YNode | None
+    encoding: str
+
+
+def load_yaml(path: Path) -> YamlDocument:
+    source = read_source(path)
+    return YamlDocument(parse_yaml(source.text, path), source.encoding)
+
+
+def parse_yaml(text: str, path: Path) -> YNode | None:
+    _reject_full_width_indentation(text, path)
+    node = _compose(text, path)
+    if node is None:
+        return None
+    return _convert(node, path)
+
+
+def _compose(text: str, path: Path):
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return YAML(typ="safe").compose(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        problem = error.problem or error.context or "无法解析"
+        raise YamlError(
+            f"第 {line} 行 YAML 写法有误（{problem}）",
+            Location(path, line, column),
+            _hint_for_line(text, line),
+        ) from None
+    except (YAMLError, IndexError, ValueError, TypeError) as error:
+        # Some malformed inputs make ruamel fail outside its own error types and without a mark.
+        raise YamlError(
+            f"YAML 写法有误，无法解析（{type(error).__name__}: {error}）",
+            Location(path),
+            "请检查缩进、冒号（须为半角“:”且后面加空格）和引号是否成对。",
+        ) from None
+
+
+def _hint_for_line(text: str, line: int | None) -> str:
+    lines = text.split("\n")
+    source_line = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    candidates = [source_line] + ([lines[line - 2]] if line and line >= 2 else [])
+    if any("：" in candidate and ":" not in candidate for candidate in candidates):
+        return "这一行（或上一行）用了全角冒号“：”，键和值之间须用半角冒号“:”加一个空格。"
+    if "\t" in source_line:
+        return "YAML 的缩进不能用 Tab 键，请改为空格。"
+    return "请检查这一行及上一行的缩进（同一层级须对齐）、冒号后的空格和引号是否成对。"
+
+
+_FULL_WIDTH_INDENT = re.compile(r"^[ \t]*[\u3000\u00a0]", re.MULTILINE)
+
+
+def _reject_full_width_indentation(text: str, path: Path) -> None:
+    match = _FULL_WIDTH_INDENT.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        raise YamlError(
+            f"第 {line} 行的缩进里有全角空格或不间断空格",
+            Location(path, line, 1),
+            "YAML 的缩进只能用半角空格，请删除该行开头的空白后用空格键重新缩进。",
+        )
+
+
+def _location(node, path: Path) -> Location:
+    mark = node.start_mark
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def _convert(node, path: Path) -> YNode:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    location = _location(node, path)
+    if getattr(node, "anchor", None):
+        raise YamlError(
+            "不支持 YAML 锚点和别名（& 与 *）",
+            location,
+            "请把要重复的内容直接写出来；同一个数字只需写一次，在模板里引用它即可。",
+        )
+    if node.tag not in _STANDARD_TAGS:
+        raise YamlError(f"不支持的 YAML 标签 {node.tag}", location, "请删除以“!”开头的标签。")
+    if isinstance(node, MappingNode):
+        entries: dict[str, tuple[YScalar, YNode]] = {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, path)
+            if not isinstance(key, YScalar):
+                raise YamlError("键必须是一段文字", key.location, "请把键写成“名称: 值”的形式。")
+            if key.text in entries:
+                first = entries[key.text][0].location
+                raise YamlError(
+                    f"键“{key.text}”重复出现（第一次在第 {first.line} 行）",
+                    key.location,
+                    "同一层级的键不能重名：请删除或改名其中一个。",
+                )
+            entries[key.text] = (key, _convert(value_node, path))
+        return YMap(location, entries)
+    if isinstance(node, SequenceNode):
+        return YSeq(location, tuple(_convert(item, path) for item in node.value))
+    is_null = node.tag == "tag:yaml.org,2002:null" or (node.style is None and node.value in _NULL_TEXT)
+    return YScalar(str(node.value), location, is_null)
