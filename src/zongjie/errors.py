@@ -27,12 +27,16 @@ class Location:
 
 
 def display_path(path: Path | str) -> str:
-    """A path as the user should read it: relative to the current folder when below it."""
+    """A path as the user should read it: relative to the current folder when below it,
+    absolute otherwise."""
     path = Path(path)
+    if not path.is_absolute():
+        return path.as_posix()
     try:
-        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
+        relative = Path(os.path.relpath(path))
     except ValueError:  # another drive on Windows
         return path.as_posix()
+    return path.as_posix() if relative.parts[:1] == ("..",) else relative.as_posix()
 
 
 class ZongjieError(Exception):

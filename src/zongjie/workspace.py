@@ -38,8 +38,15 @@ class DistrictYear:
         return f"{self.district} {self.year}"
 
     def narrative_paths(self) -> dict[str, Path]:
-        """Narrative Markdown files of this year, by name without extension."""
-        return {path.stem: path for path in sorted(self.folder.glob("*.md"))}
+        """Narrative Markdown files of this year by name without extension; files in
+        subfolders are named with their folder (说明/政策覆盖情况). Template overrides in
+        `templates/` are not narrative."""
+        paths = {}
+        for path in sorted(self.folder.rglob("*.md")):
+            relative = path.relative_to(self.folder)
+            if relative.parts[0] != TEMPLATES_DIR:
+                paths[relative.with_suffix("").as_posix()] = path
+        return paths
 
     def override_dirs(self) -> list[Path]:
         """Template folders that win over the shared template, most specific first."""

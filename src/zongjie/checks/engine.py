@@ -9,14 +9,14 @@ figure with its file:line and, where a likely cause fits, says which.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from zongjie.checks.expr import Binary, Call, Expr, Number, Reference, Relation, Unary, references
 from zongjie.checks.measure import Measure, UnitMismatch, dimension_text
 from zongjie.checks.rules import Rule
 from zongjie.errors import Location
-from zongjie.facts import Fact, FactSet, add_derived
+from zongjie.facts import Fact, FactGroup, FactSet, add_derived
 from zongjie.numbers.format import plain_decimal, rounded
 from zongjie.numbers.quantity import Quantity
 from zongjie.numbers.units import unit_of
@@ -91,7 +91,7 @@ class _Resolver:
             if fact_set is None:
                 raise _Missing(reference.path)
         if reference.is_pattern:
-            pattern = re.compile("^" + r"\.".join("[^.]+" if part == "*" else re.escape(part) for part in path.split(".")) + "$")
+            pattern = _path_pattern(path)
             matched = [fact for key, fact in fact_set.index.items() if pattern.match(key)]
             if not matched:
                 raise _Missing(reference.path)
@@ -106,6 +106,12 @@ class _Resolver:
             return Measure.exact(expr.quantity)
         if isinstance(expr, Reference):
             return self._fact_measure(self.facts_for(expr)[0], used)
+        if isinstance(expr, Call) and expr.function == "optional":
+            try:
+                facts = self.facts_for(expr.argument)
+            except _Missing:
+                return Measure.zero()
+            return self._fact_measure(facts[0], used)
         if isinstance(expr, Call):
             total = None
             for fact in self.facts_for(expr.argument):
@@ -130,7 +136,7 @@ def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None
     """Check every rule; derive the totals a writer left out (and add them to `facts`)."""
     result = CheckResult()
     resolver = _Resolver(facts, previous)
-    pending = list(rules)
+    pending = [instance for rule in rules for instance in _instances(rule, facts)]
     # Derived totals may feed other rules, so rules that could not apply are retried once
     # after a pass that derived something.
     for _ in range(2):
@@ -145,6 +151,43 @@ def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None
         pending = retry
     result.skipped += len(pending)
     return result
+
+
+def _instances(rule: Rule, facts: FactSet) -> list[Rule]:
+    """A rule with 对每个 becomes one rule per matching group, its keys placed inside it."""
+    if not rule.scope:
+        return [rule]
+    pattern = _path_pattern(rule.scope)
+    groups = [path for path in _group_paths(facts.root) if pattern.match(path)]
+    return [
+        replace(rule, name=f"{rule.name}（{path}）", scope="",
+                relation=replace(rule.relation, left=_inside(rule.relation.left, path), right=_inside(rule.relation.right, path)))
+        for path in groups
+    ]
+
+
+def _group_paths(group: FactGroup):
+    for member in group.members.values():
+        if isinstance(member, FactGroup):
+            yield member.path
+            yield from _group_paths(member)
+
+
+def _inside(expr: Expr, prefix: str) -> Expr:
+    if isinstance(expr, Reference):
+        return expr if expr.path.startswith(PREVIOUS_YEAR + ".") else Reference(f"{prefix}.{expr.path}")
+    if isinstance(expr, Call):
+        return Call(expr.function, _inside(expr.argument, prefix))
+    if isinstance(expr, Unary):
+        return Unary(_inside(expr.operand, prefix))
+    if isinstance(expr, Binary):
+        return Binary(expr.operator, _inside(expr.left, prefix), _inside(expr.right, prefix))
+    return expr
+
+
+def _path_pattern(path: str) -> re.Pattern:
+    """A dotted key pattern: `*` stands for exactly one key."""
+    return re.compile("^" + r"\.".join("[^.]+" if part == "*" else re.escape(part) for part in path.split(".")) + "$")
 
 
 def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:

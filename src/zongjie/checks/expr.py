@@ -7,7 +7,8 @@
     primary  := NUMBER [UNIT] | reference | "(" sum ")" | FUNCTION "(" reference ")"
     reference:= NAME ("." (NAME | "*"))*        e.g. 待遇.住院.*.人次, 上年.基金.累计结余
 
-FUNCTION is 求和 (sum over a wildcard reference).
+FUNCTION is 求和 (sum over a wildcard reference) or 缺省为零 (a fact that may be absent,
+counting as 0 then, e.g. 标准分 + 缺省为零(加分)).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class FormulaError(ValueError):
 
 
 RELATIONS = {"=": "=", "==": "=", "≈": "=", "<=": "<=", "≤": "<=", ">=": ">=", "≥": ">=", "<": "<", ">": ">"}
-FUNCTIONS = {"求和": "sum", "合计": "sum", "sum": "sum"}
+FUNCTIONS = {"求和": "sum", "合计": "sum", "sum": "sum", "缺省为零": "optional", "optional": "optional"}
 
 
 @dataclass(frozen=True)

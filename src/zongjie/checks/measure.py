@@ -20,6 +20,7 @@ from zongjie.numbers.units import unit_of
 
 Dimension = tuple[tuple[str, int], ...]
 DIMENSIONLESS: Dimension = ()
+ANY_DIMENSION: Dimension = (("*", 0),)  # the 0 of an absent optional figure fits any unit
 
 
 class UnitMismatch(ValueError):
@@ -80,11 +81,14 @@ class Measure:
 
     def __add__(self, other: "Measure") -> "Measure":
         self._same(other, "相加")
-        return Measure(self.low + other.low, self.high + other.high, self.value + other.value, self.dimension)
+        return Measure(self.low + other.low, self.high + other.high, self.value + other.value, self._joint(other))
 
     def __sub__(self, other: "Measure") -> "Measure":
         self._same(other, "相减")
-        return Measure(self.low - other.high, self.high - other.low, self.value - other.value, self.dimension)
+        return Measure(self.low - other.high, self.high - other.low, self.value - other.value, self._joint(other))
+
+    def _joint(self, other: "Measure") -> Dimension:
+        return other.dimension if self.dimension == ANY_DIMENSION else self.dimension
 
     def __neg__(self) -> "Measure":
         return Measure(-self.high, -self.low, -self.value, self.dimension)
@@ -99,7 +103,14 @@ class Measure:
         quotients = [a / b for a in (self.low, self.high) for b in (other.low, other.high)]
         return Measure(min(quotients), max(quotients), self.value / other.value, _combine(self.dimension, other.dimension, -1))
 
+    @classmethod
+    def zero(cls) -> "Measure":
+        """An absent optional figure: exactly 0 in whatever unit it is combined with."""
+        return cls(Decimal(0), Decimal(0), Decimal(0), ANY_DIMENSION)
+
     def _same(self, other: "Measure", operation: str) -> None:
+        if ANY_DIMENSION in (self.dimension, other.dimension):
+            return
         if self.dimension != other.dimension:
             raise UnitMismatch(self.dimension, other.dimension, operation)
 

@@ -8,6 +8,9 @@
         小数: 2               # decimals of a derived value
         说明: 为什么有这条规则
         例外: 原报告中此项不相符，保留原文数字   # a documented, known exception
+      - 名称: 一级指标小计
+        对每个: 自评.一级指标.*     # the rule holds inside every matching group
+        关系: 自评得分 = 求和(二级指标.*.自评得分)
 
 The file may also be a bare list of such items. Rules come from the template folder (apply to
 every district using it), the district folder and the year folder.
@@ -23,7 +26,7 @@ from zongjie.errors import Location, RuleError
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 SEVERITIES = {"错误": "error", "error": "error", "警告": "warning", "warning": "warning"}
-_KEYS = {"名称", "关系", "级别", "小数", "说明", "例外"}
+_KEYS = {"名称", "关系", "级别", "小数", "说明", "例外", "对每个"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Rule:
     decimals: int | None = None
     note: str = ""
     exception: str = ""  # non-empty: a known, documented mismatch in the source
+    scope: str = ""  # a group pattern (自评.一级指标.*): the formula's keys are inside each match
 
 
 def load_rules(path: Path) -> list[Rule]:
@@ -81,6 +85,7 @@ def _rule(node: YNode) -> Rule:
         decimals=int(decimals_text) if decimals_text else None,
         note=_text(node.get("说明")),
         exception=_text(node.get("例外")),
+        scope=_text(node.get("对每个")),
     )
 
 

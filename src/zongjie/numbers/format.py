@@ -13,7 +13,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from zongjie.numbers.quantity import PREFIX_QUALIFIERS, Quantity, YearMonth
+from zongjie.numbers.quantity import Quantity, YearMonth, qualified
 from zongjie.numbers.units import convert, unit_of
 
 SIMPLIFIED = "zh_CN"
@@ -71,15 +71,13 @@ def number_text(value: Decimal, decimals: int | None = None, grouping: str | Non
 def quantity_text(quantity: Quantity, decimals: int | None = None, grouping: str | None = None,
                   locale: str = SIMPLIFIED) -> str:
     """`11720.82万元`, `20余人`, `约300万元`."""
-    number = number_text(quantity.value, decimals, grouping, locale)
-    if quantity.approx in PREFIX_QUALIFIERS:
-        return f"{quantity.approx}{number}{quantity.unit}"
-    return f"{number}{quantity.approx}{quantity.unit}"
+    return qualified(number_text(quantity.value, decimals, grouping, locale), quantity)
 
 
 def scaled(quantity: Quantity, target_unit: str) -> Quantity:
     """Exact conversion to another unit of the same dimension (370891元 → 37.0891万元)."""
-    return Quantity(convert(quantity.value, quantity.unit, target_unit), target_unit, quantity.approx)
+    return Quantity(convert(quantity.value, quantity.unit, target_unit), target_unit, quantity.approx,
+                    quantity.approx_after_scale and target_unit[:1] in ("万", "亿"))
 
 
 def convert_to(quantity: Quantity, unit: str) -> Decimal:

@@ -25,6 +25,7 @@ _NUMBER = re.compile(
     r"^(?P<prefix>" + "|".join(PREFIX_QUALIFIERS) + r")?"
     r"(?P<sign>[+-])?"
     r"(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)"
+    r"(?:(?P<scale>[万萬亿億])(?P<scaled_suffix>" + "|".join(SUFFIX_QUALIFIERS) + r"))?"  # 1万余份
     r"(?P<suffix>" + "|".join(SUFFIX_QUALIFIERS) + r")?"
     r"(?P<unit>" + _UNIT + r")?$"
 )
@@ -74,10 +75,12 @@ def parse_quantity(text: str) -> Quantity:
         raise NumberFormatError(f"“{text}”不是可识别的数字") from None
     if match.group("sign") == "-":
         value = -value
-    approx = match.group("prefix") or match.group("suffix") or ""
-    if match.group("prefix") and match.group("suffix"):
-        raise NumberFormatError(f"“{text}”同时有“{match.group('prefix')}”和“{match.group('suffix')}”", "两者只留一个。")
-    return Quantity(value, normalise_unit_name(match.group("unit") or ""), approx)
+    suffix = match.group("suffix") or match.group("scaled_suffix")
+    approx = match.group("prefix") or suffix or ""
+    if match.group("prefix") and suffix:
+        raise NumberFormatError(f"“{text}”同时有“{match.group('prefix')}”和“{suffix}”", "两者只留一个。")
+    unit = normalise_unit_name((match.group("scale") or "") + (match.group("unit") or ""))
+    return Quantity(value, unit, approx, approx_after_scale=bool(match.group("scale")))
 
 
 def _starts_like_a_numeral(numeral: str) -> bool:

@@ -23,6 +23,7 @@ class Quantity:
     value: Decimal
     unit: str = ""
     approx: str = ""
+    approx_after_scale: bool = False  # 1万余份 (not 1余万份)
 
     @property
     def decimals(self) -> int:
@@ -41,9 +42,17 @@ class Quantity:
         from zongjie.numbers.format import plain_decimal
 
         number = plain_decimal(self.value)
-        if self.approx in PREFIX_QUALIFIERS:
-            return f"{self.approx}{number}{self.unit}"  # 约300万元
-        return f"{number}{self.approx}{self.unit}"  # 20余人, 1500余万元
+        return qualified(number, self)
+
+
+def qualified(number: str, quantity: "Quantity") -> str:
+    """A number text with the quantity's qualifier and unit in their written places:
+    约300万元, 20余人, 1500余万元, 1万余份."""
+    if quantity.approx in PREFIX_QUALIFIERS:
+        return f"{quantity.approx}{number}{quantity.unit}"
+    if quantity.approx_after_scale:
+        return f"{number}{quantity.unit[:1]}{quantity.approx}{quantity.unit[1:]}"
+    return f"{number}{quantity.approx}{quantity.unit}"
 
 
 class YearMonth(NamedTuple):

@@ -41,6 +41,9 @@ from zongjie.model import (
 from zongjie.writers import docx_xml as xml
 
 LINE_PITCH = Pt(28.95)  # 225 mm ÷ 22 lines
+# 28 characters in the 156 mm (442.2 pt) line: a 16 pt character condensed by 0.25 pt takes
+# 15.75 pt, and 28 × 15.75 = 441 pt. In twentieths of a point:
+BODY_CHARACTER_SPACING = -5
 TEXT_WIDTH = Mm(156)
 LATIN = "Times New Roman"
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"
@@ -61,12 +64,13 @@ class StyleSpec:
     keep_with_next: bool = False
     outline_level: int | None = None
     custom: bool = False
+    character_spacing: int = BODY_CHARACTER_SPACING
 
 
 STYLES = (
     StyleSpec("Normal", "Normal", FANGSONG, 16),
     StyleSpec("Title", "Title", XIAOBIAOSONG, 22, latin=XIAOBIAOSONG, align=WD_ALIGN_PARAGRAPH.CENTER,
-              first_line_chars=0, line=Pt(36), keep_with_next=True),
+              first_line_chars=0, line=Pt(36), keep_with_next=True, character_spacing=0),
     StyleSpec("Subtitle", "Subtitle", KAITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0),
     StyleSpec("Heading1", "Heading 1", HEITI, 16, keep_with_next=True, outline_level=0),
     StyleSpec("Heading2", "Heading 2", KAITI, 16, keep_with_next=True, outline_level=1),
@@ -75,10 +79,11 @@ STYLES = (
     StyleSpec("Signature", "落款", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, first_line_chars=0,
               right_chars=400, custom=True),
     StyleSpec("Attachment", "附件说明", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT, custom=True),
-    StyleSpec("TableText", "表格文字", FANGSONG, 14, align=None, first_line_chars=0, line=None, custom=True),
+    StyleSpec("TableText", "表格文字", FANGSONG, 14, align=None, first_line_chars=0, line=None, custom=True,
+              character_spacing=0),
     StyleSpec("TableHeading", "表格标题行", HEITI, 14, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0,
-              line=None, custom=True),
-    StyleSpec("Footer", "Footer", SONGTI, 14, align=None, first_line_chars=0, line=None),
+              line=None, custom=True, character_spacing=0),
+    StyleSpec("Footer", "Footer", SONGTI, 14, align=None, first_line_chars=0, line=None, character_spacing=0),
 )
 HEADING_STYLES = {1: "Heading1", 2: "Heading2", 3: "Heading3", 4: "Heading4"}
 
@@ -91,6 +96,22 @@ def write(document: Document, options) -> bytes:
     buffer = io.BytesIO()
     docx_document.save(buffer)
     return buffer.getvalue()
+
+
+_KEPT_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Header",
+                "Footer", "Title", "Subtitle", "Heading1", "Heading2", "Heading3", "Heading4"}
+
+
+def _drop_unused_styles(styles) -> None:
+    """python-docx's template defines ~160 styles; keeping only ours makes every save
+    smaller and leaves Word's style list uncluttered."""
+    root = styles.element
+    for style in list(root.findall(xml.qn("w:style"))):
+        if style.get(xml.qn("w:styleId")) not in _KEPT_STYLES:
+            root.remove(style)
+    latent = root.find(xml.qn("w:latentStyles"))
+    if latent is not None:
+        root.remove(latent)
 
 
 # ---- the prototype -------------------------------------------------------------------------
@@ -112,9 +133,17 @@ def _new_document():
 
 def _set_up_styles(document) -> None:
     styles = document.styles
-    defaults_rpr = styles.element.find(xml.qn("w:docDefaults")).find(xml.qn("w:rPrDefault")).find(xml.qn("w:rPr"))
+    _drop_unused_styles(styles)
+    defaults = styles.element.find(xml.qn("w:docDefaults"))
+    defaults_rpr = defaults.find(xml.qn("w:rPrDefault")).find(xml.qn("w:rPr"))
     xml.set_fonts(defaults_rpr, FANGSONG, LATIN)
     xml.set_language(defaults_rpr)
+    # Word measures the character grid against the default font size: 三号 (16 pt).
+    for tag in ("w:sz", "w:szCs"):
+        xml.child(defaults_rpr, tag).set(xml.qn("w:val"), "32")
+    paragraph_defaults = defaults.find(xml.qn("w:pPrDefault"))
+    if paragraph_defaults is not None:
+        defaults.remove(paragraph_defaults)
     for spec in STYLES:
         if spec.custom:
             style = styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
@@ -127,6 +156,11 @@ def _set_up_styles(document) -> None:
 
 
 def _apply(style, spec: StyleSpec) -> None:
+    # Start from nothing: python-docx's template styles carry borders, theme colours,
+    # letter spacing and keep-lines settings that an official document must not have.
+    for tag in ("w:pPr", "w:rPr", "w:link"):
+        for element in style.element.findall(xml.qn(tag)):
+            style.element.remove(element)
     font = style.font
     font.size = Pt(spec.size)
     font.bold = spec.bold
@@ -134,6 +168,8 @@ def _apply(style, spec: StyleSpec) -> None:
     font.color.rgb = None
     rpr = style.element.get_or_add_rPr()
     xml.set_fonts(rpr, spec.east_asia, spec.latin)
+    if spec.character_spacing:
+        xml.set_character_spacing(rpr, spec.character_spacing)
     paragraph = style.paragraph_format
     paragraph.space_before = Pt(0)
     paragraph.space_after = Pt(0)
@@ -157,8 +193,10 @@ def _set_up_page(section) -> None:
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance = Mm(15)
     section.footer_distance = Mm(25)  # puts the number's top about 7 mm below the text block
-    # 22 lines of 28.95 pt; 28 characters of 16 pt squeezed into 156 mm (charSpace in 1/4096 pt)
-    xml.set_document_grid(section, round(LINE_PITCH.twips), -842)
+    # 22 lines: a line grid at the fixed line pitch. The 28 characters per line come from
+    # the body style's condensed character spacing, not from a character grid: LibreOffice
+    # gives a full-width glyph two cells of a grid narrower than the font.
+    xml.set_document_grid(section, round(LINE_PITCH.twips))
 
 
 def _set_up_page_numbers(document) -> None:
@@ -252,9 +290,12 @@ class _DocxWriter:
     def table(self, table: Table) -> None:
         columns = max(len(table.header), *(len(row) for row in table.rows)) if table.rows else len(table.header)
         docx_table = self.document.add_table(rows=1 + len(table.rows), cols=columns)
-        docx_table.style = self.document.styles["Table Grid"]
+        docx_table._tbl.tblPr.style = "TableGrid"  # by id: name lookup scans every style
         docx_table.alignment = WD_TABLE_ALIGNMENT.CENTER
         xml.table_width_full(docx_table, round(TEXT_WIDTH.twips))
+        for column, width in zip(docx_table.columns, _column_widths(table, columns)):
+            for cell in column.cells:
+                cell.width = width
         aligns = list(table.align) + [""] * (columns - len(table.align))
         header_row = docx_table.rows[0]
         xml.repeat_as_header(header_row)
@@ -273,6 +314,22 @@ class _DocxWriter:
             align, WD_ALIGN_PARAGRAPH.LEFT
         )
         self.inlines(paragraph, inlines)
+
+
+def _display_width(text: str) -> float:
+    """Printed width in characters: a Chinese character is 1, a digit or Latin letter ~0.55."""
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
+
+
+def _column_widths(table: Table, columns: int) -> list[int]:
+    """Column widths (EMU) in proportion to their longest cell, within the text width, so a
+    name column is not squeezed to two characters while figures get room to spare."""
+    longest = [2.0] * columns
+    for row in (table.header, *table.rows):
+        for index, cell in enumerate(row[:columns]):
+            longest[index] = max(longest[index], min(_display_width(plain_text(cell)), 16.0))
+    total = sum(longest)
+    return [int(TEXT_WIDTH * share / total) for share in longest]
 
 
 def _guess_alignment(inlines) -> str:

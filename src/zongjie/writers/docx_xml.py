@@ -125,17 +125,17 @@ def cant_split(row) -> None:
     trpr.append(element)
 
 
-def set_document_grid(section, line_pitch_twips: int, char_space: int) -> None:
-    """Word's 文档网格 (lines and characters): 22 lines × 28 characters per page."""
+def set_document_grid(section, line_pitch_twips: int) -> None:
+    """Word's 文档网格 with lines only (指定行网格)."""
     grid = child(section._sectPr, "w:docGrid")
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(line_pitch_twips))
-    grid.set(qn("w:charSpace"), str(char_space))
+    grid.attrib.pop(qn("w:charSpace"), None)
 
 
-def snap_to_grid(ppr, snap: bool) -> None:
-    element = child(ppr, "w:snapToGrid")
-    element.set(qn("w:val"), "1" if snap else "0")
+def set_character_spacing(rpr, twentieths_of_a_point: int) -> None:
+    """Condense (negative) or expand the space after every character (Word: 字符间距)."""
+    child(rpr, "w:spacing").set(qn("w:val"), str(twentieths_of_a_point))
 
 
 def table_width_full(table, width_twips: int) -> None:

@@ -1,0 +1,84 @@
+"""`zongjie init`: a new workspace from the standard templates, never overwriting a file.
+
+The standard templates are the `templates/` folder of zongjie's own repository, installed as
+the `zongjie_templates` data package. The sample district is the annual-summary template's
+`示例/` folder, copied to `content/示例区/<year>/`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zongjie.errors import Location, WorkspaceError
+
+SAMPLE_TEMPLATE = "医保年度工作总结"
+SAMPLE_DISTRICT = "示例区"
+SAMPLE_YEAR = "2023"
+
+CONFIG_TEXT = """\
+# zongjie 工作区配置（各项说明见 README“配置”一节）
+
+# 单位名称；{地区} 会换成 content/ 下的地区文件夹名
+organisation: "{地区}医疗保障局"
+
+# 默认模板：templates/ 下的文件夹名
+template: 医保年度工作总结
+
+# 输出格式：docx、html、md 中的一种或几种
+formats: [docx, html, md]
+
+# 语言：zh_CN（简体）、zh_Hant_TW（台湾繁体）、zh_Hant_HK（香港繁体）
+locale: zh_CN
+
+# 输出文件夹（相对于工作区）
+output: build
+
+# 各地区的单独设置（未写的项沿用上面的默认值），如：
+# districts:
+#   某某县:
+#     organisation: 某某县医疗保障局
+#     template: 自评报告
+"""
+
+
+def standard_templates_dir() -> Path:
+    """Where the installed standard templates are. `zongjie_templates` is a namespace
+    package (a folder of .md/.yaml, no code); under an editable install its path also holds a
+    placeholder entry, so take the first entry that is a real folder."""
+    import zongjie_templates
+
+    for entry in zongjie_templates.__path__:
+        if Path(entry).is_dir():
+            return Path(entry)
+    raise WorkspaceError("找不到 zongjie 自带的标准模板", hint="请重新安装 zongjie（pip install zongjie）。")
+
+
+def _standard_files() -> dict[str, bytes]:
+    """Relative path under templates/ → content."""
+    root = standard_templates_dir()
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.suffix in (".md", ".yaml")
+    }
+
+
+def init_workspace(folder: Path) -> list[Path]:
+    """Write config.yaml, templates/ and a sample district; existing files are kept."""
+    if folder.exists() and not folder.is_dir():
+        raise WorkspaceError(f"{folder} 已存在且不是文件夹", Location(folder), "请换一个文件夹名。")
+    planned: dict[Path, bytes] = {folder / "config.yaml": CONFIG_TEXT.encode("utf-8")}
+    sample_prefix = f"{SAMPLE_TEMPLATE}/示例/"
+    for relative, data in _standard_files().items():
+        if relative.startswith(sample_prefix):
+            target = folder / "content" / SAMPLE_DISTRICT / SAMPLE_YEAR / relative[len(sample_prefix):]
+            planned[target] = data
+        planned[folder / "templates" / relative] = data
+    written = []
+    for target, data in planned.items():
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(target)
+    return written
