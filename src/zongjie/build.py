@@ -42,6 +42,7 @@ class Outcome:
     paths: list[Path] = field(default_factory=list)
     error: ZongjieError | None = None
     title: str = ""
+    gbk_files: list[Path] = field(default_factory=list)  # inputs read as GBK: worth re-saving
 
 
 def load(workspace: Workspace, district_year: DistrictYear) -> Loaded:
@@ -124,8 +125,9 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
                    formats: tuple[str, ...] | None = None, allow_errors: bool = False) -> Outcome:
     """Build one district-year; errors in its input are returned, not raised."""
     from zongjie.output import write_files
+    from zongjie.textio import collect_gbk_files
 
-    outcome = Outcome(district_year, "failed")
+    outcome = Outcome(district_year, "failed", gbk_files=collect_gbk_files())
     try:
         loaded = load(workspace, district_year)
         outcome.checks = check(loaded)

@@ -62,6 +62,7 @@ def build(
     exit_code = EXIT_OK
     for district_year in selected:
         outcome = build_document(ws, district_year, out_dir, chosen, allow_errors)
+        _warn_gbk(outcome.gbk_files)
         _report_checks(outcome.checks, show_clean=False)
         if outcome.status == "built":
             if outcome.checks and outcome.checks.errors:
@@ -102,10 +103,15 @@ def check(
     if output_format not in ("text", "json"):
         raise ZongjieError(f"不认识的报告格式“{output_format}”", hint="可选：text 或 json。")
     ws = Workspace.open(workspace)
+    from zongjie.textio import collect_gbk_files
+
     reports = []
+    gbk_files = collect_gbk_files()
     for district_year in ws.select(district, year):
         result = run_checks(load(ws, district_year))
         reports.append(DocumentChecks(district_year.label, result))
+    if output_format == "text":
+        _warn_gbk(gbk_files)
     if output_format == "json":
         _say(as_json(reports))
     else:
@@ -133,6 +139,11 @@ def init(
 def version() -> None:
     """显示版本。"""
     _say(f"zongjie {__version__}")
+
+
+def _warn_gbk(paths: list[Path]) -> None:
+    for path in paths:
+        _say(f"{_shown(path)}: 提示：该文件是 GBK 编码，已按 GBK 读取。建议用记事本或 WPS“另存为”UTF-8 编码，以免在其他电脑上乱码。")
 
 
 def _report_checks(result, show_clean: bool, label: str = "") -> None:

@@ -6,6 +6,7 @@ encoding mistake gets one clear message naming file:line instead of a decoder tr
 
 from __future__ import annotations
 
+import contextvars
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,17 @@ from zongjie.errors import InputEncodingError, Location
 # Control characters that python-docx rejects and that editors hide (Word pastes \x0b as a
 # manual line break). Tab, newline and carriage return are ordinary.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# Files read as GBK during the current build step; the CLI tells the user to re-save them.
+_GBK_FILES: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar("zongjie_gbk_files", default=None)
+
+
+def collect_gbk_files() -> list[Path]:
+    """Start noting GBK-encoded inputs; returns the list that `read_source` will fill."""
+    files: list[Path] = []
+    _GBK_FILES.set(files)
+    return files
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,9 @@ def read_source(path: Path) -> SourceText:
         try:
             text = data.decode("gb18030")
             encoding = "gb18030"
+            noted = _GBK_FILES.get()
+            if noted is not None and path not in noted:
+                noted.append(path)
         except UnicodeDecodeError:
             line, column = _line_column_of_byte(data, utf8_error.start)
             raise InputEncodingError(
