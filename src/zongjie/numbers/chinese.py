@@ -15,8 +15,8 @@ DIGITS = "零一二三四五六七八九"
 DIGITS_DAXIE = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "十", "百", "千")
 _SMALL_UNITS_DAXIE = ("", "拾", "佰", "仟")
-_BIG_UNITS = ("", "万", "亿", "万亿")
-_BIG_UNITS_TRADITIONAL = ("", "萬", "億", "萬億")
+_BIG_UNITS = ("", "万", "亿")
+_BIG_UNITS_TRADITIONAL = ("", "萬", "億")
 _TRADITIONAL = str.maketrans({"万": "萬", "亿": "億", "贰": "貳", "叁": "參", "陆": "陸", "万": "萬"})
 
 
@@ -36,26 +36,34 @@ def _four_digits(number: int, digits: str, units: tuple[str, ...]) -> str:
     return text
 
 
+def _below_yi(number: int, digits: str, units: tuple[str, ...], big: tuple[str, ...]) -> str:
+    """0 < number < 10^8: up to two four-digit groups (…万…)."""
+    high, low = divmod(number, 10000)
+    text = _four_digits(high, digits, units) + big[1] if high else ""
+    if low:
+        if text and low < 1000:
+            text += digits[0]  # 十万零五百
+        text += _four_digits(low, digits, units)
+    return text
+
+
 def _integer(number: int, digits: str, units: tuple[str, ...], big: tuple[str, ...]) -> str:
+    # Numbers from 10^8 up are read as (a number below 10^8) 亿 (the rest), so 1.2×10^12 is
+    # 一万二千亿 (壹万贰仟亿元), as written and as cn2an reads it. Reading 4-digit groups with a
+    # separate 万亿 unit produced 一万亿二千亿, which is not how it is written and which
+    # parse_chinese_numeral read back as 10^20-ish.
     if number == 0:
         return digits[0]
-    groups = []
-    while number:
-        groups.append(number % 10000)
-        number //= 10000
-    if len(groups) > len(big):
+    if number >= 10**16:
         raise NumberFormatError("数字太大，无法写成中文数字")
-    text = ""
-    need_zero = False
-    for index in range(len(groups) - 1, -1, -1):
-        group = groups[index]
-        if group == 0:
-            need_zero = bool(text)
-            continue
-        if text and (need_zero or group < 1000):
-            text += digits[0]  # 十万零五百, 一亿零一
-        text += _four_digits(group, digits, units) + big[index]
-        need_zero = False
+    high, low = divmod(number, 10**8)
+    if not high:
+        return _below_yi(low, digits, units, big)
+    text = _below_yi(high, digits, units, big) + big[2]
+    if low:
+        if low < 10**7:
+            text += digits[0]  # 一亿零一, 一万亿零五千万
+        text += _below_yi(low, digits, units, big)
     return text
 
 
@@ -74,6 +82,8 @@ def chinese_numeral(number: int, traditional: bool = False) -> str:
 
 def chinese_digits(number: int) -> str:
     """Digit by digit with 〇, as years are written: 2023 → 二〇二三."""
+    if number < 0:  # str(-5) starts with "-", which used to crash with int("-")
+        return "负" + chinese_digits(-number)
     return "".join("〇" if ch == "0" else DIGITS[int(ch)] for ch in str(number))
 
 

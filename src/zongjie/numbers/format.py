@@ -32,8 +32,11 @@ def plain_decimal(value: Decimal) -> str:
     (443.60 stays 443.60)."""
     if value == value.to_integral_value() and value.as_tuple().exponent > 0:
         value = value.quantize(Decimal(1))
-    text = format(value, "f")
-    return "0" if text in ("-0", "-0.0") else text
+    if value.is_zero():
+        # A zero keeps its written decimals but never a sign: rounding -0.004 to 2 decimals
+        # gave "-0.00" (only "-0" and "-0.0" were caught before).
+        value = value.copy_abs()
+    return format(value, "f")
 
 
 def rounded(value: Decimal, decimals: int | None) -> Decimal:

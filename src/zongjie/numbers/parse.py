@@ -32,7 +32,9 @@ _NUMBER = re.compile(
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 # Looks like a figure (a number with a short tail) even if malformed: refuse instead of
 # silently keeping it as text.
-_FIGURE_LIKE = re.compile(r"^(?:约|近)?[+-]?[\d.,]+[^\d]{0,5}$")
+# All prefix qualifiers count: with only 约/近, `超过1,23人` or `逾11720..82万元` silently
+# stayed text instead of being refused.
+_FIGURE_LIKE = re.compile(r"^(?:" + "|".join(PREFIX_QUALIFIERS) + r")?[+-]?[\d.,]+[^\d]{0,5}$")
 # Chinese numerals only on their own (三十八, 二〇二三): with a unit, 一站式 would read as 1 站式.
 _CHINESE_NUMBER = re.compile(r"^(?P<numeral>[" + "".join(sorted(CHINESE_NUMERAL_CHARS)) + r"]+)$")
 

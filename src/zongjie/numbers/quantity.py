@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -36,7 +36,8 @@ class Quantity:
         return self.unit == "%"
 
     def with_value(self, value: Decimal) -> "Quantity":
-        return Quantity(value, self.unit, self.approx)
+        # Keep every field but the value: dropping approx_after_scale turned 1万余份 into 2余万份.
+        return replace(self, value=value)
 
     def __str__(self) -> str:
         from zongjie.numbers.format import plain_decimal

@@ -72,4 +72,12 @@ def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
         raise ValueError(f"单位“{from_unit}”与“{to_unit}”不能换算")
     if source.factor == target.factor:
         return value
+    ratio = (source.factor / target.factor).normalize()
+    sign, digits, exponent = ratio.as_tuple()
+    if digits == (1,) and isinstance(exponent, int) and exponent > 0:
+        # To a smaller unit by a power of ten: shift the exponent rather than multiply, so the
+        # written precision keeps its meaning. 11720.82万元 is precise to 100元 and reads
+        # 117208200元; multiplying gave 117208200.00元 (and 1.5万元 → 15000.0元), which claims
+        # a precision the figure never had. Exact either way.
+        return value.scaleb(exponent)
     return value * source.factor / target.factor
