@@ -111,7 +111,7 @@ def test_check_reports_json_for_tools(workspace, cli):
     report = json.loads(run.out)
     findings = report["documents"][0]["findings"]
     error = next(f for f in findings if f["severity"] == "error")
-    assert error["rule"] == "参保人数合计"
+    assert error["check"] == "参保人数合计"
     assert error["file"].endswith("content/岳阳楼区/2023/facts.yaml")
     assert error["found"] == "429198人" and error["expected"] == "429199人"
 

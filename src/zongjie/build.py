@@ -11,13 +11,16 @@ what happened, so a batch can go on when one district fails.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from zongjie.checks.engine import CheckResult, run_rules
 from zongjie.checks.rules import Rule, load_rules
-from zongjie.errors import ZongjieError
-from zongjie.facts import FactSet, load_facts
+from zongjie.errors import Location, ZongjieError
+from zongjie.facts import Fact, FactSet, load_facts
 from zongjie.model import Document, plain_text
+from zongjie.numbers.quantity import Quantity
+from zongjie.provenance import TracedNumber
 from zongjie.templateinfo import TemplateInfo, load_template_info
 from zongjie.workspace import DistrictYear, Workspace
 from zongjie.writers import EXTENSIONS, WriteOptions
@@ -59,15 +62,46 @@ def load(workspace: Workspace, district_year: DistrictYear) -> Loaded:
 
 
 def check(loaded: Loaded) -> CheckResult:
-    return run_rules(list(loaded.rules), loaded.facts, loaded.previous)
+    """Checks on the facts alone: the rules (deriving missing totals) and unit coherence."""
+    from zongjie.checks.document import check_units
+
+    result = run_rules(list(loaded.rules), loaded.facts, loaded.previous)
+    result.findings.extend(check_units(loaded.facts, loaded.previous))
+    return result
+
+
+def check_document(document: Document, loaded: Loaded, result: CheckResult) -> None:
+    """Checks on the assembled document: required sections, the plans' year, doubled units,
+    and shown (rounded) figures that no longer add up."""
+    from zongjie.checks.document import check_document as document_checks
+    from zongjie.checks.document import check_shown_sums, check_shown_units
+    from zongjie.checks.engine import expand_rules
+    from zongjie.checks.lint import lint_rendered
+
+    district_year = loaded.district_year
+    where = Location(district_year.folder)
+    result.findings.extend(document_checks(
+        document, loaded.template.name, loaded.template.required_sections, int(district_year.year), where))
+    result.findings.extend(lint_rendered(document))
+    result.findings.extend(check_shown_units(document))
+    result.findings.extend(check_shown_sums(document, expand_rules(list(loaded.rules), loaded.facts), loaded.facts))
+
+
+def lint_narrative(loaded: Loaded) -> list:
+    """Prose lint of this district-year's own narrative files (templates are linted once per run)."""
+    from zongjie.checks.lint import lint_source
+
+    return [finding for path in loaded.district_year.narrative_paths().values()
+            for finding in lint_source(path, loaded.facts)]
 
 
 def template_context(loaded: Loaded) -> dict:
     district_year = loaded.district_year
     context: dict = dict(loaded.facts.root.members)
+    year_fact = Fact("年度", Quantity(Decimal(district_year.year)), district_year.year, Location(district_year.folder))
     context.update(
         地区=district_year.district,
-        年度=int(district_year.year),
+        年度=TracedNumber(int(district_year.year), (year_fact,)),
         单位名称=district_year.settings.organisation_for(district_year.district),
         模板=loaded.template.name,
     )
@@ -135,6 +169,10 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
             outcome.status = "blocked"
             return outcome
         document = assemble(workspace, loaded)
+        check_document(document, loaded, outcome.checks)
+        if outcome.checks.errors and not allow_errors:
+            outcome.status = "blocked"
+            return outcome
         outcome.title = document_title(document, loaded)
         formats = formats or district_year.settings.formats
         options = WriteOptions(source_root=workspace.root, lang=_html_lang(district_year.settings.locale))
@@ -150,3 +188,26 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
 
 def _html_lang(locale: str) -> str:
     return {"zh_CN": "zh-CN", "zh_Hant_TW": "zh-TW", "zh_Hant_HK": "zh-HK"}.get(locale, "zh-CN")
+
+
+def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
+    """What `zongjie check` reports: per district-year the rules, units, the assembled
+    document and its narrative; each template in use is linted once."""
+    from zongjie.checks.lint import lint_source
+    from zongjie.checks.report import DocumentChecks
+
+    reports = []
+    linted_templates: set[Path] = set()
+    for district_year in selected:
+        loaded = load(workspace, district_year)
+        result = check(loaded)
+        document = assemble(workspace, loaded)
+        check_document(document, loaded, result)
+        result.findings.extend(lint_narrative(loaded))
+        for folder in (*district_year.override_dirs(), loaded.template.folder):
+            for path in sorted(folder.rglob("*.md")):
+                if path not in linted_templates and "示例" not in path.relative_to(folder).parts:
+                    linted_templates.add(path)
+                    result.findings.extend(lint_source(path))
+        reports.append(DocumentChecks(district_year.label, result))
+    return reports

@@ -63,7 +63,7 @@ def build(
     for district_year in selected:
         outcome = build_document(ws, district_year, out_dir, chosen, allow_errors)
         _warn_gbk(outcome.gbk_files)
-        _report_checks(outcome.checks, show_clean=False)
+        _report_errors(outcome.checks)
         if outcome.status == "built":
             if outcome.checks and outcome.checks.errors:
                 _say(f"注意：{district_year.label} 的校验有错误，因 --allow-errors 仍已生成。")
@@ -94,22 +94,17 @@ def check(
     workspace: Path = WorkspaceOption,
     debug: bool = DebugOption,
 ) -> None:
-    """校验事实数据：合计、比率等关系是否成立（不写任何文件）。"""
-    from zongjie.build import check as run_checks
-    from zongjie.build import load
-    from zongjie.checks.report import DocumentChecks, as_json, summary_text
+    """校验：数字之间的关系、单位、必需章节、文字（不写任何文件）。"""
+    from zongjie.build import check_all
+    from zongjie.checks.report import as_json, summary_text
+    from zongjie.textio import collect_gbk_files
     from zongjie.workspace import Workspace
 
     if output_format not in ("text", "json"):
         raise ZongjieError(f"不认识的报告格式“{output_format}”", hint="可选：text 或 json。")
     ws = Workspace.open(workspace)
-    from zongjie.textio import collect_gbk_files
-
-    reports = []
     gbk_files = collect_gbk_files()
-    for district_year in ws.select(district, year):
-        result = run_checks(load(ws, district_year))
-        reports.append(DocumentChecks(district_year.label, result))
+    reports = check_all(ws, ws.select(district, year))
     if output_format == "text":
         _warn_gbk(gbk_files)
     if output_format == "json":
@@ -146,9 +141,19 @@ def _warn_gbk(paths: list[Path]) -> None:
         _say(f"{_shown(path)}: 提示：该文件是 GBK 编码，已按 GBK 读取。建议用记事本或 WPS“另存为”UTF-8 编码，以免在其他电脑上乱码。")
 
 
-def _report_checks(result, show_clean: bool, label: str = "") -> None:
+def _report_errors(result) -> None:
+    """During a build: errors in full, warnings as a count (zongjie check shows them)."""
     if result is None:
         return
+    from zongjie.checks.report import finding_text
+
+    for finding in result.errors:
+        _complain(finding_text(finding))
+    if result.warnings:
+        _say(f"另有 {len(result.warnings)} 个警告，运行 zongjie check 查看。")
+
+
+def _report_checks(result, show_clean: bool, label: str = "") -> None:
     from zongjie.checks.report import finding_text
 
     for finding in result.findings:
@@ -159,7 +164,8 @@ def _report_checks(result, show_clean: bool, label: str = "") -> None:
             _say(text)
     if show_clean and not result.errors:
         derived = f"，推算 {len(result.derived)} 项" if result.derived else ""
-        _say(f"{label}：校验 {result.checked} 条关系，无错误{derived}。")
+        warnings = f"，警告 {len(result.warnings)} 个" if result.warnings else ""
+        _say(f"{label}：校验 {result.checked} 条关系，无错误{warnings}{derived}。")
 
 
 def _shown(path: Path) -> str:

@@ -41,8 +41,8 @@ def _facts_in(*values) -> tuple[Fact, ...]:
     for value in values:
         if isinstance(value, Fact):
             found.append(value)
-        elif isinstance(value, (Derived, TracedText)):
-            found.extend(value.facts)
+        else:  # TracedText, TracedNumber, Derived
+            found.extend(getattr(value, "facts", ()))
     return tuple(found)
 
 
@@ -142,9 +142,18 @@ def in_yi(value, 小数: int | None = None) -> TracedText:
     return _traced(fmt.quantity_text(fmt.in_scale(_quantity(value), "亿"), 小数), value)
 
 
-def auto_scaled(value, 小数: int | None = 2) -> TracedText:
-    """自动: 元/万元/亿元 (or 人/万人 …) chosen by magnitude."""
-    return _traced(fmt.quantity_text(fmt.auto_scale(_quantity(value)), 小数), value)
+_AUTO_DECIMALS = "默认"
+
+
+def auto_scaled(value, 小数: int | None | str = _AUTO_DECIMALS) -> TracedText:
+    """自动: 元/万元/亿元 (or 人/万人 …) chosen by magnitude. Unless told otherwise: two
+    decimals when the unit changes (28.73亿元), the written precision when not (5000人)."""
+    quantity = _quantity(value)
+    shown = fmt.auto_scale(quantity)
+    decimals = 小数
+    if decimals == _AUTO_DECIMALS:
+        decimals = 2 if shown.unit != quantity.unit else None
+    return _traced(fmt.quantity_text(shown, decimals), value)
 
 
 def digit_grouped(value, 分隔符: str = ",") -> TracedText:
@@ -166,6 +175,8 @@ def percent(value, 小数: int | None = None) -> TracedText:
 def year_over_year(value, 上年, 小数: int = 1, 阈值: float | Decimal = 0, 前缀: str = "同比") -> TracedText:
     """同比: 同比增长3.2% / 同比下降1.5% / 与上年持平."""
     current, previous = _comparable(value, 上年)
+    if previous.value == 0:
+        raise FilterError(f"{_describe(上年)}为 0，无法计算增长率；可改用 增减 写出增加了多少")
     return _traced(fmt.growth_phrase(current, previous, 小数, Decimal(str(阈值)), 前缀), value, 上年)
 
 
@@ -180,6 +191,7 @@ def point_change(value, 上年, 小数: int | None = None) -> TracedText:
     current, previous = _comparable(value, 上年)
     if current.unit != "%":
         raise FilterError(f"{_describe(value)}不是百分数，不能算百分点")
+    previous = Quantity(fmt.convert_to(previous, "%"), "%")  # 962‰ → 96.2%
     return _traced(fmt.point_change_phrase(current, previous, 小数), value, 上年)
 
 
@@ -202,12 +214,18 @@ def cn_year(value) -> TracedText:
 
 def enumeration(value) -> str:
     """列举: 1 → 一是, 2 → 二是 (for {{ loop.index | 列举 }})."""
-    return chinese_numeral(_integer(value)) + "是"
+    return _traced_if_from_facts(chinese_numeral(_integer(value)) + "是", value)
 
 
 def ordinal(value) -> str:
     """第: 3 → 第三."""
-    return "第" + chinese_numeral(_integer(value))
+    return _traced_if_from_facts("第" + chinese_numeral(_integer(value)), value)
+
+
+def _traced_if_from_facts(text: str, value) -> str:
+    """Traced when the number came from a fact; a loop counter stays a plain word."""
+    facts = _facts_in(value)
+    return TracedText(text, facts) if facts else text
 
 
 def capital_amount(value) -> TracedText:
@@ -267,6 +285,27 @@ def share(part, whole, 小数: int = 2) -> Derived:
     return Derived(fmt.percent_of(ratio, 小数), _facts_in(part, whole))
 
 
+def rebalance(合计, 部分, 单位: str, 小数: int = 2) -> list[TracedText]:
+    """舍位平衡(合计, [部分…], "万元", 2): the parts rounded so that, as shown, they add up to
+    the rounded total (the largest-remainder method accountants use for 舍位平衡):
+
+    round the total and every part to `小数` places; if the rounded parts miss the rounded
+    total by k units of the last place, add one unit to each of the k parts that rounding cut
+    most (or take one from the k parts it raised most, when the parts are over)."""
+    for figure in (合计, *部分):
+        if not compatible(_quantity(figure).unit, 单位):
+            raise FilterError(f"{_describe(figure)}不能换算为“{单位}”")
+    total_value = fmt.rounded(fmt.convert_to(_quantity(合计), 单位), 小数)
+    exact = [fmt.convert_to(_quantity(part), 单位) for part in 部分]
+    shown = [fmt.rounded(value, 小数) for value in exact]
+    step = Decimal(1).scaleb(-小数)
+    missing = int((total_value - sum(shown, Decimal(0))) / step)
+    residuals = sorted(range(len(exact)), key=lambda i: exact[i] - shown[i], reverse=missing > 0)
+    for index in residuals[: abs(missing)]:
+        shown[index] += step if missing > 0 else -step
+    return [_traced(fmt.quantity_text(Quantity(value, 单位)), part) for value, part in zip(shown, 部分)]
+
+
 def month_range(first, last, 连接号: str = "—") -> str:
     """月份区间(1, 6) → 1—6月."""
     return fmt.month_range_text(_integer(first), _integer(last), 连接号)
@@ -313,6 +352,7 @@ _GLOBAL_TABLE = [
     ("差额", "difference", difference),
     ("占比", "share", share),
     ("月份区间", "month_range", month_range),
+    ("舍位平衡", "rebalance", rebalance),
 ]
 
 FILTERS = {name: function for chinese, english, function in _FILTER_TABLE for name in (chinese, english)}

@@ -28,6 +28,7 @@ class FactSpan:
     keys: tuple[str, ...]
     locations: tuple[Location, ...]
     derived: bool = False
+    written: tuple[str, ...] = ()  # each fact as written in facts.yaml
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,34 @@ class TracedText(str):
         return instance
 
 
+class TracedNumber(int):
+    """An integer from the workspace itself (the year of a folder), remembering its source so
+    that `{{ 年度 }}` and `{{ 年度 + 1 }}` are as traceable as a fact."""
+
+    facts: tuple[Fact, ...]
+
+    def __new__(cls, value: int, facts: tuple[Fact, ...]) -> "TracedNumber":
+        instance = super().__new__(cls, value)
+        instance.facts = facts
+        return instance
+
+    def __add__(self, other):
+        result = int(self) + other
+        return TracedNumber(result, self.facts) if isinstance(result, int) else result
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        result = int(self) - other
+        return TracedNumber(result, self.facts) if isinstance(result, int) else result
+
+
 @dataclass(frozen=True)
 class Source:
     keys: tuple[str, ...]
     locations: tuple[Location, ...]
     derived: bool
+    written: tuple[str, ...]
 
 
 @dataclass
@@ -51,6 +74,7 @@ class SourceTable:
                 tuple(fact.key for fact in facts),
                 tuple(fact.location for fact in facts),
                 any(fact.derived for fact in facts),
+                tuple(fact.written for fact in facts),
             )
         )
         digits = "".join(chr(_DIGIT_BASE + int(digit)) for digit in str(index))

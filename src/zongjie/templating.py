@@ -28,7 +28,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from zongjie.errors import Location, TemplateError, ZongjieError
 from zongjie.facts import Fact, FactGroup, FactList, FactSet
 from zongjie.mdsyntax import escape_inline
-from zongjie.provenance import SourceTable, TracedText
+from zongjie.provenance import SourceTable, TracedNumber, TracedText
 from zongjie.textio import read_source
 
 MAX_REPEAT = 100_000
@@ -157,7 +157,7 @@ def _finalize(value):
     state = current_state()
     if isinstance(value, Fact):
         return state.sources.mark(escape_inline(fact_text(value, state.locale)), (value,))
-    if isinstance(value, (TracedText, Derived)):
+    if isinstance(value, (TracedText, TracedNumber, Derived)):
         return state.sources.mark(escape_inline(str(value)), value.facts)
     if isinstance(value, MarkdownText):
         return value

@@ -15,6 +15,7 @@ from zongjie.checks.measure import Measure
 from zongjie.checks.rules import Rule
 from zongjie.facts import Fact
 from zongjie.numbers.quantity import Quantity
+from zongjie.numbers.units import unit_of
 
 
 def diagnose(rule: Rule, left: Measure, right: Measure, used: list[Fact], unit: str) -> str:
@@ -26,7 +27,9 @@ def diagnose(rule: Rule, left: Measure, right: Measure, used: list[Fact], unit: 
     total = next((fact for fact in used if fact.key == rule.relation.left.path), None)
     parts = [fact for fact in used if fact is not total]
     gap = left.value - right.value  # in base units
-    for hint in (_scale_slip(parts, gap), _counted_twice_or_missing(parts, gap, total),
+    # A part missing or counted twice is checked before a scale slip: dividing a part by
+    # 10,000 changes the sum by almost the whole part, which would otherwise read as a slip.
+    for hint in (_counted_twice_or_missing(parts, gap, total), _scale_slip(parts, gap),
                  _scale_slip_total(total, right), _transposed_digits(total, parts, gap)):
         if hint:
             return hint
@@ -92,9 +95,7 @@ def _transposed_digits(total: Fact | None, parts: list[Fact], gap: Decimal) -> s
     for fact in candidates:
         if not fact.quantity or fact.quantity.approx:
             continue
-        step = Measure.of(fact.quantity).high - Measure.of(fact.quantity).low  # one unit of the last digit
-        if step == 0:
-            continue
+        step = Decimal(1).scaleb(-fact.quantity.decimals) * unit_of(fact.quantity.unit).factor  # last digit
         units = gap / step
         if units == units.to_integral_value() and units != 0 and units % 9 == 0:
             swapped = _swap_to_close(fact, gap if fact is total else -gap, step)

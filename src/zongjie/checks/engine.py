@@ -38,16 +38,20 @@ class Figure:
 
 @dataclass(frozen=True)
 class Finding:
-    code: str  # mismatch | unit | known-exception | exception-unneeded | not-a-number
+    """One thing a check found. `check` names the rule (or the document check) that found it;
+    `location` is where the user should look first."""
+
+    code: str  # mismatch | unit | known-exception | exception-unneeded | lint-* | section-* …
     severity: str  # error | warning | info
-    rule: Rule
+    check: str
     message: str
-    location: Location
+    location: Location | None
     figures: tuple[Figure, ...] = ()
     expected: str = ""
     found: str = ""
     difference: str = ""
     hint: str = ""
+    check_location: Location | None = None  # where the rule is written
 
 
 @dataclass
@@ -91,7 +95,7 @@ class _Resolver:
             if fact_set is None:
                 raise _Missing(reference.path)
         if reference.is_pattern:
-            pattern = _path_pattern(path)
+            pattern = path_pattern(path)
             matched = [fact for key, fact in fact_set.index.items() if pattern.match(key)]
             if not matched:
                 raise _Missing(reference.path)
@@ -136,7 +140,7 @@ def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None
     """Check every rule; derive the totals a writer left out (and add them to `facts`)."""
     result = CheckResult()
     resolver = _Resolver(facts, previous)
-    pending = [instance for rule in rules for instance in _instances(rule, facts)]
+    pending = expand_rules(rules, facts)
     # Derived totals may feed other rules, so rules that could not apply are retried once
     # after a pass that derived something.
     for _ in range(2):
@@ -153,11 +157,16 @@ def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None
     return result
 
 
+def expand_rules(rules: list[Rule], facts: FactSet) -> list[Rule]:
+    """Every rule as it applies to these facts (a 对每个 rule once per matching group)."""
+    return [instance for rule in rules for instance in _instances(rule, facts)]
+
+
 def _instances(rule: Rule, facts: FactSet) -> list[Rule]:
     """A rule with 对每个 becomes one rule per matching group, its keys placed inside it."""
     if not rule.scope:
         return [rule]
-    pattern = _path_pattern(rule.scope)
+    pattern = path_pattern(rule.scope)
     groups = [path for path in _group_paths(facts.root) if pattern.match(path)]
     return [
         replace(rule, name=f"{rule.name}（{path}）", scope="",
@@ -185,7 +194,7 @@ def _inside(expr: Expr, prefix: str) -> Expr:
     return expr
 
 
-def _path_pattern(path: str) -> re.Pattern:
+def path_pattern(path: str) -> re.Pattern:
     """A dotted key pattern: `*` stands for exactly one key."""
     return re.compile("^" + r"\.".join("[^.]+" if part == "*" else re.escape(part) for part in path.split(".")) + "$")
 
@@ -224,9 +233,9 @@ def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
     figures = tuple(Figure.of(fact) for fact in _unique(used))
     if holds and rule.exception:
         result.findings.append(Finding(
-            "exception-unneeded", "warning", rule,
+            "exception-unneeded", "warning", rule.name,
             f"规则“{rule.name}”标注了例外，但现在的数字已经相符",
-            rule.location, figures, hint="可以删除这条规则的“例外:”说明。",
+            rule.location, figures, hint="可以删除这条规则的“例外:”说明。", check_location=rule.location,
         ))
     elif not holds:
         result.findings.append(_mismatch(rule, left, right, used, figures))
@@ -271,7 +280,8 @@ def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figur
     decimals = max([fact.quantity.decimals for fact in used if fact.quantity] + [0])
     if unit == "%":
         decimals = max(decimals, 2)
-    found = _amount(left.value, unit, decimals)
+    left_fact = _single_fact(rule.relation.left, used)
+    found = str(left_fact.quantity) if left_fact is not None else _amount(left.value, unit, decimals)
     expected = _amount(right.value, unit, decimals)
     difference = _amount(abs(left.value - right.value), unit, decimals)
     relation_word = {"=": "不等于", "<=": "大于", "<": "不小于", ">=": "小于", ">": "不大于"}[rule.relation.operator]
@@ -287,7 +297,14 @@ def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figur
     left_facts = [fact for fact in used if any(fact.key == ref.path for ref in references(rule.relation.left))]
     if left_facts:
         primary = left_facts[0].location
-    return Finding(code, severity, rule, message, primary, figures, expected, found, difference, hint)
+    return Finding(code, severity, rule.name, message, primary, figures, expected, found, difference, hint,
+                   rule.location)
+
+
+def _single_fact(expr: Expr, used: list[Fact]) -> Fact | None:
+    if isinstance(expr, Reference):
+        return next((fact for fact in used if fact.key == expr.path and fact.quantity is not None), None)
+    return None
 
 
 def _side_text(expr: Expr) -> str:
@@ -312,7 +329,8 @@ def _report_unit(rule: Rule, error: Exception, used: list[Fact], result: CheckRe
         hint = f"涉及：{units}。人与人次、元与家等不能相加或比较；金额请统一用元/万元/亿元。"
     location = figures[-1].location if figures else rule.location
     result.checked += 1
-    result.findings.append(Finding("unit", "error", rule, message, location, figures, hint=hint))
+    result.findings.append(Finding("unit", "error", rule.name, message, location, figures, hint=hint,
+                                   check_location=rule.location))
 
 
 def _derive(rule: Rule, right: Measure, used: list[Fact], resolver: _Resolver, result: CheckResult) -> bool:

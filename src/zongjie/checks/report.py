@@ -19,11 +19,13 @@ class DocumentChecks:
 
 
 def finding_text(finding: Finding) -> str:
-    lines = [f"{finding.location}: {SEVERITY_WORDS[finding.severity]}：{finding.message}"]
+    where = f"{finding.location}: " if finding.location else ""
+    lines = [f"{where}{SEVERITY_WORDS[finding.severity]}：{finding.message}"]
     for figure in finding.figures:
         mark = "（推算）" if figure.derived else ""
         lines.append(f"    {figure.key} = {figure.written}{mark}    ← {figure.location}")
-    lines.append(f"    规则“{finding.rule.name}”    ← {finding.rule.location}")
+    if finding.check_location:
+        lines.append(f"    规则“{finding.check}”    ← {finding.check_location}")
     if finding.hint:
         lines.append(f"  → {finding.hint}")
     return "\n".join(lines)
@@ -65,12 +67,12 @@ def _finding_json(finding: Finding) -> dict:
     return {
         "code": finding.code,
         "severity": finding.severity,
-        "rule": finding.rule.name,
-        "rule_location": str(finding.rule.location),
+        "check": finding.check,
+        "rule_location": str(finding.check_location) if finding.check_location else None,
         "message": finding.message,
-        "location": str(finding.location),
-        "file": finding.location.file.as_posix(),
-        "line": finding.location.line,
+        "location": str(finding.location) if finding.location else None,
+        "file": finding.location.file.as_posix() if finding.location else None,
+        "line": finding.location.line if finding.location else None,
         "expected": finding.expected,
         "found": finding.found,
         "difference": finding.difference,

@@ -59,7 +59,7 @@ td.right, th.right { text-align: right; } td.center, th.center { text-align: cen
 .closing p { text-indent: 0; text-align: right; }
 .attachments { margin-top: 1.9em; }
 .attachments p { text-indent: 0; padding-left: 2em; }
-span.fact { text-decoration: underline dotted #9a9a9a; text-underline-offset: 0.2em; }
+span.fact:hover { text-decoration: underline dotted #777; text-underline-offset: 0.2em; cursor: help; }
 hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
 @media (max-width: 480px) { main { padding: 1.5rem 0.9rem 3rem; font-size: 1.05rem; } }
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }

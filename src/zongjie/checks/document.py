@@ -1,0 +1,263 @@
+"""Checks on the assembled document and on the facts as a whole (not single relations).
+
+- required sections of the template present and not empty;
+- the plans section speaks of the following year (a copied "2023年工作打算" in the 2023
+  summary is last year's plan);
+- one measure, one kind of unit: the same item counted in 人 last year and 人次 this year, an
+  amount written with a bare 万 among amounts in 万元, or a figure shown without its unit and
+  followed (or headed in a table) by another unit than its own;
+- shown against stored precision: parts shown rounded (元 shown as 万元 with two decimals)
+  may no longer add up to the shown total, although the stored figures do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+from zongjie.checks.engine import Figure, Finding, path_pattern
+from zongjie.checks.expr import Call, Reference, summands
+from zongjie.checks.rules import Rule
+from zongjie.errors import Location
+from zongjie.facts import FactSet
+from zongjie.model import Document, FactSpan, Heading, Table, Text, block_inlines, plain_text, walk_inlines
+from zongjie.numbers.format import plain_decimal, rounded
+from zongjie.numbers.parse import parse_quantity
+from zongjie.numbers.units import convert, unit_of
+
+PLAN_WORDS = ("打算", "计划", "下一步", "展望", "思路")
+_YEAR = re.compile(r"(\d{4})年")
+
+
+def check_document(document: Document, template_name: str, required: tuple[str, ...], year: int,
+                   where: Location) -> list[Finding]:
+    return _required_sections(document, template_name, required, where) + _plans_year(document, year, where)
+
+
+def _sections(document: Document) -> list[tuple[Heading, list]]:
+    sections: list[tuple[Heading, list]] = []
+    for block in document.blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            sections.append((block, []))
+        elif sections:
+            sections[-1][1].append(block)
+    return sections
+
+
+def _required_sections(document, template_name, required, where) -> list[Finding]:
+    findings = []
+    sections = _sections(document)
+    for name in required:
+        found = [(heading, body) for heading, body in sections if name in plain_text(heading.content)]
+        if not found:
+            findings.append(Finding(
+                "section-missing", "error", "必需章节",
+                f"缺少模板“{template_name}”要求的章节“{name}”", where,
+                hint="请补齐该章节所需的事实或叙述文件；若本年度确实没有，请在模板的 required_sections 中去掉它。",
+            ))
+        elif not any(plain_text(inlines).strip() for _heading, body in found for block in body for inlines in block_inlines(block)):
+            findings.append(Finding(
+                "section-empty", "error", "必需章节",
+                f"章节“{name}”没有内容", where, hint="请检查该章节引用的事实和叙述文件是否都已填写。",
+            ))
+    return findings
+
+
+def _plans_year(document, year: int, where) -> list[Finding]:
+    findings = []
+    for heading, body in _sections(document):
+        title = plain_text(heading.content)
+        if not any(word in title for word in PLAN_WORDS):
+            continue
+        for found in _YEAR.findall(title):
+            if int(found) != year + 1:
+                findings.append(Finding(
+                    "plans-year", "warning", "工作打算的年份",
+                    f"{year}年度总结的“{title}”说的是{found}年", where,
+                    hint=f"工作打算应当是{year + 1}年的；若是从往年文件复制来的，请更新。",
+                ))
+        body_text = "".join(plain_text(inlines) for block in body for inlines in block_inlines(block))
+        for found in sorted({int(y) for y in _YEAR.findall(body_text)}):
+            if found < year:
+                findings.append(Finding(
+                    "plans-year", "warning", "工作打算的年份",
+                    f"工作打算中提到了{found}年（本总结为{year}年度）", where,
+                    hint="计划应面向下一年；请确认这段文字不是往年的旧稿。",
+                ))
+    return findings
+
+
+# ---- units -----------------------------------------------------------------------------------
+def check_units(facts: FactSet, previous: FactSet | None = None) -> list[Finding]:
+    """One measure, one kind of unit: a key counted in 人 last year and 人次 this year, and an
+    amount with a bare 万/亿 among amounts in 万元 (the 元 left out)."""
+    findings = []
+    if previous is not None:
+        for key, fact in facts.index.items():
+            earlier = previous.get(key)
+            if fact.quantity is None or earlier is None or earlier.quantity is None:
+                continue
+            if unit_of(fact.quantity.unit).dimension != unit_of(earlier.quantity.unit).dimension:
+                findings.append(Finding(
+                    "unit-inconsistent", "warning", "单位一致",
+                    f"{key} 今年写作“{fact.written}”，上年写作“{earlier.written}”，单位种类不同",
+                    fact.location, (Figure.of(fact), Figure.of(earlier)),
+                    hint="同一指标每年应按同一口径统计（人与人次、元与家不能互换）；请核对哪一年写错了单位。",
+                ))
+    findings.extend(_bare_scale(facts))
+    return findings
+
+
+def _bare_scale(facts: FactSet) -> list[Finding]:
+    """`2310.9万` is a number with a scale but no unit: 万元? 万人? The figure cannot be
+    checked or converted until the unit is written."""
+    findings = []
+    for key, fact in facts.index.items():
+        if fact.quantity is None or fact.quantity.unit not in ("万", "亿"):
+            continue
+        group = key.split(".")[0]
+        money = any(other.quantity is not None and unit_of(other.quantity.unit).dimension == "元"
+                    for other_key, other in facts.index.items() if other_key.split(".")[0] == group)
+        suggestion = f"是金额请写成“{fact.written}元”" if money else f"请补上单位，如“{fact.written}元”或“{fact.written}人”"
+        findings.append(Finding(
+            "unit-missing-yuan" if money else "unit-missing", "warning", "单位一致",
+            f"{key} 写作“{fact.written}”，只有“{fact.quantity.unit}”没有单位", fact.location, (Figure.of(fact),),
+            hint=suggestion + "。",
+        ))
+    return findings
+
+
+_UNIT_AFTER = re.compile(r"^(个百分点|万人次|亿元|万元|万人|人次|元|人|家|个|次|%)")
+_UNIT_IN_HEADER = re.compile(r"[（(]([^（）()]{1,4})[）)]\s*$")
+
+
+def check_shown_units(document: Document) -> list[Finding]:
+    """A figure shown without its unit must not be followed (or headed, in a table column) by
+    another one: "{{ 收入 | 数字 }}元" for a fact in 万元 prints a figure 10,000 times too small."""
+    findings = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            units = [_header_unit(cell) for cell in block.header]
+            for row in block.rows:
+                for unit, cell in zip(units, row):
+                    for inline in walk_inlines(cell):
+                        if unit and isinstance(inline, FactSpan):
+                            findings.extend(_shown_with_unit(inline, unit, "表头"))
+            continue
+        for inlines in block_inlines(block):
+            flat = list(walk_inlines(inlines))
+            for current, following in zip(flat, flat[1:]):
+                if isinstance(current, FactSpan) and isinstance(following, Text):
+                    match = _UNIT_AFTER.match(following.text)
+                    if match:
+                        findings.extend(_shown_with_unit(current, match.group(), "后面"))
+    return findings
+
+
+def _header_unit(cell) -> str:
+    match = _UNIT_IN_HEADER.search(plain_text(cell))
+    return match.group(1) if match else ""
+
+
+def _shown_with_unit(span: FactSpan, unit: str, where: str) -> list[Finding]:
+    if len(span.keys) != 1 or not span.written:
+        return []
+    try:
+        shown, stored = parse_quantity(span.text), parse_quantity(span.written[0])
+    except ValueError:
+        return []
+    if shown.unit or not stored.unit:  # a figure with its own unit: the next word is not its unit
+        return []
+    location = span.locations[0] if span.locations else None
+    if unit_of(unit).dimension != unit_of(stored.unit).dimension:
+        return [Finding(
+            "unit-shown", "warning", "单位一致",
+            f"事实 {span.keys[0]}（{stored}）显示为“{span.text}”，{where}写的单位却是“{unit}”",
+            location, hint=f"请确认单位：事实的单位是“{stored.unit}”。",
+        )]
+    expected = convert(stored.value, stored.unit, unit)
+    if rounded(expected, shown.decimals) != shown.value:
+        return [Finding(
+            "unit-shown", "error", "单位一致",
+            f"事实 {span.keys[0]} 是 {stored}，文中显示为“{span.text}{unit}”，数值不符（应为 {plain_decimal(expected)}{unit}）",
+            location, hint=f"把数字换算到“{unit}”（如用 | {unit} 过滤器），或把单位改成“{stored.unit}”。",
+        )]
+    return []
+
+
+# ---- shown against stored precision -----------------------------------------------------------
+def check_shown_sums(document: Document, rules: list[Rule], facts: FactSet) -> list[Finding]:
+    """Per block (a table, a paragraph): where a total and all its parts are shown, do the shown
+    (rounded) figures add up? Rules that hold for the stored figures can fail when shown."""
+    findings = []
+    for block in document.blocks:
+        shown = _shown_quantities(block)
+        if not shown:
+            continue
+        for rule in rules:
+            finding = _shown_sum(rule, shown, facts)
+            if finding:
+                findings.append(finding)
+    return findings
+
+
+def _shown_quantities(block) -> dict[str, list[tuple[str, object]]]:
+    """Every figure shown in a block, by fact key, in the order shown (a fact may be shown
+    twice: once as stored, once rounded)."""
+    shown: dict[str, list] = defaultdict(list)
+    for inlines in block_inlines(block):
+        for inline in walk_inlines(inlines):
+            if isinstance(inline, FactSpan) and len(inline.keys) == 1:
+                try:
+                    shown[inline.keys[0]].append((inline.text, parse_quantity(inline.text)))
+                except ValueError:
+                    continue
+    return shown
+
+
+def _shown_as_stored(quantity, key: str, facts: FactSet) -> bool:
+    fact = facts.get(key)
+    return fact is not None and fact.quantity is not None and quantity == fact.quantity
+
+
+def _shown_sum(rule: Rule, shown: dict, facts: FactSet) -> Finding | None:
+    relation = rule.relation
+    terms = summands(relation.right)
+    if relation.operator != "=" or not isinstance(relation.left, Reference) or terms is None:
+        return None
+    part_keys = []
+    for sign, term in terms:
+        if sign != 1 or not isinstance(term, (Reference, Call)):
+            return None
+        if isinstance(term, Call):
+            pattern = path_pattern(term.argument.path)
+            part_keys.extend(key for key in facts.index if pattern.match(key))
+        else:
+            part_keys.append(term.path)
+    total_key = relation.left.path
+    if not part_keys or total_key not in shown:
+        return None
+    for total_text, total in shown[total_key]:
+        # the parts as shown alongside this total: in the same unit
+        parts = [next((item for item in shown.get(key, []) if item[1].unit == total.unit), None) for key in part_keys]
+        if any(part is None for part in parts):
+            continue
+        if _shown_as_stored(total, total_key, facts) and all(
+                _shown_as_stored(part[1], key, facts) for part, key in zip(parts, part_keys)):
+            continue  # shown as stored: the relation rules already cover it
+        parts_sum = sum((part[1].value for part in parts), Decimal(0))
+        if rounded(parts_sum, total.decimals) == total.value:
+            continue
+        figures = tuple(Figure(key, text, facts.get(key).location)
+                        for key, text in [(total_key, total_text), *((k, p[0]) for k, p in zip(part_keys, parts))]
+                        if facts.get(key))
+        return Finding(
+            "shown-sum", "warning", rule.name,
+            f"按显示的数字，各部分之和为 {plain_decimal(rounded(parts_sum, total.decimals))}{total.unit}，"
+            f"合计却显示为 {total_text}（存储的数字是相符的，差异来自四舍五入）",
+            facts.get(total_key).location if facts.get(total_key) else None, figures,
+            hint="可用 舍位平衡(合计, [各部分], \"单位\", 小数) 调整显示的分项，使其与合计相等（见 README“舍位平衡”）。",
+            check_location=rule.location,
+        )
+    return None
