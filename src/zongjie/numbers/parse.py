@@ -13,21 +13,22 @@ from decimal import Decimal, InvalidOperation
 
 from zongjie.errors import NumberFormatError
 from zongjie.numbers.chinese import CHINESE_NUMERAL_CHARS, parse_chinese_numeral
-from zongjie.numbers.quantity import PREFIX_QUALIFIERS, SUFFIX_QUALIFIERS, Quantity, YearMonth
+from zongjie.numbers.quantity import PREFIX_QUALIFIERS, SUFFIX_QUALIFIERS, TRAILING_QUALIFIERS, Quantity, YearMonth
 from zongjie.numbers.units import normalise_unit_name
 
 # Full-width digits and signs as typed with a Chinese IME; 。 is not a decimal point.
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．，％＋－", "0123456789.,%+-")
 _SPACES = re.compile(r"[\s\u00a0\u2009\u200b\u3000\ufeff]+")
 
-_UNIT = r"(?:%|‰|[\u4e00-\u9fff]{1,5})"
+_UNIT = r"(?:%|‰|[\u4e00-\u9fff]{1,5}?)"  # lazy, so that a trailing 以上/左右 is not read as unit
 _NUMBER = re.compile(
     r"^(?P<prefix>" + "|".join(PREFIX_QUALIFIERS) + r")?"
     r"(?P<sign>[+-])?"
     r"(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)"
     r"(?:(?P<scale>[万萬亿億])(?P<scaled_suffix>" + "|".join(SUFFIX_QUALIFIERS) + r"))?"  # 1万余份
     r"(?P<suffix>" + "|".join(SUFFIX_QUALIFIERS) + r")?"
-    r"(?P<unit>" + _UNIT + r")?$"
+    r"(?P<unit>" + _UNIT + r")?"
+    r"(?P<trailing>" + "|".join(TRAILING_QUALIFIERS) + r")?$"
 )
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 # Looks like a figure (a number with a short tail) even if malformed: refuse instead of
@@ -77,10 +78,11 @@ def parse_quantity(text: str) -> Quantity:
         raise NumberFormatError(f"“{text}”不是可识别的数字") from None
     if match.group("sign") == "-":
         value = -value
-    suffix = match.group("suffix") or match.group("scaled_suffix")
-    approx = match.group("prefix") or suffix or ""
-    if match.group("prefix") and suffix:
-        raise NumberFormatError(f"“{text}”同时有“{match.group('prefix')}”和“{suffix}”", "两者只留一个。")
+    qualifiers = [q for q in (match.group("prefix"), match.group("suffix") or match.group("scaled_suffix"),
+                              match.group("trailing")) if q]
+    if len(qualifiers) > 1:
+        raise NumberFormatError(f"“{text}”同时有“{qualifiers[0]}”和“{qualifiers[1]}”", "约数的说法只留一个。")
+    approx = qualifiers[0] if qualifiers else ""
     unit = normalise_unit_name((match.group("scale") or "") + (match.group("unit") or ""))
     return Quantity(value, unit, approx, approx_after_scale=bool(match.group("scale")))
 

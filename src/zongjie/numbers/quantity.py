@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 PREFIX_QUALIFIERS = ("约", "近", "超过", "逾")
 SUFFIX_QUALIFIERS = ("余", "多")
+TRAILING_QUALIFIERS = ("左右", "以上", "以下", "以内")  # after the unit: 99%以上, 300万元左右
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,11 @@ class Quantity:
 
 def qualified(number: str, quantity: "Quantity") -> str:
     """A number text with the quantity's qualifier and unit in their written places:
-    约300万元, 20余人, 1500余万元, 1万余份."""
+    约300万元, 20余人, 1500余万元, 1万余份, 99%以上."""
     if quantity.approx in PREFIX_QUALIFIERS:
         return f"{quantity.approx}{number}{quantity.unit}"
+    if quantity.approx in TRAILING_QUALIFIERS:
+        return f"{number}{quantity.unit}{quantity.approx}"
     if quantity.approx_after_scale:
         return f"{number}{quantity.unit[:1]}{quantity.approx}{quantity.unit[1:]}"
     return f"{number}{quantity.approx}{quantity.unit}"
