@@ -74,14 +74,51 @@ def test_docx_opens_with_official_page_setup():
     assert abs((section.page_height - section.top_margin - section.bottom_margin) - Mm(225)) < Mm(0.1)
 
 
-def test_docx_paragraphs_use_real_heading_styles_with_numbers():
+def test_docx_paragraphs_use_real_heading_styles():
     docx = docx_of(sample())
     styled = [(p.style.name, p.text) for p in docx.paragraphs if p.text]
     assert ("Title", "甲区医疗保障局2023年度工作总结") in styled
-    assert ("Heading 1", "一、年度工作完成情况") in styled
-    assert ("Heading 2", "（一）基金收支情况") in styled
+    assert ("Heading 1", "年度工作完成情况") in styled  # the number comes from the list, not the text
+    assert ("Heading 2", "基金收支情况") in styled
     assert ("Normal", "今年以来，全区参保429198人。") in styled
     assert ("落款", "甲区医疗保障局") in styled
+
+
+def heading_levels(docx) -> dict[str, tuple[str, str, str]]:
+    """style id → (numFmt, lvlText, eastAsia font of the number) of the list bound to it."""
+    numbering = docx.part.numbering_part.element
+    levels = {}
+    for style_id in ("Heading1", "Heading2", "Heading3", "Heading4"):
+        style = next(s for s in docx.styles if s.style_id == style_id)
+        num_pr = style.element.pPr.find(qn("w:numPr"))
+        if num_pr is None:
+            continue
+        num_id = num_pr.find(qn("w:numId")).get(qn("w:val"))
+        ilvl = num_pr.find(qn("w:ilvl")).get(qn("w:val"))
+        num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+        abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+        abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+        lvl = next(l for l in abstract.findall(qn("w:lvl")) if l.get(qn("w:ilvl")) == ilvl)
+        assert lvl.find(qn("w:pStyle")).get(qn("w:val")) == style_id
+        levels[style_id] = (lvl.find(qn("w:numFmt")).get(qn("w:val")), lvl.find(qn("w:lvlText")).get(qn("w:val")),
+                            lvl.find(qn("w:rPr")).find(qn("w:rFonts")).get(qn("w:eastAsia")))
+    return levels
+
+
+def test_docx_heading_numbers_are_a_multilevel_list_bound_to_the_heading_styles():
+    levels = heading_levels(docx_of(sample()))
+    assert levels == {
+        "Heading1": ("chineseCounting", "%1、", "黑体"),
+        "Heading2": ("chineseCounting", "（%2）", "楷体_GB2312"),
+        "Heading3": ("decimal", "%3.", "仿宋_GB2312"),
+        "Heading4": ("decimal", "（%4）", "仿宋_GB2312"),
+    }
+
+
+def test_docx_news_style_numbering_is_lettered_and_unnumbered_below():
+    document = number_headings(Document(Meta(), (Heading(1, (Text("甲"),)), Heading(2, (Text("乙"),)))), ("{A} ", ""))
+    levels = heading_levels(docx_of(document))
+    assert levels == {"Heading1": ("upperLetter", "%1 ", "黑体")}
 
 
 def east_asia_font(style) -> str:
@@ -130,12 +167,61 @@ def test_bold_lead_phrase_is_a_bold_run():
     assert not paragraph.runs[1].bold
 
 
-@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
-def test_every_writer_shows_the_same_heading_numbers(fmt):
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_markdown_and_html_show_the_same_heading_numbers(fmt):
     data = write(fmt, sample(), OPTIONS)
-    text = docx_text(data) if fmt == "docx" else re.sub(r"<[^>]+>", "", data.decode("utf-8"))
+    text = re.sub(r"<[^>]+>", "", data.decode("utf-8"))
     assert "一、年度工作完成情况" in text and "（一）基金收支情况" in text and "二、特色亮点工作" in text
 
 
-def docx_text(data: bytes) -> str:
-    return "\n".join(p.text for p in open_docx(io.BytesIO(data)).paragraphs)
+
+
+def test_long_title_breaks_into_a_balanced_trapezoid_with_words_whole():
+    document = Document(Meta(title=(Text("裕安区2020年健康脱贫综合医疗保障民生工程自评报告"),)), ())
+    title = next(p for p in docx_of(document).paragraphs if p.style.name == "Title")
+    lines = [run.text for run in title.runs if run.text.strip()]
+    assert "".join(lines) == "裕安区2020年健康脱贫综合医疗保障民生工程自评报告"
+    assert len(lines) == 2 and len(title._p.findall(".//" + qn("w:br"))) == 1
+    assert lines == ["裕安区2020年健康脱贫", "综合医疗保障民生工程自评报告"]
+
+
+def test_short_title_stays_on_one_line():
+    title = next(p for p in docx_of(sample()).paragraphs if p.style.name == "Title")
+    assert title._p.findall(".//" + qn("w:br")) == []
+
+
+def test_signature_and_date_stand_off_the_right_margin():
+    paragraphs = [p for p in docx_of(sample()).paragraphs if p.style.name == "落款"]
+    signature, date = paragraphs
+    assert signature.text == "甲区医疗保障局" and date.text == "2023年12月20日"
+    right = [p._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) for p in paragraphs]
+    # 甲区医疗保障局 and 2023年12月20日 are both 7 characters wide: the date keeps two
+    # characters to the right margin and starts two right of the signature, which stands four in
+    assert right == ["400", "200"]
+    assert signature.style.paragraph_format.alignment == 2  # RIGHT, from the 落款 style
+
+
+def test_attachments_are_listed_after_the_body():
+    document = Document(Meta(attachments=((Text("自评得分汇总表"),), (Text("佐证材料目录"),))), (Paragraph((Text("正文。"),)),))
+    texts = [p.text for p in docx_of(document).paragraphs if p.style.name == "附件说明"]
+    assert texts == ["附件：1. 自评得分汇总表", "　　　2. 佐证材料目录"]
+
+
+def test_table_columns_fit_the_text_width_and_keep_names_whole():
+    from zongjie.writers.docx import TEXT_WIDTH
+    table = docx_of(sample()).tables[0]
+    widths = [column.width for column in table.columns]
+    assert abs(sum(widths) - TEXT_WIDTH) < Mm(1)
+    assert widths[0] > Mm(35)  # 统筹基金 needs four characters at 14 pt, with margins
+
+
+def test_reference_docx_styles_win(tmp_path):
+    reference = open_docx()
+    reference.styles["Normal"].font.size = Pt(12)
+    reference.styles["Heading 1"].font.size = Pt(18)
+    path = tmp_path / "reference.docx"
+    reference.save(path)
+    docx = open_docx(io.BytesIO(write("docx", sample(), WriteOptions(source_root=Path("/ws"), reference_docx=path))))
+    assert docx.styles["Normal"].font.size == Pt(12)
+    assert docx.styles["Heading 1"].font.size == Pt(18)
+    assert heading_levels(docx)["Heading1"][:2] == ("chineseCounting", "%1、")  # numbering still bound

@@ -175,7 +175,7 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
             return outcome
         outcome.title = document_title(document, loaded)
         formats = formats or district_year.settings.formats
-        options = WriteOptions(source_root=workspace.root, lang=_html_lang(district_year.settings.locale))
+        options = write_options(workspace, district_year)
         data = render_outputs(document, formats, options)
         paths = output_paths(out_dir, district_year, outcome.title, formats)
         write_files({paths[fmt]: data[fmt] for fmt in formats})
@@ -184,6 +184,22 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
     except ZongjieError as error:
         outcome.error = error
     return outcome
+
+
+def write_options(workspace: Workspace, district_year: DistrictYear) -> WriteOptions:
+    from zongjie.errors import ConfigError
+
+    settings = district_year.settings
+    reference = None
+    if settings.reference_docx:
+        reference = (workspace.root / settings.reference_docx).resolve()
+        if not reference.is_file():
+            raise ConfigError(
+                f"找不到 reference_docx 指定的参考文档“{settings.reference_docx}”",
+                Location(workspace.config.path) if workspace.config.path else None,
+                "路径相对于工作区文件夹；请检查文件名，或删去这一项使用 zongjie 自带的样式。",
+            )
+    return WriteOptions(source_root=workspace.root, lang=_html_lang(settings.locale), reference_docx=reference)
 
 
 def _html_lang(locale: str) -> str:

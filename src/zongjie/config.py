@@ -26,6 +26,7 @@ class DocumentSettings:
     template: str = "医保年度工作总结"
     formats: tuple[str, ...] = FORMATS
     locale: str = "zh_CN"
+    reference_docx: str = ""  # a .docx whose styles win over zongjie's (like pandoc's --reference-doc)
 
     def organisation_for(self, district: str) -> str:
         return self.organisation.replace("{地区}", district)
@@ -65,7 +66,8 @@ def load_config(root: Path) -> Config:
         return Config(root, path)
     if not isinstance(root_node, YMap):
         raise ConfigError("config.yaml 的最外层必须是“键: 值”", root_node.location)
-    _reject_unknown(root_node, {"organisation", "template", "formats", "locale", "output", "districts", "cities"})
+    _reject_unknown(root_node, {"organisation", "template", "formats", "locale", "reference_docx", "output",
+                                "districts", "cities"})
     defaults = _settings(root_node, DocumentSettings())
     districts = {}
     districts_node = root_node.get("districts")
@@ -75,7 +77,7 @@ def load_config(root: Path) -> Config:
                 districts[name] = defaults
                 continue
             district_map = _mapping(node, f"districts.{name}")
-            _reject_unknown(district_map, {"organisation", "template", "formats", "locale"})
+            _reject_unknown(district_map, {"organisation", "template", "formats", "locale", "reference_docx"})
             districts[name] = _settings(district_map, defaults)
     output = _text(root_node.get("output"), "output") or "build"
     return Config(root, path, defaults, districts, _cities(root_node.get("cities")), output)
@@ -89,6 +91,9 @@ def _settings(node: YMap, base: DocumentSettings) -> DocumentSettings:
     template = _text(node.get("template"), "template")
     if template:
         settings = replace(settings, template=template)
+    reference = _text(node.get("reference_docx"), "reference_docx")
+    if reference:
+        settings = replace(settings, reference_docx=reference)
     formats_node = node.get("formats")
     if formats_node is not None:
         settings = replace(settings, formats=parse_formats(_texts(formats_node, "formats"), formats_node.location))

@@ -100,6 +100,9 @@ class Meta:
 class Document:
     meta: Meta
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    # the heading number patterns per level ("{一}、", …), set by the numbering pass, so a
+    # writer can number headings its own way (DOCX: real list numbering) and still agree
+    numbering: tuple[str, ...] = ()
 
 
 # ---- helpers -------------------------------------------------------------------------------

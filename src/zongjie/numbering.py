@@ -79,4 +79,12 @@ def number_headings(document: Document, patterns: tuple[str, ...] = OFFICIAL_NUM
             if pattern:
                 block = replace(block, number=format_number(pattern, counters[level]))
         blocks.append(block)
-    return replace(document, blocks=tuple(blocks))
+    return replace(document, blocks=tuple(blocks), numbering=tuple(patterns))
+
+
+def split_pattern(pattern: str) -> tuple[str, str, str] | None:
+    """"（{一}）" → ("（", "一", "）"): the text around the placeholder and its kind."""
+    match = _PLACEHOLDER.search(pattern)
+    if match is None:
+        return None
+    return pattern[: match.start()], match.group(1), pattern[match.end():]

@@ -56,6 +56,7 @@ class _Converter:
                 tuple(self.inlines(item) for item in meta.attachments),
             ),
             tuple(self.block(block) for block in document.blocks),
+            document.numbering,
         )
 
     def block(self, block):

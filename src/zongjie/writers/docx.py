@@ -14,11 +14,12 @@ import copy
 import io
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from docx import Document as open_docx
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.shared import Mm, Pt
 
@@ -39,11 +40,13 @@ from zongjie.model import (
     plain_text,
 )
 from zongjie.writers import docx_xml as xml
+from zongjie.writers.layout import closing_indents, display_width, title_lines
 
 LINE_PITCH = Pt(28.95)  # 225 mm ÷ 22 lines
 # 28 characters in the 156 mm (442.2 pt) line: a 16 pt character condensed by 0.25 pt takes
 # 15.75 pt, and 28 × 15.75 = 441 pt. In twentieths of a point:
 BODY_CHARACTER_SPACING = -5
+TABLE_FONT_SIZE = 14  # 4号
 TEXT_WIDTH = Mm(156)
 LATIN = "Times New Roman"
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"
@@ -79,9 +82,9 @@ STYLES = (
     StyleSpec("Signature", "落款", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, first_line_chars=0,
               right_chars=400, custom=True),
     StyleSpec("Attachment", "附件说明", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT, custom=True),
-    StyleSpec("TableText", "表格文字", FANGSONG, 14, align=None, first_line_chars=0, line=None, custom=True,
+    StyleSpec("TableText", "表格文字", FANGSONG, TABLE_FONT_SIZE, align=None, first_line_chars=0, line=None, custom=True,
               character_spacing=0),
-    StyleSpec("TableHeading", "表格标题行", HEITI, 14, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0,
+    StyleSpec("TableHeading", "表格标题行", HEITI, TABLE_FONT_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0,
               line=None, custom=True, character_spacing=0),
     StyleSpec("Footer", "Footer", SONGTI, 14, align=None, first_line_chars=0, line=None, character_spacing=0),
 )
@@ -90,7 +93,10 @@ HEADING_STYLES = {1: "Heading1", 2: "Heading2", 3: "Heading3", 4: "Heading4"}
 
 def write(document: Document, options) -> bytes:
     docx_document = _new_document()
-    _DocxWriter(docx_document).write(document)
+    if options.reference_docx is not None:
+        _apply_reference_styles(docx_document, options.reference_docx)
+    numbered_levels = _number_headings(docx_document, document.numbering)
+    _DocxWriter(docx_document, numbered_levels).write(document)
     docx_document.core_properties.title = plain_text(document.meta.title)
     docx_document.core_properties.author = plain_text(document.meta.signature) or "zongjie"
     buffer = io.BytesIO()
@@ -129,6 +135,39 @@ def _prototype():
 
 def _new_document():
     return copy.deepcopy(_prototype())
+
+
+@lru_cache(maxsize=8)
+def _reference_styles(path: Path, mtime: float):
+    """The style definitions and defaults of a workspace's reference.docx, read once."""
+    from zongjie.errors import Location, OutputError
+
+    try:
+        reference = open_docx(str(path))
+    except (OSError, ValueError, KeyError) as error:  # not a .docx, or damaged
+        raise OutputError(f"无法读取参考文档 {path.name}（{error}）", Location(path),
+                          "请用 Word 或 WPS 另存为 .docx 格式后再试。") from None
+    return reference.styles.element
+
+
+def _apply_reference_styles(docx_document, path: Path) -> None:
+    """Styles of the reference document win over ours, as pandoc's --reference-doc: each style
+    it defines replaces ours of the same id, and its document defaults replace ours."""
+    reference = _reference_styles(path, path.stat().st_mtime)
+    ours = docx_document.styles.element
+    by_id = {style.get(xml.qn("w:styleId")): style for style in ours.findall(xml.qn("w:style"))}
+    for style in reference.findall(xml.qn("w:style")):
+        replacement = copy.deepcopy(style)
+        existing = by_id.get(style.get(xml.qn("w:styleId")))
+        if existing is not None:
+            existing.addprevious(replacement)
+            ours.remove(existing)
+        else:
+            ours.append(replacement)
+    defaults = reference.find(xml.qn("w:docDefaults"))
+    if defaults is not None:
+        ours.remove(ours.find(xml.qn("w:docDefaults")))
+        ours.insert(0, copy.deepcopy(defaults))
 
 
 def _set_up_styles(document) -> None:
@@ -218,15 +257,41 @@ def _set_up_page_numbers(document) -> None:
         paragraph.add_run(" —")
 
 
+def _number_headings(docx_document, patterns: tuple[str, ...]) -> set[int]:
+    """Real multilevel numbering for the heading levels whose pattern Word can express
+    (一、 （一） 1. （1） A …); returns those levels. Other levels keep text numbers."""
+    from zongjie.numbering import split_pattern
+
+    levels, numbered = [], set()
+    for level, style_id in HEADING_STYLES.items():
+        pattern = patterns[level - 1] if level <= len(patterns) else ""
+        parts = split_pattern(pattern) if pattern else None
+        spec = next(spec for spec in STYLES if spec.style_id == style_id)
+        entry = {"style": style_id, "east_asia": spec.east_asia, "latin": spec.latin, "bold": spec.bold,
+                 "format": "none", "text": ""}
+        if parts is not None and "%" not in pattern:
+            before, kind, after = parts
+            entry.update(format=xml.WORD_NUMBER_FORMATS[kind], text=f"{before}%{level}{after}")
+            numbered.add(level)
+        levels.append(entry)
+    if not numbered:
+        return numbered
+    num_id = xml.set_heading_numbering(docx_document, levels)
+    for level in numbered:
+        xml.bind_style_to_numbering(docx_document.styles[HEADING_STYLES[level].replace("Heading", "Heading ")], num_id, level - 1)
+    return numbered
+
+
 # ---- blocks --------------------------------------------------------------------------------
 class _DocxWriter:
-    def __init__(self, document):
+    def __init__(self, document, numbered_levels: set[int] = frozenset()):
         self.document = document
+        self.numbered_levels = numbered_levels  # heading levels Word numbers itself
 
     def write(self, model: Document) -> None:
         meta = model.meta
         if meta.title:
-            self.paragraph(meta.title, "Title")
+            self.title(meta.title)
             self.blank_line()  # one blank line between title and body (GB/T 9704 practice)
         if meta.subtitle:
             self.paragraph(meta.subtitle, "Subtitle")
@@ -240,14 +305,30 @@ class _DocxWriter:
         if meta.signature or meta.date:
             self.blank_line()
             self.blank_line()
-            for part in (meta.signature, meta.date):
+            indents = closing_indents(plain_text(meta.signature), plain_text(meta.date))
+            for part, right_chars in zip((meta.signature, meta.date), indents):
                 if part:
-                    self.paragraph(part, "Signature")
+                    paragraph = self.paragraph(part, "Signature")
+                    xml.set_char_indent(paragraph._p.get_or_add_pPr(), 0, 0, round(right_chars * 100))
+
+    def title(self, inlines: tuple[Inline, ...]) -> None:
+        """The title centred, a long one broken into balanced lines (GB/T 9704: a trapezoid,
+        words kept whole)."""
+        lines = title_lines(plain_text(inlines))
+        if len(lines) == 1:
+            self.paragraph(inlines, "Title")
+            return
+        paragraph = self.paragraph((), "Title")
+        for number, line in enumerate(lines):
+            if number:
+                paragraph.add_run().add_break()
+            paragraph.add_run(line)
 
     def block(self, block: Block, list_prefix: str = "") -> None:
         if isinstance(block, Heading):
             style = HEADING_STYLES.get(block.level, "Heading4")
-            self.paragraph((Text(block.number),) + block.content if block.number else block.content, style)
+            text_number = block.number and block.level not in self.numbered_levels
+            self.paragraph((Text(block.number),) + block.content if text_number else block.content, style)
         elif isinstance(block, Paragraph):
             content = ((Text(list_prefix),) if list_prefix else ()) + block.content
             self.paragraph(content, "Normal")
@@ -293,9 +374,11 @@ class _DocxWriter:
         docx_table._tbl.tblPr.style = "TableGrid"  # by id: name lookup scans every style
         docx_table.alignment = WD_TABLE_ALIGNMENT.CENTER
         xml.table_width_full(docx_table, round(TEXT_WIDTH.twips))
+        docx_table.autofit = False  # fixed layout: the widths below are used, not recomputed
         for column, width in zip(docx_table.columns, _column_widths(table, columns)):
+            column.width = width  # the grid, which LibreOffice and WPS follow
             for cell in column.cells:
-                cell.width = width
+                cell.width = width  # the cells, which Word follows
         aligns = list(table.align) + [""] * (columns - len(table.align))
         header_row = docx_table.rows[0]
         xml.repeat_as_header(header_row)
@@ -308,6 +391,7 @@ class _DocxWriter:
                 self.cell(docx_row.cells[index], cell, "TableText", aligns[index] or _guess_alignment(cell))
 
     def cell(self, cell, inlines, style_id: str, align: str) -> None:
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph = cell.paragraphs[0]
         xml.set_style_id(paragraph._p, style_id)
         paragraph.alignment = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}.get(
@@ -316,20 +400,24 @@ class _DocxWriter:
         self.inlines(paragraph, inlines)
 
 
-def _display_width(text: str) -> float:
-    """Printed width in characters: a Chinese character is 1, a digit or Latin letter ~0.55."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
-
-
 def _column_widths(table: Table, columns: int) -> list[int]:
-    """Column widths (EMU) in proportion to their longest cell, within the text width, so a
-    name column is not squeezed to two characters while figures get room to spare."""
-    longest = [2.0] * columns
-    for row in (table.header, *table.rows):
+    """Column widths (EMU) that keep every body cell on one line and the header on one line
+    if the text width allows (else on two), sharing out what is left in proportion."""
+    available = TEXT_WIDTH / Pt(TABLE_FONT_SIZE)  # characters of the table's font per line
+    body = [1.0] * columns
+    header = [1.0] * columns
+    for index, cell in enumerate(table.header[:columns]):
+        header[index] = display_width(plain_text(cell))
+    for row in table.rows:
         for index, cell in enumerate(row[:columns]):
-            longest[index] = max(longest[index], min(_display_width(plain_text(cell)), 16.0))
-    total = sum(longest)
-    return [int(TEXT_WIDTH * share / total) for share in longest]
+            body[index] = max(body[index], display_width(plain_text(cell)))
+    padding = 1.2  # cell margins, in characters
+    for header_lines in (1, 2, 3):
+        need = [max(b, h / header_lines) + padding for b, h in zip(body, header)]
+        if sum(need) <= available:
+            break
+    total = sum(need)
+    return [int(TEXT_WIDTH * share / total) for share in need]
 
 
 def _guess_alignment(inlines) -> str:

@@ -142,3 +142,60 @@ def table_width_full(table, width_twips: int) -> None:
     width = child(table._tbl.tblPr, "w:tblW")
     width.set(qn("w:w"), str(width_twips))
     width.set(qn("w:type"), "dxa")
+
+
+# ---- heading numbering ------------------------------------------------------------------------
+WORD_NUMBER_FORMATS = {
+    "一": "chineseCounting", "1": "decimal", "A": "upperLetter", "a": "lowerLetter",
+    "I": "upperRoman", "壹": "chineseLegalSimplified",
+}
+
+
+def _element(tag: str, **attributes) -> object:
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), str(value))
+    return element
+
+
+def set_heading_numbering(document, levels: list[dict]) -> int:
+    """Replace the numbering part with one multilevel list bound to the heading styles, so
+    Word and WPS renumber headings when a section is inserted or deleted.
+
+    Each level: {"style": "Heading1", "format": "chineseCounting", "text": "%1、",
+    "east_asia": "黑体", "latin": "Times New Roman", "bold": False}; a level with format
+    "none" is left unnumbered. Returns the numId the heading styles must refer to."""
+    numbering = document.part.numbering_part.element
+    for child_element in list(numbering):
+        numbering.remove(child_element)
+    abstract = _element("w:abstractNum", abstractNumId=1)
+    abstract.append(_element("w:multiLevelType", val="multilevel"))
+    for index, level in enumerate(levels):
+        lvl = _element("w:lvl", ilvl=index)
+        lvl.append(_element("w:start", val=1))
+        lvl.append(_element("w:numFmt", val=level["format"]))
+        lvl.append(_element("w:pStyle", val=level["style"]))
+        lvl.append(_element("w:suff", val="nothing"))  # no tab: 一、标题 reads as one line
+        lvl.append(_element("w:lvlText", val=level["text"]))
+        lvl.append(_element("w:lvlJc", val="left"))
+        ppr = OxmlElement("w:pPr")
+        ppr.append(_element("w:ind", left=0, leftChars=0, firstLine=640, firstLineChars=200))
+        lvl.append(ppr)
+        rpr = OxmlElement("w:rPr")
+        rpr.append(_element("w:rFonts", ascii=level["latin"], hAnsi=level["latin"], eastAsia=level["east_asia"],
+                            cs=level["latin"]))
+        if level.get("bold"):
+            rpr.append(OxmlElement("w:b"))
+        lvl.append(rpr)
+        abstract.append(lvl)
+    numbering.append(abstract)
+    num = _element("w:num", numId=1)
+    num.append(_element("w:abstractNumId", val=1))
+    numbering.append(num)
+    return 1
+
+
+def bind_style_to_numbering(style, num_id: int, level: int) -> None:
+    num_pr = style.element.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id

@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 
 from zongjie.errors import display_path
+from zongjie.writers.layout import closing_indents
 from zongjie.model import (
     Block,
     Document,
@@ -55,7 +56,7 @@ th, td { border: 1px solid #333; padding: 0.2rem 0.45rem; text-align: left; vert
 th { font-family: var(--heiti); font-weight: normal; text-align: center; }
 td.right, th.right { text-align: right; } td.center, th.center { text-align: center; }
 .table-wrap { overflow-x: auto; }
-.closing { margin-top: 2em; text-align: right; padding-right: 4em; text-indent: 0; }
+.closing { margin-top: 3.8em; text-indent: 0; }
 .closing p { text-indent: 0; text-align: right; }
 .attachments { margin-top: 1.9em; }
 .attachments p { text-indent: 0; padding-left: 2em; }
@@ -142,7 +143,9 @@ class _HtmlWriter:
         return '<div class="attachments">' + "".join(lines) + "</div>"
 
     def closing(self, signature, date) -> str:
-        parts = [f"<p>{self.inlines(part)}</p>" for part in (signature, date) if part]
+        indents = closing_indents(plain_text(signature), plain_text(date))
+        parts = [f'<p style="padding-right:{right:g}em">{self.inlines(part)}</p>'
+                 for part, right in zip((signature, date), indents) if part]
         return f'<div class="closing">{"".join(parts)}</div>' if parts else ""
 
     def inlines(self, inlines: tuple[Inline, ...]) -> str:
