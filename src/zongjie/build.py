@@ -35,6 +35,7 @@ class Loaded:
     previous: FactSet | None
     template: TemplateInfo
     rules: tuple[Rule, ...]
+    rollup_findings: tuple = ()  # a city's totals that disagree with its members' sums
 
 
 @dataclass
@@ -49,16 +50,32 @@ class Outcome:
 
 
 def load(workspace: Workspace, district_year: DistrictYear) -> Loaded:
-    facts = load_facts(district_year.facts_path)
-    previous_year = str(int(district_year.year) - 1)
-    previous_folder = district_year.folder.parent / previous_year
-    previous = load_facts(previous_folder / "facts.yaml") if (previous_folder / "facts.yaml").is_file() else None
+    facts, previous, rollup_findings = _load_facts(workspace, district_year)
     template = load_template_info(workspace.templates_dir, district_year.settings.template)
     rule_files = ([template.rules_path] if template.rules_path else []) + district_year.rule_files()
     # A district's rule with the same name as a template rule replaces it (e.g. to add a
     # documented exception); dict order keeps the template's order.
     rules_by_name = {rule.name: rule for path in rule_files for rule in load_rules(path)}
-    return Loaded(district_year, facts, previous, template, tuple(rules_by_name.values()))
+    return Loaded(district_year, facts, previous, template, tuple(rules_by_name.values()), tuple(rollup_findings))
+
+
+def _load_facts(workspace: Workspace, district_year: DistrictYear):
+    """This year's and last year's facts; for a city, each completed with its members' sums."""
+    from zongjie.rollup import load_city_facts, member_facts
+
+    previous_year = str(int(district_year.year) - 1)
+    if district_year.is_city:
+        members = member_facts(workspace.content_dir, district_year.members, district_year.year)
+        facts, findings = load_city_facts(district_year.folder, members)
+        previous = None
+        if all((workspace.content_dir / m / previous_year / "facts.yaml").is_file() for m in district_year.members):
+            previous_members = member_facts(workspace.content_dir, district_year.members, previous_year)
+            previous, _ = load_city_facts(district_year.folder.parent / previous_year, previous_members)
+        return facts, previous, findings
+    facts = load_facts(district_year.facts_path)
+    previous_path = district_year.folder.parent / previous_year / "facts.yaml"
+    previous = load_facts(previous_path) if previous_path.is_file() else None
+    return facts, previous, []
 
 
 def check(loaded: Loaded) -> CheckResult:
@@ -66,6 +83,7 @@ def check(loaded: Loaded) -> CheckResult:
     from zongjie.checks.document import check_units
 
     result = run_rules(list(loaded.rules), loaded.facts, loaded.previous)
+    result.findings.extend(loaded.rollup_findings)
     result.findings.extend(check_units(loaded.facts, loaded.previous))
     return result
 
@@ -88,11 +106,21 @@ def check_document(document: Document, loaded: Loaded, result: CheckResult) -> N
 
 
 def lint_narrative(loaded: Loaded) -> list:
-    """Prose lint of this district-year's own narrative files (templates are linted once per run)."""
+    """Prose lint of this district-year's own narrative files (templates are linted once per
+    run), and narrative still marked as last year's draft."""
+    from zongjie.checks.engine import Finding
     from zongjie.checks.lint import lint_source
+    from zongjie.newyear import is_draft
 
-    return [finding for path in loaded.district_year.narrative_paths().values()
-            for finding in lint_source(path, loaded.facts)]
+    findings = []
+    for path in loaded.district_year.narrative_paths().values():
+        findings.extend(lint_source(path, loaded.facts))
+        if is_draft(path):
+            findings.append(Finding(
+                "narrative-draft", "warning", "草稿", "叙述文件仍是从上一年度复制的草稿", Location(path, 1),
+                hint="请按本年度情况改写，改好后删去第一行的“草稿”标记。",
+            ))
+    return findings
 
 
 def template_context(loaded: Loaded) -> dict:
@@ -215,15 +243,20 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
     reports = []
     linted_templates: set[Path] = set()
     for district_year in selected:
-        loaded = load(workspace, district_year)
-        result = check(loaded)
-        document = assemble(workspace, loaded)
-        check_document(document, loaded, result)
-        result.findings.extend(lint_narrative(loaded))
-        for folder in (*district_year.override_dirs(), loaded.template.folder):
-            for path in sorted(folder.rglob("*.md")):
-                if path not in linted_templates and "示例" not in path.relative_to(folder).parts:
-                    linted_templates.add(path)
-                    result.findings.extend(lint_source(path))
+        result = CheckResult()
+        try:
+            loaded = load(workspace, district_year)
+            result = check(loaded)
+            document = assemble(workspace, loaded)
+            check_document(document, loaded, result)
+            result.findings.extend(lint_narrative(loaded))
+            for folder in (*district_year.override_dirs(), loaded.template.folder):
+                for path in sorted(folder.rglob("*.md")):
+                    if path not in linted_templates and "示例" not in path.relative_to(folder).parts:
+                        linted_templates.add(path)
+                        result.findings.extend(lint_source(path))
+        except ZongjieError as error:  # one district's unusable input does not stop the others
+            reports.append(DocumentChecks(district_year.label, result, str(error)))
+            continue
         reports.append(DocumentChecks(district_year.label, result))
     return reports

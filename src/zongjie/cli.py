@@ -42,16 +42,18 @@ def _complain(text: str) -> None:
 
 @app.command()
 def build(
-    district: Optional[str] = typer.Argument(None, help="地区（content/ 下的文件夹名）；省略则生成全部。"),
+    district: Optional[str] = typer.Argument(None, help="地区或市（content/ 下的文件夹名或 config.yaml 中的市）；省略则生成全部。"),
     year: Optional[str] = typer.Argument(None, help="年度，如 2023；省略则生成该地区的全部年度。"),
     formats: Optional[str] = typer.Option(None, "--format", "-f", help="输出格式，逗号分隔：docx,html,md（默认按 config.yaml）。"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="输出文件夹（默认为工作区的 build/）。"),
     allow_errors: bool = typer.Option(False, "--allow-errors", help="校验有错误时仍然生成文档。"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="同时生成的份数（默认为 CPU 核数）。"),
+    force: bool = typer.Option(False, "--force", help="全部重新生成（默认只生成输入有变化的文档）。"),
     workspace: Path = WorkspaceOption,
     debug: bool = DebugOption,
 ) -> None:
-    """生成文档：build/<地区>/<年度>/<标题>.docx|html|md。"""
-    from zongjie.build import build_document
+    """生成文档：build/<地区>/<年度>/<标题>.docx|html|md；只重新生成输入有变化的。"""
+    from zongjie.batch import default_jobs, run_batch
     from zongjie.config import parse_formats
     from zongjie.workspace import Workspace
 
@@ -59,31 +61,64 @@ def build(
     selected = ws.select(district, year)
     chosen = parse_formats(formats.split(",")) if formats else None
     out_dir = (out or ws.output_dir).resolve()
-    exit_code = EXIT_OK
-    for district_year in selected:
-        outcome = build_document(ws, district_year, out_dir, chosen, allow_errors)
-        _warn_gbk(outcome.gbk_files)
-        _report_errors(outcome.checks)
-        if outcome.status == "built":
-            if outcome.checks and outcome.checks.errors:
-                _say(f"注意：{district_year.label} 的校验有错误，因 --allow-errors 仍已生成。")
-                exit_code = max(exit_code, EXIT_CHECKS)
-            _say(f"已生成 {district_year.label}：")
-            for path in outcome.paths:
-                _say(f"  {_shown(path)}")
-        elif outcome.status == "blocked":
-            _complain(
-                f"未生成 {district_year.label}：校验发现 {len(outcome.checks.errors)} 个错误（见上）。"
-                "请改正 facts.yaml 后重新生成；确需先出稿可加 --allow-errors。"
-            )
-            exit_code = max(exit_code, EXIT_CHECKS)
-        else:
-            _complain(f"未生成 {district_year.label}：")
-            _complain(str(outcome.error))
-            if debug and outcome.error is not None:
-                traceback.print_exception(outcome.error, file=sys.stderr)
-            exit_code = max(exit_code, outcome.error.exit_code if outcome.error else EXIT_INPUT)
-    raise typer.Exit(exit_code)
+    verbose = len(selected) <= 10
+    with _progress(len(selected), enabled=not verbose) as advance:
+        def report(result) -> None:
+            _report_result(result, verbose, debug)
+            advance()
+
+        results = run_batch(ws, selected, out_dir, chosen, allow_errors, force, jobs or default_jobs(), report)
+    counts = {status: sum(r.status == status for r in results) for status in ("built", "uptodate", "blocked", "failed")}
+    _say(f"共 {len(results)} 份：生成 {counts['built']}，未变 {counts['uptodate']}，"
+         f"校验未通过 {counts['blocked']}，失败 {counts['failed']}。")
+    raise typer.Exit(max([r.exit_code for r in results] + [EXIT_OK]))
+
+
+def _report_result(result, verbose: bool, debug: bool) -> None:
+    for path in result.gbk_files:
+        _warn_gbk([Path(path)])
+    for message in result.errors:
+        _complain(message)
+    if result.status == "built":
+        if result.exit_code:
+            _complain(f"注意：{result.label} 的校验有错误，因 --allow-errors 仍已生成。")
+        if verbose:
+            _say(f"已生成 {result.label}：")
+            for path in result.paths:
+                _say(f"  {_shown(Path(path))}")
+        if result.warnings and verbose:
+            _say(f"  另有 {result.warnings} 个警告，运行 zongjie check 查看。")
+    elif result.status == "uptodate":
+        if verbose:
+            _say(f"未变 {result.label}：输入没有变化，沿用已生成的文档（--force 可强制重新生成）。")
+    elif result.status == "blocked":
+        _complain(f"未生成 {result.label}：校验发现错误（见上）。请改正 facts.yaml 后重新生成；确需先出稿可加 --allow-errors。")
+    else:
+        _complain(f"未生成 {result.label}：以上错误需要先改正。")
+
+
+class _progress:
+    """A progress bar on long builds in a terminal (rich, as typer uses); nothing otherwise."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total = total
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            transient=True)
+        self.bar.start()
+        task = self.bar.add_task("build", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @app.command()
@@ -111,10 +146,14 @@ def check(
         _say(as_json(reports))
     else:
         for report in reports:
+            if report.error:
+                _complain(f"无法校验 {report.label}：\n{report.error}")
+                continue
             _report_checks(report.result, show_clean=True, label=report.label)
         _say(summary_text(reports))
-    has_errors = any(report.result.errors for report in reports)
-    raise typer.Exit(EXIT_CHECKS if has_errors else EXIT_OK)
+    if any(report.error for report in reports):
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_CHECKS if any(report.result.errors for report in reports) else EXIT_OK)
 
 
 @app.command()
@@ -131,6 +170,30 @@ def init(
 
 
 @app.command()
+def new(
+    district: str = typer.Argument(..., help="地区（content/ 下的文件夹名，新地区会新建）。"),
+    year: str = typer.Argument(..., help="要新建的年度，如 2024。"),
+    from_year: Optional[str] = typer.Option(None, "--from", help="从哪个年度复制（默认：该地区最近的上一个年度）。"),
+    template: Optional[str] = typer.Option(None, "--template", "-t", help="第一个年度用哪个模板的骨架（默认按 config.yaml）。"),
+    workspace: Path = WorkspaceOption,
+    debug: bool = DebugOption,
+) -> None:
+    """新建一个地区年度：从上一年度复制（数值清空、上年数写在行尾注释），或从模板骨架开始；不覆盖已有文件。"""
+    from zongjie.newyear import new_district_year
+    from zongjie.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    written, source = new_district_year(ws, district, year, from_year, template)
+    _say(f"已新建 {district} {year}（来自{source}），写入 {len(written)} 个文件：")
+    for path in written:
+        _say(f"  {_shown(path)}")
+    settings = ws.config.settings_for(district)
+    if template and template != settings.template and district not in ws.config.districts:
+        _say(f"提示：请在 config.yaml 的 districts 下为“{district}”写上 template: {template}，生成时才会用这个模板。")
+    _say("下一步：填写 facts.yaml 中本年度的数字，然后运行 zongjie check 和 zongjie build。")
+
+
+@app.command()
 def version() -> None:
     """显示版本。"""
     _say(f"zongjie {__version__}")
@@ -139,18 +202,6 @@ def version() -> None:
 def _warn_gbk(paths: list[Path]) -> None:
     for path in paths:
         _say(f"{_shown(path)}: 提示：该文件是 GBK 编码，已按 GBK 读取。建议用记事本或 WPS“另存为”UTF-8 编码，以免在其他电脑上乱码。")
-
-
-def _report_errors(result) -> None:
-    """During a build: errors in full, warnings as a count (zongjie check shows them)."""
-    if result is None:
-        return
-    from zongjie.checks.report import finding_text
-
-    for finding in result.errors:
-        _complain(finding_text(finding))
-    if result.warnings:
-        _say(f"另有 {len(result.warnings)} 个警告，运行 zongjie check 查看。")
 
 
 def _report_checks(result, show_clean: bool, label: str = "") -> None:

@@ -34,9 +34,12 @@ class DocumentSettings:
 
 @dataclass(frozen=True)
 class City:
+    """A city (or province) whose summary rolls up its member districts."""
+
     name: str
     members: tuple[str, ...]
     location: Location
+    settings: DocumentSettings = DocumentSettings()
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def load_config(root: Path) -> Config:
             _reject_unknown(district_map, {"organisation", "template", "formats", "locale", "reference_docx"})
             districts[name] = _settings(district_map, defaults)
     output = _text(root_node.get("output"), "output") or "build"
-    return Config(root, path, defaults, districts, _cities(root_node.get("cities")), output)
+    return Config(root, path, defaults, districts, _cities(root_node.get("cities"), defaults), output)
 
 
 def _settings(node: YMap, base: DocumentSettings) -> DocumentSettings:
@@ -125,17 +128,18 @@ def parse_formats(names: list[str], location: Location | None = None) -> tuple[s
     return tuple(formats)
 
 
-def _cities(node: YNode | None) -> dict[str, City]:
+def _cities(node: YNode | None, defaults: DocumentSettings) -> dict[str, City]:
     if node is None:
         return {}
     cities = {}
     for name, (key, city_node) in _mapping(node, "cities").entries.items():
         city_map = _mapping(city_node, f"cities.{name}")
-        _reject_unknown(city_map, {"members"})
+        _reject_unknown(city_map, {"members", "organisation", "template", "formats", "locale", "reference_docx"})
         members_node = city_map.get("members")
         if members_node is None:
             raise ConfigError(f"cities.{name} 缺少 members（下辖区县列表）", city_map.location)
-        cities[name] = City(name, tuple(_texts(members_node, f"cities.{name}.members")), key.location)
+        members = tuple(_texts(members_node, f"cities.{name}.members"))
+        cities[name] = City(name, members, key.location, _settings(city_map, defaults))
     return cities
 
 

@@ -173,7 +173,13 @@ def _group(node: YMap, path: str, index: dict[str, Fact]) -> FactGroup:
         if isinstance(value, YScalar) and value.is_null:
             empty[key] = key_node.location
             continue
-        members[key] = _node(value, child_path, index)
+        child = _node(value, child_path, index)
+        if isinstance(child, FactGroup) and not child.members:
+            # a group with nothing filled in yet (a new year) is absent, so the sections
+            # that need it are left out; its keys still answer "where do I fill this in"
+            empty[key] = key_node.location
+            continue
+        members[key] = child
     return FactGroup(path, node.location, members, empty)
 
 

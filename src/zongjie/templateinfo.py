@@ -12,6 +12,7 @@ skeleton `zongjie new` starts a first year from is `facts.yaml` in the same fold
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from zongjie.errors import Location, TemplateError
@@ -43,6 +44,13 @@ class TemplateInfo:
 
 
 def load_template_info(templates_dir: Path, name: str) -> TemplateInfo:
+    manifest = templates_dir / name / MANIFEST
+    stat = manifest.stat() if manifest.is_file() else None
+    return _load_template_info(templates_dir, name, stat.st_mtime_ns if stat else 0)
+
+
+@lru_cache(maxsize=64)
+def _load_template_info(templates_dir: Path, name: str, manifest_mtime_ns: int) -> TemplateInfo:
     folder = templates_dir / name
     if not folder.is_dir():
         available = sorted(p.name for p in templates_dir.iterdir() if p.is_dir()) if templates_dir.is_dir() else []

@@ -108,6 +108,10 @@ class FactUndefined(jinja2.StrictUndefined):
         if isinstance(owner, NarrativeSet):
             return f"没有叙述文件“{name}.md”"
         if owner is jinja2.utils.missing:
+            facts = current_state().fact_set
+            empty = facts.root.empty.get(str(name)) if facts is not None else None
+            if empty is not None:
+                return f"事实“{name}”在 {empty} 处没有填写"
             return f"没有名为“{name}”的事实或变量"
         return f"“{jinja2.utils.object_type_repr(owner)}”没有“{name}”"
 

@@ -28,6 +28,11 @@ class DistrictYear:
     year: str
     folder: Path
     settings: DocumentSettings
+    members: tuple[str, ...] = ()  # for a city: the districts whose facts it adds up
+
+    @property
+    def is_city(self) -> bool:
+        return bool(self.members)
 
     @property
     def facts_path(self) -> Path:
@@ -83,23 +88,39 @@ class Workspace:
 
     @cached_property
     def districts(self) -> list[str]:
+        """Folders under content/, except those of cities (which hold a city's own facts)."""
         if not self.content_dir.is_dir():
             return []
-        return sorted(path.name for path in self.content_dir.iterdir() if path.is_dir() and not path.name.startswith("."))
+        return sorted(path.name for path in self.content_dir.iterdir()
+                      if path.is_dir() and not path.name.startswith(".") and path.name not in self.config.cities)
 
     def years_of(self, district: str) -> list[str]:
-        folder = self.content_dir / district
+        city = self.config.cities.get(district)
+        if city is not None:  # the years its own folder has, or else the years all members have
+            own = self._year_folders(self.content_dir / district)
+            return own or sorted(set.intersection(*(set(self._year_folders(self.content_dir / m)) for m in city.members)))
+        return self._year_folders(self.content_dir / district)
+
+    @staticmethod
+    def _year_folders(folder: Path) -> list[str]:
+        if not folder.is_dir():
+            return []
         return sorted(path.name for path in folder.iterdir() if path.is_dir() and _YEAR.match(path.name))
 
     def district_year(self, district: str, year: str) -> DistrictYear:
+        city = self.config.cities.get(district)
+        if city is not None:
+            return DistrictYear(district, year, self.content_dir / district / year, city.settings, city.members)
         return DistrictYear(district, year, self.content_dir / district / year, self.config.settings_for(district))
 
     def select(self, district: str | None = None, year: str | None = None) -> list[DistrictYear]:
-        """The district-years a command works on: all, one district's, or one."""
+        """The district-years a command works on: all (districts, then cities), one
+        district's or city's, or one."""
+        names = self.districts + sorted(self.config.cities)
         if district is None:
-            return [self.district_year(name, y) for name in self.districts for y in self.years_of(name)]
-        if district not in self.districts:
-            known = "、".join(self.districts) or "（无）"
+            return [self.district_year(name, y) for name in names for y in self.years_of(name)]
+        if district not in names:
+            known = "、".join(names) or "（无）"
             raise WorkspaceError(
                 f"没有名为“{district}”的地区",
                 Location(self.content_dir),

@@ -71,15 +71,35 @@ def parse_yaml(text: str, path: Path) -> YNode | None:
     node = _compose(text, path)
     if node is None:
         return None
-    return _convert(node, path)
+    return _convert(node, path, set())
+
+
+def _parser():
+    """A safe YAML composer that does not type scalars: we type them ourselves from the
+    written text, so YAML's implicit resolution (int, float, bool, 1.1 vs 1.2 rules) is both
+    useless and, per scalar, the slowest part of reading a file."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class TextResolver(VersionedResolver):
+        def resolve(self, kind, value, implicit):
+            if kind is MappingNode:
+                return self.DEFAULT_MAPPING_TAG
+            if kind is SequenceNode:
+                return self.DEFAULT_SEQUENCE_TAG
+            return self.DEFAULT_SCALAR_TAG
+
+    yaml = YAML(typ="safe")
+    yaml.Resolver = TextResolver
+    return yaml
 
 
 def _compose(text: str, path: Path):
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        return YAML(typ="safe").compose(text)
+        return _parser().compose(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -129,22 +149,25 @@ def _location(node, path: Path) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
-def _convert(node, path: Path) -> YNode:
+def _convert(node, path: Path, seen: set[int]) -> YNode:
+    """Composed node → our node. An alias is the same node object met twice (the C composer
+    does not record anchors); refusing it also stops "billion laughs" expansion."""
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
     location = _location(node, path)
-    if getattr(node, "anchor", None):
+    if id(node) in seen:
         raise YamlError(
             "不支持 YAML 锚点和别名（& 与 *）",
             location,
             "请把要重复的内容直接写出来；同一个数字只需写一次，在模板里引用它即可。",
         )
+    seen.add(id(node))
     if node.tag not in _STANDARD_TAGS:
         raise YamlError(f"不支持的 YAML 标签 {node.tag}", location, "请删除以“!”开头的标签。")
     if isinstance(node, MappingNode):
         entries: dict[str, tuple[YScalar, YNode]] = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, path)
+            key = _convert(key_node, path, seen)
             if not isinstance(key, YScalar):
                 raise YamlError("键必须是一段文字", key.location, "请把键写成“名称: 值”的形式。")
             if key.text in entries:
@@ -154,9 +177,10 @@ def _convert(node, path: Path) -> YNode:
                     key.location,
                     "同一层级的键不能重名：请删除或改名其中一个。",
                 )
-            entries[key.text] = (key, _convert(value_node, path))
+            entries[key.text] = (key, _convert(value_node, path, seen))
         return YMap(location, entries)
     if isinstance(node, SequenceNode):
-        return YSeq(location, tuple(_convert(item, path) for item in node.value))
-    is_null = node.tag == "tag:yaml.org,2002:null" or (node.style is None and node.value in _NULL_TEXT)
+        return YSeq(location, tuple(_convert(item, path, seen) for item in node.value))
+    plain = not node.style  # None from the Python composer, "" from the C one
+    is_null = node.tag == "tag:yaml.org,2002:null" or (plain and node.value in _NULL_TEXT)
     return YScalar(str(node.value), location, is_null)

@@ -12,10 +12,11 @@ SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "说明"}
 
 @dataclass(frozen=True)
 class DocumentChecks:
-    """The checks of one district-year, for reporting."""
+    """The checks of one district-year, for reporting; `error` when its input was unusable."""
 
     label: str
     result: CheckResult
+    error: str = ""
 
 
 def finding_text(finding: Finding) -> str:
@@ -54,6 +55,7 @@ def as_json(checks: list[DocumentChecks]) -> str:
                         {"key": fact.key, "value": fact.written, "rule": str(fact.location)} for fact in item.result.derived
                     ],
                     "findings": [_finding_json(finding) for finding in item.result.findings],
+                    "error": item.error or None,
                 }
                 for item in checks
             ]

@@ -19,6 +19,7 @@ every district using it), the district folder and the year folder.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from zongjie.checks.expr import FormulaError, Relation, parse_relation, references
@@ -42,6 +43,17 @@ class Rule:
 
 
 def load_rules(path: Path) -> list[Rule]:
+    """The rules of a file; a batch build reads a template's rules once, not per district."""
+    stat = path.stat()
+    return list(_load_rules(path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=256)
+def _load_rules(path: Path, mtime_ns: int, size: int) -> tuple[Rule, ...]:
+    return tuple(_read_rules(path))
+
+
+def _read_rules(path: Path) -> list[Rule]:
     document = load_yaml(path)
     node = document.root
     if node is None:

@@ -82,6 +82,52 @@ def set_char_indent(ppr, first_line_chars: int = 0, left_chars: int = 0, right_c
         ind.set(qn(f"w:{name}"), str(round(chars / 100 * char_twips)))
 
 
+def add_run(paragraph_element, text: str, bold: bool = False, east_asia: str | None = None,
+            latin: str = "Times New Roman") -> None:
+    """Append a run with `text` (newlines become line breaks), built directly: python-docx's
+    add_run resolves child order by XPath for every element, which dominates build time."""
+    run = OxmlElement("w:r")
+    if bold or east_asia:
+        rpr = OxmlElement("w:rPr")
+        if east_asia:
+            rpr.append(_element("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin))
+        if bold:
+            rpr.append(OxmlElement("w:b"))
+        run.append(rpr)
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            run.append(OxmlElement("w:br"))
+        if line:
+            t = OxmlElement("w:t")
+            t.text = line
+            if line != line.strip():
+                t.set(qn("xml:space"), "preserve")
+            run.append(t)
+    paragraph_element.append(run)
+
+
+def add_paragraph(body, style_id: str | None):
+    """A new paragraph at the end of the body (before its section properties), built directly
+    for the same reason as add_run."""
+    paragraph = OxmlElement("w:p")
+    if style_id:
+        ppr = OxmlElement("w:pPr")
+        ppr.append(_element("w:pStyle", val=style_id))
+        paragraph.append(ppr)
+    section = body.find(qn("w:sectPr"))
+    if section is not None:
+        section.addprevious(paragraph)
+    else:
+        body.append(paragraph)
+    return paragraph
+
+
+def add_page_break(paragraph_element) -> None:
+    run = OxmlElement("w:r")
+    run.append(_element("w:br", type="page"))
+    paragraph_element.append(run)
+
+
 def set_style_id(paragraph_element, style_id: str) -> None:
     """Set a paragraph's style by id: python-docx resolves style names by scanning all
     styles on every call, which dominates build time."""

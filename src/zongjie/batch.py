@@ -1,0 +1,200 @@
+"""Many district-years at once: in parallel, and only those whose inputs changed.
+
+A document is up to date when the fingerprint of everything that goes into it — its facts
+(and last year's, and a city's members'), narrative, rule files, templates, config, the
+reference document, the chosen formats and zongjie's version — equals the one recorded
+beside its outputs when they were written, and those outputs still exist. The fingerprint
+of what all documents share (templates, config, version) is computed once per run.
+
+Workers are separate processes (`--jobs`, default: the number of cores); each returns plain
+data, so one district's failure is a result, not an exception that stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from zongjie import __version__
+from zongjie.workspace import DistrictYear, Workspace
+
+STATE_DIR = ".zongjie"  # in the output folder: one record per document of what it was built from
+
+
+@dataclass(frozen=True)
+class Job:
+    district: str
+    year: str
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    root: Path
+    out_dir: Path
+    formats: tuple[str, ...] | None
+    allow_errors: bool
+    force: bool
+    shared_fingerprint: str
+
+
+@dataclass
+class JobResult:
+    label: str
+    status: str  # built | uptodate | blocked | failed
+    paths: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # messages to show (check errors, input errors)
+    warnings: int = 0
+    gbk_files: list[str] = field(default_factory=list)
+    exit_code: int = 0
+
+
+# ---- fingerprints ---------------------------------------------------------------------------
+def _hash_files(digest, paths: Iterable[Path], root: Path) -> None:
+    for path in sorted(paths):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+
+
+def shared_fingerprint(workspace: Workspace) -> str:
+    """What every document depends on: all templates, config.yaml, zongjie's version."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(__version__.encode())
+    _hash_files(digest, [workspace.root / "config.yaml"], workspace.root)
+    if workspace.templates_dir.is_dir():
+        _hash_files(digest, (p for p in workspace.templates_dir.rglob("*") if p.is_file()), workspace.root)
+    return digest.hexdigest()
+
+
+def document_fingerprint(workspace: Workspace, district_year: DistrictYear, settings: BatchSettings) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(settings.shared_fingerprint.encode())
+    digest.update(repr((settings.formats or district_year.settings.formats, settings.allow_errors)).encode())
+    previous = str(int(district_year.year) - 1)
+    folders = [district_year.folder, district_year.folder.parent / previous]
+    for member in district_year.members:
+        folders += [workspace.content_dir / member / district_year.year, workspace.content_dir / member / previous]
+    files: list[Path] = []
+    for folder in folders:
+        if folder.is_dir():
+            files.extend(p for p in folder.rglob("*") if p.is_file())
+    district_folder = district_year.folder.parent
+    files.append(district_folder / "checks.yaml")
+    if (district_folder / "templates").is_dir():
+        files.extend(p for p in (district_folder / "templates").rglob("*") if p.is_file())
+    if district_year.settings.reference_docx:
+        files.append(workspace.root / district_year.settings.reference_docx)
+    _hash_files(digest, files, workspace.root)
+    return digest.hexdigest()
+
+
+def _stamp_path(out_dir: Path, district_year: DistrictYear) -> Path:
+    """Kept apart from the documents, so a writer opening the folder sees only them."""
+    return out_dir / STATE_DIR / district_year.district / f"{district_year.year}.json"
+
+
+def _up_to_date(stamp: Path, fingerprint: str, folder: Path) -> list[str] | None:
+    """The recorded outputs if the stamp matches and they all exist, else None."""
+    try:
+        record = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    outputs = [folder / name for name in record.get("outputs", [])]
+    if record.get("fingerprint") != fingerprint or not outputs or not all(p.is_file() for p in outputs):
+        return None
+    return [str(p) for p in outputs]
+
+
+# ---- one job, in a worker -------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _workspace(root: Path) -> Workspace:
+    return Workspace.open(root)
+
+
+def run_job(job: Job, settings: BatchSettings) -> JobResult:
+    from zongjie.build import build_document
+    from zongjie.checks.report import finding_text
+    from zongjie.output import write_files
+
+    workspace = _workspace(settings.root)
+    district_year = workspace.district_year(job.district, job.year)
+    result = JobResult(district_year.label, "failed")
+    fingerprint = document_fingerprint(workspace, district_year, settings)
+    stamp = _stamp_path(settings.out_dir, district_year)
+    if not settings.force:
+        recorded = _up_to_date(stamp, fingerprint, settings.out_dir / district_year.district / district_year.year)
+        if recorded is not None:
+            result.status, result.paths = "uptodate", recorded
+            return result
+    outcome = build_document(workspace, district_year, settings.out_dir, settings.formats, settings.allow_errors)
+    result.gbk_files = [str(p) for p in outcome.gbk_files]
+    if outcome.checks is not None:
+        result.errors = [finding_text(f) for f in outcome.checks.errors]
+        result.warnings = len(outcome.checks.warnings)
+    if outcome.status == "built":
+        result.status = "built"
+        result.paths = [str(p) for p in outcome.paths]
+        result.exit_code = 1 if outcome.checks and outcome.checks.errors else 0
+        _remove_stale_outputs(stamp, outcome.paths[0].parent, {p.name for p in outcome.paths})
+        record = {"fingerprint": fingerprint, "outputs": [p.name for p in outcome.paths]}
+        write_files({stamp: json.dumps(record, ensure_ascii=False).encode("utf-8")})
+    elif outcome.status == "blocked":
+        result.status, result.exit_code = "blocked", 1
+    else:
+        result.errors.append(str(outcome.error))
+        result.exit_code = outcome.error.exit_code if outcome.error else 2
+    return result
+
+
+def _remove_stale_outputs(stamp: Path, folder: Path, current: set[str]) -> None:
+    """Outputs an earlier build wrote under another title (the title changed) are ours to
+    remove; nothing else in the folder is touched."""
+    try:
+        earlier = json.loads(stamp.read_text(encoding="utf-8")).get("outputs", [])
+    except (OSError, ValueError):
+        return
+    for name in earlier:
+        if name not in current and "/" not in name and "\\" not in name:
+            (folder / name).unlink(missing_ok=True)
+
+
+def _run_chunk(jobs: list[Job], settings: BatchSettings) -> list[JobResult]:
+    return [run_job(job, settings) for job in jobs]
+
+
+# ---- the batch --------------------------------------------------------------------------------
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path, formats, allow_errors: bool,
+              force: bool, jobs: int, on_result: Callable[[JobResult], None]) -> list[JobResult]:
+    settings = BatchSettings(workspace.root, out_dir, formats, allow_errors, force, shared_fingerprint(workspace))
+    work = [Job(dy.district, dy.year) for dy in selected]
+    results: list[JobResult] = []
+    if jobs <= 1 or len(work) <= 1:
+        for job in work:
+            results.append(run_job(job, settings))
+            on_result(results[-1])
+        return results
+    # Chunks of a few documents keep the inter-process traffic small; enough chunks remain
+    # for the workers to share the load evenly.
+    size = max(1, min(16, len(work) // (jobs * 8)))
+    chunks = [work[start:start + size] for start in range(0, len(work), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_run_chunk, chunk, settings) for chunk in chunks]
+        for future in as_completed(futures):
+            for result in future.result():
+                results.append(result)
+                on_result(result)
+    order = {f"{job.district} {job.year}": index for index, job in enumerate(work)}
+    results.sort(key=lambda r: order.get(r.label, 0))
+    return results

@@ -1,0 +1,141 @@
+"""`zongjie new`: a new district-year, from last year's or from the template's skeleton.
+
+From last year: facts.yaml keeps every key, its order, indentation and comments; each value
+is moved into a trailing comment (`参保人数:  # 上年：429198人`) so the writer sees last
+year's figure while typing this year's, and an empty value counts as not yet filled. The
+narrative files and year-level rules are copied with a draft mark at the top.
+A first year starts from the template's documented skeleton (its facts.yaml).
+Nothing that exists is ever overwritten.
+
+The rewriting is done on the text, guided by the located YAML nodes: a YAML round trip
+would lose blank lines and move comments.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from zongjie.errors import Location, WorkspaceError
+from zongjie.templateinfo import load_template_info
+from zongjie.textio import read_source
+from zongjie.workspace import CHECKS_FILE, FACTS_FILE, TEMPLATES_DIR, Workspace
+from zongjie.yamlio import YMap, YScalar, YSeq, parse_yaml
+
+DRAFT_MARK = "{# 草稿：由{year}年度复制，请按本年度情况修改，改好后删去这一行 #}\n"
+DRAFT_PATTERN = re.compile(r"^\{# 草稿：")
+
+
+def new_district_year(workspace: Workspace, district: str, year: str, from_year: str | None = None,
+                      template: str | None = None) -> tuple[list[Path], str]:
+    """Create content/<district>/<year>/; returns the files written and where they came from."""
+    if not re.fullmatch(r"\d{4}", year):
+        raise WorkspaceError(f"年度“{year}”应为四位数字，如 2024", hint="用法：zongjie new 地区 年度 [--from 上一年度]")
+    target = workspace.content_dir / district / year
+    if (target / FACTS_FILE).exists():
+        raise WorkspaceError(
+            f"{district} {year} 年度已经存在，不会覆盖",
+            Location(target / FACTS_FILE),
+            "若要重新开始，请先把这个文件夹改名或移走。",
+        )
+    source_year = from_year or _latest_year_before(workspace, district, year)
+    if source_year is not None:
+        source = workspace.content_dir / district / source_year
+        if not (source / FACTS_FILE).is_file():
+            raise WorkspaceError(f"{district} 没有 {source_year} 年度可以复制", Location(source),
+                                 "请用 --from 指定已有的年度，或去掉 --from 从模板骨架开始。")
+        return _from_previous(source, target, source_year, year), f"{source_year}年度"
+    settings = workspace.config.settings_for(district)
+    info = load_template_info(workspace.templates_dir, template or settings.template)
+    if info.skeleton_path is None:
+        raise WorkspaceError(f"模板“{info.name}”没有 facts.yaml 骨架", Location(info.folder),
+                             "请在模板文件夹中放一个写明各项含义的 facts.yaml。")
+    target.mkdir(parents=True, exist_ok=True)
+    destination = target / FACTS_FILE
+    shutil.copyfile(info.skeleton_path, destination)
+    return [destination], f"模板“{info.name}”的骨架"
+
+
+def _latest_year_before(workspace: Workspace, district: str, year: str) -> str | None:
+    folder = workspace.content_dir / district
+    if not folder.is_dir():
+        return None
+    earlier = [y for y in workspace.years_of(district) if y < year and (folder / y / FACTS_FILE).is_file()]
+    return earlier[-1] if earlier else None
+
+
+def _from_previous(source: Path, target: Path, source_year: str, year: str) -> list[Path]:
+    written = []
+    planned: dict[Path, str] = {target / FACTS_FILE: facts_for_new_year(source / FACTS_FILE, source_year, year)}
+    mark = DRAFT_MARK.replace("{year}", source_year)
+    for path in sorted(source.rglob("*.md")):
+        relative = path.relative_to(source)
+        text = read_source(path).text
+        planned[target / relative] = text if relative.parts[0] == TEMPLATES_DIR else mark + text
+    if (source / CHECKS_FILE).is_file():
+        planned[target / CHECKS_FILE] = read_source(source / CHECKS_FILE).text
+    for destination, text in planned.items():
+        if destination.exists():
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(text, encoding="utf-8")
+        written.append(destination)
+    return written
+
+
+def facts_for_new_year(path: Path, source_year: str, year: str) -> str:
+    """Last year's facts.yaml with every value moved into a `上年：` comment."""
+    text = read_source(path).text
+    lines = text.split("\n")
+    root = parse_yaml(text, path)
+    edits: dict[int, list[str]] = {}  # 0-based line → replacement lines
+    if isinstance(root, YMap):
+        _move_values(root, lines, edits)
+    result: list[str] = [
+        f"# {year}年度：由{source_year}年度复制。各项数值已清空，行尾“上年：…”是{source_year}年度的数，"
+        "填好本年度的数字后可以删去。",
+    ]
+    for index, line in enumerate(lines):
+        result.extend(edits.get(index, [line]))
+    return "\n".join(result)
+
+
+def _move_values(node: YMap, lines: list[str], edits: dict[int, list[str]]) -> None:
+    for key, (key_node, value) in node.entries.items():
+        line = key_node.location.line - 1
+        if isinstance(value, YMap):
+            if value.location.line == key_node.location.line:  # a flow mapping: {人次: 38人次, …}
+                edits[line] = _expanded_flow(lines[line], key_node, value)
+            else:
+                _move_values(value, lines, edits)
+        elif isinstance(value, YScalar) and not value.is_null and value.location.line == key_node.location.line:
+            edits[line] = [_moved(lines[line], value)]
+        # sequences (lists of names) and multi-line text carry over unchanged
+
+
+def _moved(line: str, value: YScalar) -> str:
+    start = value.location.column - 1
+    comment = _trailing_comment(line, start)
+    moved = f"上年：{value.text}" + (f"；{comment}" if comment else "")
+    return f"{line[:start].rstrip()}  # {moved}"
+
+
+def _trailing_comment(line: str, start: int) -> str:
+    match = re.search(r"\s#\s?(.*)$", line[start:])
+    return match.group(1).strip() if match else ""
+
+
+def _expanded_flow(line: str, key_node: YScalar, value: YMap) -> list[str]:
+    indent = " " * (key_node.location.column - 1)
+    comment = _trailing_comment(line, value.location.column - 1)
+    head = f"{indent}{key_node.text}:" + (f"  # {comment}" if comment else "")
+    body = []
+    for name, (_key, item) in value.entries.items():
+        written = item.text if isinstance(item, YScalar) else ""
+        body.append(f"{indent}  {name}:" + (f"  # 上年：{written}" if written else ""))
+    return [head, *body]
+
+
+def is_draft(path: Path) -> bool:
+    return bool(DRAFT_PATTERN.match(read_source(path).text))
