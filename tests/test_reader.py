@@ -81,3 +81,14 @@ def test_a_left_out_section_leaves_no_gap():
 
 def test_emphasis_is_kept_as_emphasis():
     assert isinstance(read_document("这是*强调*。\n").blocks[0].content[1], Emphasis)
+
+
+def test_fast_text_rule_stops_where_markdown_it_does():
+    """reader.py replaces markdown-it's `text` rule with a regex; it must stop at exactly the
+    characters markdown-it stops at, or emphasis and escapes would change meaning."""
+    from markdown_it.rules_inline.text import _TerminatorChars
+
+    from zongjie.reader import _TERMINATOR
+
+    stops = {chr(code) for code in range(0x3000) if _TERMINATOR.match(chr(code))}
+    assert stops == set(_TerminatorChars)

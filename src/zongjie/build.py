@@ -10,6 +10,7 @@ what happened, so a batch can go on when one district fails.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -134,8 +135,33 @@ def template_context(loaded: Loaded) -> dict:
         模板=loaded.template.name,
     )
     if loaded.previous is not None:
-        context["上年"] = loaded.previous.root
+        context["上年"] = context["prev"] = loaded.previous.root
+    if not district_year.is_city:
+        context["历年"] = context["years"] = YearsOfDistrict(district_year.folder.parent)
     return context
+
+
+class YearsOfDistrict(Mapping):
+    """`历年[2021]` / `历年["2021"]`: any year's facts of this district, read when asked for."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._loaded: dict[str, FactSet] = {}
+
+    def __getitem__(self, year) -> object:
+        name = str(year)
+        path = self.folder / name / "facts.yaml"
+        if not path.is_file():
+            raise KeyError(name)
+        if name not in self._loaded:
+            self._loaded[name] = load_facts(path)
+        return self._loaded[name].root
+
+    def __iter__(self):
+        return iter(sorted(p.name for p in self.folder.iterdir() if (p / "facts.yaml").is_file()))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def assemble(workspace: Workspace, loaded: Loaded) -> Document:

@@ -24,7 +24,7 @@ from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 FactValue = Union[Quantity, datetime.date, YearMonth, str]
 
 # Names the template context defines itself; a fact may not take them.
-RESERVED_NAMES = frozenset({"地区", "年度", "单位名称", "叙述", "上年", "模板", "配置"})
+RESERVED_NAMES = frozenset({"地区", "年度", "单位名称", "叙述", "上年", "prev", "历年", "years", "模板"})
 
 
 @dataclass(frozen=True)

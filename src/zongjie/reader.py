@@ -45,12 +45,30 @@ _META_LINE = re.compile(r"^\s*([^:：\s]+)\s*[:：]\s*(.*?)\s*$")
 META_KEYS = {"标题": "title", "副标题": "subtitle", "落款": "signature", "成文日期": "date", "日期": "date", "附件": "attachments"}
 
 
+# markdown-it's own `text` rule (markdown_it/rules_inline/text.py) scans character by character
+# for these; a compiled pattern finds the next one at C speed (same result, ~2 ms less a page).
+_TERMINATOR = re.compile(r"[\n!#$%&*+\-:<=>@\[\\\]^_`{}~]")
+
+
+def _fast_text(state, silent: bool) -> bool:
+    match = _TERMINATOR.search(state.src, state.pos, state.posMax)
+    end = match.start() if match else state.posMax
+    if end == state.pos:
+        return False
+    if not silent:
+        state.pending += state.src[state.pos:end]
+    state.pos = end
+    return True
+
+
 @lru_cache(maxsize=1)
 def _parser():
     from markdown_it import MarkdownIt
     from mdit_py_cjk_friendly import cjk_friendly
 
-    return MarkdownIt("js-default").use(cjk_friendly).disable(_DISABLED_RULES, ignoreInvalid=True)
+    parser = MarkdownIt("js-default").use(cjk_friendly).disable(_DISABLED_RULES, ignoreInvalid=True)
+    parser.inline.ruler.at("text", _fast_text)
+    return parser
 
 
 def read_document(markdown: str, sources: SourceTable | None = None) -> Document:

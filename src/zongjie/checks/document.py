@@ -190,16 +190,34 @@ def _shown_with_unit(span: FactSpan, unit: str, where: str) -> list[Finding]:
 def check_shown_sums(document: Document, rules: list[Rule], facts: FactSet) -> list[Finding]:
     """Per block (a table, a paragraph): where a total and all its parts are shown, do the shown
     (rounded) figures add up? Rules that hold for the stored figures can fail when shown."""
+    sums = [spec for spec in (_sum_spec(rule, facts) for rule in rules) if spec is not None]
     findings = []
     for block in document.blocks:
         shown = _shown_quantities(block)
-        if not shown:
-            continue
-        for rule in rules:
-            finding = _shown_sum(rule, shown, facts)
-            if finding:
-                findings.append(finding)
+        for rule, total_key, part_keys in sums:
+            if total_key in shown:
+                finding = _shown_sum(rule, total_key, part_keys, shown, facts)
+                if finding:
+                    findings.append(finding)
     return findings
+
+
+def _sum_spec(rule: Rule, facts: FactSet) -> tuple[Rule, str, list[str]] | None:
+    """(rule, total key, part keys) for a rule of the form 合计 = 甲 + 乙 + 求和(…), else None."""
+    relation = rule.relation
+    terms = summands(relation.right)
+    if relation.operator != "=" or not isinstance(relation.left, Reference) or terms is None:
+        return None
+    part_keys = []
+    for sign, term in terms:
+        if sign != 1 or not isinstance(term, (Reference, Call)):
+            return None
+        if isinstance(term, Call):
+            pattern = path_pattern(term.argument.path)
+            part_keys.extend(key for key in facts.index if pattern.match(key))
+        else:
+            part_keys.append(term.path)
+    return (rule, relation.left.path, part_keys) if part_keys else None
 
 
 def _shown_quantities(block) -> dict[str, list[tuple[str, object]]]:
@@ -221,23 +239,7 @@ def _shown_as_stored(quantity, key: str, facts: FactSet) -> bool:
     return fact is not None and fact.quantity is not None and quantity == fact.quantity
 
 
-def _shown_sum(rule: Rule, shown: dict, facts: FactSet) -> Finding | None:
-    relation = rule.relation
-    terms = summands(relation.right)
-    if relation.operator != "=" or not isinstance(relation.left, Reference) or terms is None:
-        return None
-    part_keys = []
-    for sign, term in terms:
-        if sign != 1 or not isinstance(term, (Reference, Call)):
-            return None
-        if isinstance(term, Call):
-            pattern = path_pattern(term.argument.path)
-            part_keys.extend(key for key in facts.index if pattern.match(key))
-        else:
-            part_keys.append(term.path)
-    total_key = relation.left.path
-    if not part_keys or total_key not in shown:
-        return None
+def _shown_sum(rule: Rule, total_key: str, part_keys: list[str], shown: dict, facts: FactSet) -> Finding | None:
     for total_text, total in shown[total_key]:
         # the parts as shown alongside this total: in the same unit
         parts = [next((item for item in shown.get(key, []) if item[1].unit == total.unit), None) for key in part_keys]

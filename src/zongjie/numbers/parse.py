@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from zongjie.errors import NumberFormatError
 from zongjie.numbers.chinese import CHINESE_NUMERAL_CHARS, parse_chinese_numeral
@@ -53,6 +54,11 @@ def normalise_figure_text(text: str) -> str:
 
 def parse_quantity(text: str) -> Quantity:
     """Read a written figure; raise NumberFormatError saying what was expected."""
+    return _parse_quantity(str(text))
+
+
+@lru_cache(maxsize=8192)  # figures repeat (as written, as shown); Quantity is immutable
+def _parse_quantity(text: str) -> Quantity:
     compact = normalise_figure_text(text)
     match = _NUMBER.match(compact)
     if match is None:

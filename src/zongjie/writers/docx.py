@@ -19,9 +19,8 @@ from pathlib import Path
 from docx import Document as open_docx
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.shared import Mm, Pt
+from docx.shared import Emu, Mm, Pt
 
 from zongjie.model import (
     Block,
@@ -370,35 +369,21 @@ class _DocxWriter:
             xml.add_run(paragraph, text, bold, KAITI if emphasis else None, LATIN)
 
     def table(self, table: Table) -> None:
+        """A table as OOXML directly (python-docx recomputes its cell grid on every cell
+        access): Table Grid style, centred, the text width shared out by `_column_widths`,
+        fixed layout, header row repeated on every page, rows kept whole."""
         columns = max(len(table.header), *(len(row) for row in table.rows)) if table.rows else len(table.header)
-        docx_table = self.document.add_table(rows=1 + len(table.rows), cols=columns)
-        docx_table._tbl.tblPr.style = "TableGrid"  # by id: name lookup scans every style
-        docx_table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        xml.table_width_full(docx_table, round(TEXT_WIDTH.twips))
-        docx_table.autofit = False  # fixed layout: the widths below are used, not recomputed
-        for column, width in zip(docx_table.columns, _column_widths(table, columns)):
-            column.width = width  # the grid, which LibreOffice and WPS follow
-            for cell in column.cells:
-                cell.width = width  # the cells, which Word follows
+        widths = [round(Emu(width).twips) for width in _column_widths(table, columns)]
         aligns = list(table.align) + [""] * (columns - len(table.align))
-        header_row = docx_table.rows[0]
-        xml.repeat_as_header(header_row)
-        for index, cell in enumerate(table.header):
-            self.cell(header_row.cells[index], cell, "TableHeading", "center")
-        for row_index, row in enumerate(table.rows, 1):
-            docx_row = docx_table.rows[row_index]
-            xml.cant_split(docx_row)
-            for index, cell in enumerate(row):
-                self.cell(docx_row.cells[index], cell, "TableText", aligns[index] or _guess_alignment(cell))
-
-    def cell(self, cell, inlines, style_id: str, align: str) -> None:
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        paragraph = cell.paragraphs[0]
-        xml.set_style_id(paragraph._p, style_id)
-        paragraph.alignment = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}.get(
-            align, WD_ALIGN_PARAGRAPH.LEFT
-        )
-        self.inlines(paragraph._p, inlines)
+        rows = [("TableHeading", [cell for cell in table.header], ["center"] * columns, True)]
+        for row in table.rows:
+            rows.append(("TableText", list(row), [aligns[i] or _guess_alignment(cell) for i, cell in enumerate(row)], False))
+        element = xml.add_table(self.body, widths, round(TEXT_WIDTH.twips))
+        for style_id, cells, cell_aligns, is_header in rows:
+            cells = cells + [()] * (columns - len(cells))
+            paragraphs = xml.add_table_row(element, widths, [style_id] * columns, cell_aligns, is_header)
+            for paragraph, inlines in zip(paragraphs, cells):
+                self.inlines(paragraph, inlines)
 
 
 def _runs(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = False) -> list[tuple[str, bool, bool]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.parser import oxml_parser
 
 _THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
@@ -86,19 +87,19 @@ def add_run(paragraph_element, text: str, bold: bool = False, east_asia: str | N
             latin: str = "Times New Roman") -> None:
     """Append a run with `text` (newlines become line breaks), built directly: python-docx's
     add_run resolves child order by XPath for every element, which dominates build time."""
-    run = OxmlElement("w:r")
+    run = _make("w:r")
     if bold or east_asia:
-        rpr = OxmlElement("w:rPr")
+        rpr = _make("w:rPr")
         if east_asia:
             rpr.append(_element("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin))
         if bold:
-            rpr.append(OxmlElement("w:b"))
+            rpr.append(_make("w:b"))
         run.append(rpr)
     for index, line in enumerate(text.split("\n")):
         if index:
-            run.append(OxmlElement("w:br"))
+            run.append(_make("w:br"))
         if line:
-            t = OxmlElement("w:t")
+            t = _make("w:t")
             t.text = line
             if line != line.strip():
                 t.set(qn("xml:space"), "preserve")
@@ -109,9 +110,9 @@ def add_run(paragraph_element, text: str, bold: bool = False, east_asia: str | N
 def add_paragraph(body, style_id: str | None):
     """A new paragraph at the end of the body (before its section properties), built directly
     for the same reason as add_run."""
-    paragraph = OxmlElement("w:p")
+    paragraph = _make("w:p")
     if style_id:
-        ppr = OxmlElement("w:pPr")
+        ppr = _make("w:pPr")
         ppr.append(_element("w:pStyle", val=style_id))
         paragraph.append(ppr)
     section = body.find(qn("w:sectPr"))
@@ -123,7 +124,7 @@ def add_paragraph(body, style_id: str | None):
 
 
 def add_page_break(paragraph_element) -> None:
-    run = OxmlElement("w:r")
+    run = _make("w:r")
     run.append(_element("w:br", type="page"))
     paragraph_element.append(run)
 
@@ -156,19 +157,54 @@ def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
     run._r.append(end)
 
 
-def repeat_as_header(row) -> None:
-    """Repeat a table row at the top of every page the table continues on."""
-    trpr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    trpr.append(header)
+def add_table(body, widths_twips: list[int], total_twips: int):
+    """An empty table at the end of the body: Table Grid style, centred, fixed layout."""
+    table = _make("w:tbl")
+    properties = _make("w:tblPr")
+    for element in (_element("w:tblStyle", val="TableGrid"), _element("w:tblW", w=total_twips, type="dxa"),
+                    _element("w:jc", val="center"), _element("w:tblLayout", type="fixed"),
+                    _element("w:tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=1, lastColumn=0,
+                             noHBand=0, noVBand=1)):
+        properties.append(element)
+    table.append(properties)
+    grid = _make("w:tblGrid")
+    for width in widths_twips:
+        grid.append(_element("w:gridCol", w=width))  # the grid, which LibreOffice and WPS follow
+    table.append(grid)
+    section = body.find(qn("w:sectPr"))
+    if section is not None:
+        section.addprevious(table)
+    else:
+        body.append(table)
+    return table
 
 
-def cant_split(row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    element = OxmlElement("w:cantSplit")
-    element.set(qn("w:val"), "true")
-    trpr.append(element)
+def add_table_row(table, widths_twips: list[int], styles: list[str], aligns: list[str], header: bool) -> list:
+    """A row whose cells are vertically centred, each with one paragraph; returns the
+    paragraphs. A header row repeats on every page; no row breaks across pages."""
+    row = _make("w:tr")
+    properties = _make("w:trPr")
+    properties.append(_element("w:cantSplit", val="true"))
+    if header:
+        properties.append(_element("w:tblHeader", val="true"))
+    row.append(properties)
+    paragraphs = []
+    for width, style_id, align in zip(widths_twips, styles, aligns):
+        cell = _make("w:tc")
+        cell_properties = _make("w:tcPr")
+        cell_properties.append(_element("w:tcW", w=width, type="dxa"))  # the cell width, which Word follows
+        cell_properties.append(_element("w:vAlign", val="center"))
+        cell.append(cell_properties)
+        paragraph = _make("w:p")
+        paragraph_properties = _make("w:pPr")
+        paragraph_properties.append(_element("w:pStyle", val=style_id))
+        paragraph_properties.append(_element("w:jc", val={"right": "right", "center": "center"}.get(align, "left")))
+        paragraph.append(paragraph_properties)
+        cell.append(paragraph)
+        row.append(cell)
+        paragraphs.append(paragraph)
+    table.append(row)
+    return paragraphs
 
 
 def set_document_grid(section, line_pitch_twips: int) -> None:
@@ -184,10 +220,6 @@ def set_character_spacing(rpr, twentieths_of_a_point: int) -> None:
     child(rpr, "w:spacing").set(qn("w:val"), str(twentieths_of_a_point))
 
 
-def table_width_full(table, width_twips: int) -> None:
-    width = child(table._tbl.tblPr, "w:tblW")
-    width.set(qn("w:w"), str(width_twips))
-    width.set(qn("w:type"), "dxa")
 
 
 # ---- heading numbering ------------------------------------------------------------------------
@@ -198,10 +230,13 @@ WORD_NUMBER_FORMATS = {
 
 
 def _element(tag: str, **attributes) -> object:
-    element = OxmlElement(tag)
-    for name, value in attributes.items():
-        element.set(qn(f"w:{name}"), str(value))
-    return element
+    return _make(tag, {qn(f"w:{name}"): str(value) for name, value in attributes.items()})
+
+
+def _make(tag: str, attributes: dict | None = None):
+    """An element of python-docx's element classes, made by lxml directly: OxmlElement
+    parses a small XML string for every element it makes."""
+    return oxml_parser.makeelement(qn(tag), attributes or {})
 
 
 def set_heading_numbering(document, levels: list[dict]) -> int:
@@ -224,14 +259,14 @@ def set_heading_numbering(document, levels: list[dict]) -> int:
         lvl.append(_element("w:suff", val="nothing"))  # no tab: 一、标题 reads as one line
         lvl.append(_element("w:lvlText", val=level["text"]))
         lvl.append(_element("w:lvlJc", val="left"))
-        ppr = OxmlElement("w:pPr")
+        ppr = _make("w:pPr")
         ppr.append(_element("w:ind", left=0, leftChars=0, firstLine=640, firstLineChars=200))
         lvl.append(ppr)
-        rpr = OxmlElement("w:rPr")
+        rpr = _make("w:rPr")
         rpr.append(_element("w:rFonts", ascii=level["latin"], hAnsi=level["latin"], eastAsia=level["east_asia"],
                             cs=level["latin"]))
         if level.get("bold"):
-            rpr.append(OxmlElement("w:b"))
+            rpr.append(_make("w:b"))
         lvl.append(rpr)
         abstract.append(lvl)
     numbering.append(abstract)

@@ -7,6 +7,7 @@ Every figure that came from a fact is a `<span class="fact">` whose title names 
 
 from __future__ import annotations
 
+import os
 from html import escape
 from pathlib import Path
 
@@ -105,6 +106,7 @@ def render(document: Document, source_root: Path | None = None, lang: str = "zh-
 class _HtmlWriter:
     def __init__(self, source_root: Path | None):
         self.source_root = source_root
+        self._places: dict = {}  # location → "file:line", computed once per location
 
     def block(self, block: Block) -> str:
         if isinstance(block, Heading):
@@ -173,11 +175,16 @@ class _HtmlWriter:
         return f'<span class="fact" data-fact="{escape(keys)}" title="{escape(sources)}">{escape(span.text)}</span>'
 
     def _where(self, location) -> str:
-        path = Path(location.file)
-        if self.source_root is not None and path.is_absolute():
-            try:
-                path = path.relative_to(self.source_root)
-            except ValueError:
-                pass
-        text = path.as_posix() if self.source_root is not None else display_path(path)
+        place = self._places.get(location)
+        if place is None:
+            place = self._places[location] = self._place(location)
+        return place
+
+    def _place(self, location) -> str:
+        text = str(location.file)
+        root = str(self.source_root) + os.sep if self.source_root is not None else None
+        if root and text.startswith(root):
+            text = Path(text[len(root):]).as_posix()
+        elif root is None:
+            text = display_path(location.file)
         return f"{text}:{location.line}" if location.line else text

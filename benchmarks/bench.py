@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Benchmark: build time and memory for many district-years, against pandoc when installed.
+
+    python benchmarks/bench.py [N ...]         (default: 100 2800)
+
+For each N it generates N synthetic district-years from the example 岳阳楼区 2023 (every
+figure scaled by a deterministic factor; totals and rates the template's rules can derive are
+left out, so each document stays consistent), then times with the `zongjie` command:
+
+- a full build of all N × 3 formats (`--jobs` = cores), and of DOCX + HTML only;
+- a no-op rebuild, and a rebuild after one facts.yaml changed;
+- peak memory: the largest single process, and all zongjie processes together;
+- per format, milliseconds per document (in-process, over a sample of documents);
+- pandoc (Debian package), one process per file as pandoc is used, converting the same
+  generated Markdown to DOCX and HTML, run on as many cores; and one cold `zongjie build` of
+  one document against pandoc's DOCX + HTML of it.
+
+Targets (2 cores, documents the size of seed 000): 2,800 × 3 formats under 60 s; DOCX+HTML
+throughput ≥ 4 × pandoc's; no-op rebuild under 3 s; one changed district under 1 s; peak
+memory under 300 MB; one cold document within 2 × pandoc's DOCX + HTML.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "content" / "岳阳楼区" / "2023"
+CORES = os.cpu_count() or 1
+
+
+# ---- synthetic workspace --------------------------------------------------------------------
+def derivable_keys() -> set[str]:
+    """Left-hand sides of the template's rules: the rules compute them when they are absent."""
+    from zongjie.checks.expr import Reference
+    from zongjie.checks.rules import load_rules
+
+    rules = load_rules(ROOT / "templates" / "医保年度工作总结" / "checks.yaml")
+    return {rule.relation.left.path for rule in rules
+            if isinstance(rule.relation.left, Reference) and rule.relation.operator == "="}
+
+
+_FIGURE = re.compile(r"^(\s*[^:#\s][^:#]*:\s+)(\d+(?:\.\d+)?)([^\d\s#%{},][^\s#{},]*)(.*)$")
+
+
+def perturbed_facts(text: str, factor: Decimal, drop: set[str]) -> str:
+    """Scale every figure with a unit (not %, dates or text) by `factor`, keeping its written
+    decimals; remove the derivable totals and rates."""
+    out, path = [], []
+    for line in text.split("\n"):
+        stripped = line.split("#", 1)[0].rstrip()
+        if stripped and not stripped.lstrip().startswith("{") and ":" in stripped:
+            indent = (len(line) - len(line.lstrip())) // 2
+            key = stripped.strip().split(":", 1)[0]
+            path = path[:indent] + [key]
+            if ".".join(path) in drop:
+                continue
+        line = re.sub(r"(?<![\d.\-])(\d+(?:\.\d+)?)(万元|元|人次|人|家)(?![\d])",
+                      lambda m: _scaled(m.group(1), factor) + m.group(2), line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _scaled(number: str, factor: Decimal) -> str:
+    value = Decimal(number)
+    exponent = value.as_tuple().exponent
+    return str((value * factor).quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP))
+
+
+def make_workspace(folder: Path, count: int) -> None:
+    (folder / "content").mkdir(parents=True)
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    (folder / "config.yaml").write_text("template: 医保年度工作总结\nformats: [docx, html, md]\n", encoding="utf-8")
+    facts = (EXAMPLE / "facts.yaml").read_text(encoding="utf-8")
+    drop = derivable_keys()
+    narratives = {p.name: p.read_text(encoding="utf-8") for p in EXAMPLE.glob("*.md")}
+    for index in range(count):
+        target = folder / "content" / f"区{index:04d}" / "2023"
+        target.mkdir(parents=True)
+        factor = Decimal(85 + index % 31) / 100
+        (target / "facts.yaml").write_text(perturbed_facts(facts, factor, drop), encoding="utf-8")
+        for name, text in narratives.items():
+            (target / name).write_text(text, encoding="utf-8")
+
+
+# ---- measuring ------------------------------------------------------------------------------
+class MemoryWatch:
+    """Polls /proc for the resident memory of a process and its descendants."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak_total, self.peak_single, self._stop = pid, 0, 0, False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _tree(self) -> list[int]:
+        pids, frontier = [self.pid], [self.pid]
+        while frontier:
+            parent = frontier.pop()
+            try:
+                children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+            except OSError:
+                children = []
+            pids += [int(c) for c in children]
+            frontier += [int(c) for c in children]
+        return pids
+
+    def _run(self) -> None:
+        while not self._stop:
+            sizes = []
+            for pid in self._tree():
+                try:
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            sizes.append(int(line.split()[1]) * 1024)
+                except OSError:
+                    continue
+            if sizes:
+                self.peak_total = max(self.peak_total, sum(sizes))
+                self.peak_single = max(self.peak_single, max(sizes))
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._stop = True
+        self.thread.join()
+
+
+def zongjie(workspace: Path, *args: str) -> tuple[float, MemoryWatch, str]:
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "zongjie", "build", *args, "--jobs", str(CORES)],
+                               cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    watch = MemoryWatch(process.pid)
+    output, _ = process.communicate()
+    elapsed = time.perf_counter() - start
+    watch.stop()
+    if process.returncode != 0:
+        raise SystemExit(f"zongjie build failed:\n{output[-2000:]}")
+    return elapsed, watch, output.strip().splitlines()[-1]
+
+
+def per_format_ms(workspace: Path, sample: int = 40) -> dict[str, float]:
+    """In-process milliseconds per document: assembling once, then each writer."""
+    from zongjie.build import assemble, check, check_document, load, write_options
+    from zongjie.workspace import Workspace
+    from zongjie.writers import write
+
+    ws = Workspace.open(workspace)
+    selected = ws.select()[:sample]
+    totals = {"assemble": 0.0, "docx": 0.0, "html": 0.0, "md": 0.0}
+    for district_year in selected:
+        start = time.perf_counter()
+        loaded = load(ws, district_year)
+        result = check(loaded)
+        document = assemble(ws, loaded)
+        check_document(document, loaded, result)
+        totals["assemble"] += time.perf_counter() - start
+        options = write_options(ws, district_year)
+        for name in ("docx", "html", "md"):
+            start = time.perf_counter()
+            write(name, document, options)
+            totals[name] += time.perf_counter() - start
+    return {name: total / len(selected) * 1000 for name, total in totals.items()}
+
+
+def pandoc_batch(markdown_files: list[Path], out: Path) -> float | None:
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        return None
+    out.mkdir(parents=True, exist_ok=True)
+
+    def convert(item: tuple[int, Path]) -> None:
+        index, path = item
+        subprocess.run([pandoc, str(path), "-o", str(out / f"{index}.docx")], check=True)
+        subprocess.run([pandoc, str(path), "-s", "--metadata", "title=x", "-o", str(out / f"{index}.html")], check=True)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=CORES) as pool:
+        list(pool.map(convert, enumerate(markdown_files)))
+    return time.perf_counter() - start
+
+
+def run(count: int) -> None:
+    print(f"\n== N = {count} district-years, {CORES} cores ==")
+    with tempfile.TemporaryDirectory(prefix="zongjie-bench-") as tmp:
+        workspace = Path(tmp) / "ws"
+        make_workspace(workspace, count)
+        full, watch, summary = zongjie(workspace)
+        print(f"full build, 3 formats:   {full:7.2f} s  ({full / count * 1000:.1f} ms per document)  [{summary}]")
+        print(f"peak memory:             {watch.peak_single / 2**20:7.1f} MB largest process, "
+              f"{watch.peak_total / 2**20:.1f} MB all processes")
+        noop, _, summary = zongjie(workspace)
+        print(f"no-op rebuild:           {noop:7.2f} s  [{summary}]")
+        facts = workspace / "content" / "区0001" / "2023" / "facts.yaml"
+        facts.write_text(facts.read_text(encoding="utf-8").replace("示范站点: 2个", "示范站点: 3个"), encoding="utf-8")
+        one, _, summary = zongjie(workspace)
+        print(f"one district changed:    {one:7.2f} s  [{summary}]")
+        two_formats, _, _ = zongjie(workspace, "--force", "--format", "docx,html", "--out", str(Path(tmp) / "dh"))
+        print(f"full build, DOCX + HTML: {two_formats:7.2f} s  ({two_formats / count * 1000:.1f} ms per document)")
+        ms = per_format_ms(workspace)
+        print("in-process ms per document: " + ", ".join(f"{name} {value:.1f}" for name, value in ms.items()))
+        markdown = sorted((workspace / "build").rglob("*.md"))
+        pandoc = pandoc_batch(markdown, Path(tmp) / "pandoc")
+        if pandoc is None:
+            print("pandoc: not installed (apt-get install pandoc) — no comparison")
+            return
+        print(f"pandoc, DOCX + HTML:     {pandoc:7.2f} s  ({pandoc / count * 1000:.1f} ms per document)  "
+              f"→ zongjie is {pandoc / two_formats:.1f}× pandoc's throughput")
+        cold_document(workspace, markdown[0], Path(tmp))
+
+
+def cold_document(workspace: Path, markdown: Path, tmp: Path) -> None:
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "zongjie", "build", "区0000", "2023", "--force", "--jobs", "1"],
+                       cwd=workspace, check=True, stdout=subprocess.DEVNULL)
+        runs.append(time.perf_counter() - start)
+    pandoc_runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run(["pandoc", str(markdown), "-o", str(tmp / "one.docx")], check=True)
+        subprocess.run(["pandoc", str(markdown), "-s", "--metadata", "title=x", "-o", str(tmp / "one.html")], check=True)
+        pandoc_runs.append(time.perf_counter() - start)
+    ours, theirs = sorted(runs)[2], sorted(pandoc_runs)[2]
+    print(f"one document, cold CLI, 3 formats: {ours * 1000:.0f} ms; pandoc DOCX + HTML: {theirs * 1000:.0f} ms "
+          f"→ {ours / theirs:.2f}× (medians of 5)")
+
+
+if __name__ == "__main__":
+    for n in [int(arg) for arg in sys.argv[1:]] or [100, 2800]:
+        run(n)
