@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -211,6 +210,8 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
         return _in_order(results, selected)
     # Chunks of a few documents keep the inter-process traffic small; enough chunks remain
     # for the workers to share the load evenly.
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only for a batch: ~10 ms to import
+
     size = max(1, min(16, len(work) // (jobs * 8)))
     chunks = [work[start:start + size] for start in range(0, len(work), size)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -180,6 +180,7 @@ def assemble(workspace: Workspace, loaded: Loaded) -> Document:
             narrative_paths=district_year.narrative_paths(),
             locale=district_year.settings.locale,
             fact_set=loaded.facts,
+            cache_dir=workspace.output_dir / ".zongjie" / "jinja",
         )
     )
     document = read_document(rendered.markdown, rendered.sources)
@@ -253,7 +254,8 @@ def write_options(workspace: Workspace, district_year: DistrictYear) -> WriteOpt
                 Location(workspace.config.path) if workspace.config.path else None,
                 "路径相对于工作区文件夹；请检查文件名，或删去这一项使用 zongjie 自带的样式。",
             )
-    return WriteOptions(source_root=workspace.root, lang=_html_lang(settings.locale), reference_docx=reference)
+    return WriteOptions(source_root=workspace.root, lang=_html_lang(settings.locale), reference_docx=reference,
+                        cache_dir=workspace.output_dir / ".zongjie")
 
 
 def _html_lang(locale: str) -> str:

@@ -44,11 +44,11 @@ output: build
 def standard_templates_dir() -> Path:
     """Where the installed standard templates are. `zongjie_templates` is a namespace
     package (a folder of .md/.yaml, no code); under an editable install its path also holds a
-    placeholder entry, so take the first entry that is a real folder."""
+    placeholder entry, so take the first entry that really holds templates."""
     import zongjie_templates
 
     for entry in zongjie_templates.__path__:
-        if Path(entry).is_dir():
+        if any(Path(entry).glob("*/template.yaml")):  # skip placeholders and leftovers of old installs
             return Path(entry)
     raise WorkspaceError("找不到 zongjie 自带的标准模板", hint="请重新安装 zongjie（pip install zongjie）。")
 

@@ -22,6 +22,7 @@ class WriteOptions:
     source_root: Path | None = None  # figures' source locations are shown relative to it
     lang: str = "zh-CN"
     reference_docx: Path | None = None
+    cache_dir: Path | None = None  # where a writer may keep what it prepares once (the DOCX prototype)
 
 
 def write(format_name: str, document: Document, options: WriteOptions = WriteOptions()) -> bytes:

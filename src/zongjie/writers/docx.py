@@ -11,6 +11,7 @@ The styled prototype is built once per process and copied for every document.
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,7 +92,7 @@ HEADING_STYLES = {1: "Heading1", 2: "Heading2", 3: "Heading3", 4: "Heading4"}
 
 
 def write(document: Document, options) -> bytes:
-    docx_document = _new_document()
+    docx_document = _new_document(options.cache_dir)
     if options.reference_docx is not None:
         _apply_reference_styles(docx_document, options.reference_docx)
     numbered_levels = _number_headings(docx_document, document.numbering)
@@ -120,8 +121,35 @@ def _drop_unused_styles(styles) -> None:
 
 
 # ---- the prototype -------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _prototype():
+@lru_cache(maxsize=2)
+def _prototype(cache_dir: Path | None = None):
+    """The styled, empty document every DOCX starts from. Building it means parsing
+    python-docx's large default template; the result is kept on disk (keyed by this module's
+    source, so a new zongjie rebuilds it) for the next run to load in a few milliseconds."""
+    cached = cache_dir / f"prototype-{_SOURCE_KEY}.docx" if cache_dir is not None else None
+    if cached is not None and cached.is_file():
+        try:
+            return open_docx(io.BytesIO(cached.read_bytes()))
+        except (OSError, ValueError, KeyError):  # damaged: build it again
+            pass
+    document = _build_prototype()
+    if cached is not None:
+        buffer = io.BytesIO()
+        document.save(buffer)
+        from zongjie.errors import OutputError
+        from zongjie.output import write_files
+
+        try:
+            write_files({cached: buffer.getvalue()})
+        except OutputError:  # a cache that cannot be written only makes the next run slower
+            pass
+    return document
+
+
+_SOURCE_KEY = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+
+
+def _build_prototype():
     document = open_docx()
     _set_up_styles(document)
     _set_up_page(document.sections[0])
@@ -147,8 +175,8 @@ def _drop_unneeded_parts(document) -> None:
             del package_rels[rel_id]
 
 
-def _new_document():
-    return copy.deepcopy(_prototype())
+def _new_document(cache_dir: Path | None = None):
+    return copy.deepcopy(_prototype(cache_dir))
 
 
 @lru_cache(maxsize=8)
