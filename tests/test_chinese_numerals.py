@@ -47,9 +47,6 @@ def test_negative_numeral_is_prefixed_with_fu():
     assert chinese_numeral(-5) == "负五"
 
 
-def test_traditional_numeral_uses_traditional_scale_characters():
-    assert chinese_numeral(20000, traditional=True) == "二萬"
-    assert chinese_numeral(100000001, traditional=True) == "一億零一"
 
 
 def test_number_too_large_for_chinese_numerals_is_refused():
@@ -116,8 +113,6 @@ def test_negative_daxie_amount_is_prefixed_with_fu_unless_it_rounds_to_zero():
     assert daxie(Decimal("-0.001")) == "零元整"
 
 
-def test_traditional_daxie_uses_traditional_characters():
-    assert daxie(Decimal("20003"), traditional=True) == "貳萬零參圓整"
 
 
 def money_amounts():

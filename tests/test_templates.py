@@ -8,7 +8,7 @@ import pytest
 
 from zongjie.build import assemble, load
 from zongjie.errors import TemplateError
-from zongjie.model import FactSpan, Paragraph, plain_text, walk_inlines, block_inlines
+from zongjie.model import FactSpan, plain_text, walk_inlines, block_inlines
 from zongjie.workspace import Workspace
 
 from conftest import line_of, replace_in

@@ -17,7 +17,7 @@ from zongjie.numbers import format as fmt
 from zongjie.numbers.chinese import chinese_digits, chinese_numeral, daxie
 from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.numbers.quantity import Quantity, YearMonth
-from zongjie.numbers.units import compatible, unit_of
+from zongjie.numbers.units import compatible
 from zongjie.provenance import TracedText
 
 

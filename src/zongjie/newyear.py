@@ -21,7 +21,7 @@ from zongjie.errors import Location, WorkspaceError
 from zongjie.templateinfo import load_template_info
 from zongjie.textio import read_source
 from zongjie.workspace import CHECKS_FILE, FACTS_FILE, TEMPLATES_DIR, Workspace
-from zongjie.yamlio import YMap, YScalar, YSeq, parse_yaml
+from zongjie.yamlio import YMap, YScalar, parse_yaml
 
 DRAFT_MARK = "{# 草稿：由{year}年度复制，请按本年度情况修改，改好后删去这一行 #}\n"
 DRAFT_PATTERN = re.compile(r"^\{# 草稿：")

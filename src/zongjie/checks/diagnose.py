@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zongjie.checks.expr import Call, Reference, summands
+from zongjie.checks.expr import Reference, summands
 from zongjie.checks.measure import Measure
 from zongjie.checks.rules import Rule
 from zongjie.facts import Fact

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from zongjie.checks.expr import Binary, Call, Expr, Number, Reference, Relation, Unary, references
-from zongjie.checks.measure import Measure, UnitMismatch, dimension_text
+from zongjie.checks.expr import Binary, Call, Expr, Number, Reference, Unary, references
+from zongjie.checks.measure import Measure, UnitMismatch
 from zongjie.checks.rules import Rule
 from zongjie.errors import Location
 from zongjie.facts import Fact, FactGroup, FactSet, add_derived

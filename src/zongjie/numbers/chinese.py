@@ -16,8 +16,6 @@ DIGITS_DAXIE = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "十", "百", "千")
 _SMALL_UNITS_DAXIE = ("", "拾", "佰", "仟")
 _BIG_UNITS = ("", "万", "亿")
-_BIG_UNITS_TRADITIONAL = ("", "萬", "億")
-_TRADITIONAL = str.maketrans({"万": "萬", "亿": "億", "贰": "貳", "叁": "參", "陆": "陸", "万": "萬"})
 
 
 def _four_digits(number: int, digits: str, units: tuple[str, ...]) -> str:
@@ -67,14 +65,14 @@ def _integer(number: int, digits: str, units: tuple[str, ...], big: tuple[str, .
     return text
 
 
-def chinese_numeral(number: int, traditional: bool = False) -> str:
+def chinese_numeral(number: int) -> str:
     """Ordinary Chinese numeral: 3 → 三, 10 → 十, 15 → 十五, 105 → 一百零五, 20000 → 二万.
 
     Numbers from 10 to 19 drop the leading 一 (十一), as headings and ordinals write them.
     """
     if number < 0:
-        return "负" + chinese_numeral(-number, traditional)
-    text = _integer(number, DIGITS, _SMALL_UNITS, _BIG_UNITS_TRADITIONAL if traditional else _BIG_UNITS)
+        return "负" + chinese_numeral(-number)
+    text = _integer(number, DIGITS, _SMALL_UNITS, _BIG_UNITS)
     if text.startswith("一十"):
         text = text[1:]
     return text
@@ -87,7 +85,7 @@ def chinese_digits(number: int) -> str:
     return "".join("〇" if ch == "0" else DIGITS[int(ch)] for ch in str(number))
 
 
-def daxie(amount: Decimal, traditional: bool = False) -> str:
+def daxie(amount: Decimal) -> str:
     """大写 amount in 元: 12345.67 → 壹万贰仟叁佰肆拾伍元陆角柒分, 1005 → 壹仟零伍元整.
 
     Rounded half-up to 分. A zero 角 before a non-zero 分 is read as 零 (壹元零伍分); a zero
@@ -97,8 +95,7 @@ def daxie(amount: Decimal, traditional: bool = False) -> str:
     yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
     text = ""
     if yuan:
-        big = _BIG_UNITS_TRADITIONAL if traditional else _BIG_UNITS
-        text = _integer(yuan, DIGITS_DAXIE, _SMALL_UNITS_DAXIE, big) + ("圓" if traditional else "元")
+        text = _integer(yuan, DIGITS_DAXIE, _SMALL_UNITS_DAXIE, _BIG_UNITS) + "元"
     if jiao:
         text += DIGITS_DAXIE[jiao] + "角"
     elif fen and yuan:
@@ -106,13 +103,11 @@ def daxie(amount: Decimal, traditional: bool = False) -> str:
     if fen:
         text += DIGITS_DAXIE[fen] + "分"
     if not text:
-        text = "零" + ("圓" if traditional else "元")
+        text = "零元"
     if not fen and not jiao:
         text += "整"
     if amount < 0 and cents:
         text = "负" + text
-    if traditional:
-        text = text.translate(_TRADITIONAL)
     return text
 
 
