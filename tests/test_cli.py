@@ -159,3 +159,8 @@ def test_gbk_facts_build_with_a_hint_to_resave(workspace, cli):
     run = cli("build", "岳阳楼区", "2023", cwd=workspace)
     assert run.code == 0, run.err
     assert "GBK" in run.out and "facts.yaml" in run.out
+
+
+def test_a_district_name_cannot_reach_outside_content(workspace, cli):
+    run = cli("build", "../templates", cwd=workspace)
+    assert run.code == 2 and "没有名为" in run.err

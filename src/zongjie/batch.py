@@ -27,7 +27,7 @@ from zongjie import __version__
 from zongjie.workspace import DistrictYear, Workspace
 
 STATE_DIR = ".zongjie"  # in the output folder, kept apart from the documents
-MANIFEST = "manifest.json"  # per document: the fingerprint of its inputs and its output files
+MANIFESTS = "manifest"  # one file per district: per year, the fingerprint of its inputs and its outputs
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class BatchSettings:
     allow_errors: bool
     force: bool
     shared_fingerprint: str
+    debug: bool = False  # add the Python traceback of an input error to its message
 
 
 @dataclass
@@ -113,16 +114,42 @@ def document_fingerprint(workspace: Workspace, district_year: DistrictYear, sett
     return hashlib.blake2b("\n".join(signatures).encode(), digest_size=16).hexdigest()
 
 
-def _manifest_path(out_dir: Path) -> Path:
-    return out_dir / STATE_DIR / MANIFEST
+class Manifest:
+    """What was built from what, one small file per district, so that building one document
+    reads and writes one district's record, not every district's."""
 
+    def __init__(self, out_dir: Path):
+        self.folder = out_dir / STATE_DIR / MANIFESTS
+        self._districts: dict[str, dict[str, dict]] = {}
+        self._changed: set[str] = set()
 
-def read_manifest(out_dir: Path) -> dict[str, dict]:
-    try:
-        manifest = json.loads(_manifest_path(out_dir).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
+    def _district(self, district: str) -> dict[str, dict]:
+        if district not in self._districts:
+            try:
+                record = json.loads((self.folder / f"{district}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                record = {}
+            self._districts[district] = record if isinstance(record, dict) else {}
+        return self._districts[district]
+
+    def get(self, district_year: DistrictYear) -> dict | None:
+        return self._district(district_year.district).get(district_year.year)
+
+    def record(self, district: str, year: str, entry: dict | None) -> None:
+        years = self._district(district)
+        if entry is None:
+            if years.pop(year, None) is not None:
+                self._changed.add(district)
+        else:
+            years[year] = entry
+            self._changed.add(district)
+
+    def save(self) -> None:
+        from zongjie.output import write_files
+
+        if self._changed:
+            write_files({self.folder / f"{district}.json": json.dumps(self._districts[district], ensure_ascii=False).encode("utf-8")
+                         for district in sorted(self._changed)})
 
 
 def _output_folder(out_dir: Path, district_year: DistrictYear) -> Path:
@@ -146,13 +173,13 @@ def _workspace(root: Path) -> Workspace:
 
 
 def up_to_date(workspace: Workspace, district_year: DistrictYear, settings: BatchSettings,
-               manifest: dict[str, dict]) -> tuple[str, list[str] | None]:
+               manifest: Manifest) -> tuple[str, list[str] | None]:
     """The document's fingerprint, and its recorded outputs if they are current."""
     fingerprint = document_fingerprint(workspace, district_year, settings)
     if settings.force:
         return fingerprint, None
     folder = _output_folder(settings.out_dir, district_year)
-    return fingerprint, _recorded_outputs(manifest.get(district_year.label), fingerprint, folder)
+    return fingerprint, _recorded_outputs(manifest.get(district_year), fingerprint, folder)
 
 
 def run_job(job: Job, settings: BatchSettings) -> JobResult:
@@ -176,6 +203,10 @@ def run_job(job: Job, settings: BatchSettings) -> JobResult:
         result.status, result.exit_code = "blocked", 1
     else:
         result.errors.append(str(outcome.error))
+        if settings.debug and outcome.error is not None:
+            import traceback
+
+            result.errors.append("".join(traceback.format_exception(outcome.error)))
         result.exit_code = outcome.error.exit_code if outcome.error else 2
     return result
 
@@ -210,9 +241,9 @@ def default_jobs() -> int:
 
 
 def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path, formats, allow_errors: bool,
-              force: bool, jobs: int, on_result: Callable[[JobResult], None]) -> list[JobResult]:
-    settings = BatchSettings(workspace.root, out_dir, formats, allow_errors, force, shared_fingerprint(workspace))
-    manifest = read_manifest(out_dir)
+              force: bool, jobs: int, on_result: Callable[[JobResult], None], debug: bool = False) -> list[JobResult]:
+    settings = BatchSettings(workspace.root, out_dir, formats, allow_errors, force, shared_fingerprint(workspace), debug)
+    manifest = Manifest(out_dir)
     results: list[JobResult] = []
     work: list[Job] = []
     for district_year in selected:
@@ -221,7 +252,7 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
             results.append(JobResult(district_year.label, "uptodate", recorded))
             on_result(results[-1])
         else:
-            earlier = tuple(manifest.get(district_year.label, {}).get("outputs", ()))
+            earlier = tuple((manifest.get(district_year) or {}).get("outputs", ()))
             work.append(Job(district_year.district, district_year.year, fingerprint, earlier))
     if jobs <= 1 or len(work) <= 1:
         if work:
@@ -231,24 +262,23 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
             on_result(results[-1])
     else:
         results.extend(_run_in_pool(work, settings, jobs, on_result))
-    _update_manifest(out_dir, manifest, results)
+    # Record what was built, once per run by this process (workers never write it: no race).
+    for job, result in _pairs(work, results):
+        if result.status == "built":
+            manifest.record(job.district, job.year,
+                            {"fingerprint": result.fingerprint, "outputs": [Path(p).name for p in result.paths]})
+        else:  # its outputs are no longer what its inputs would give
+            manifest.record(job.district, job.year, None)
+    manifest.save()
     return _in_order(results, selected)
 
 
-def _update_manifest(out_dir: Path, manifest: dict[str, dict], results: list[JobResult]) -> None:
-    """Record what was built, once per run (workers never write it: no two processes race)."""
-    from zongjie.output import write_files
-
-    changed = False
-    for result in results:
-        if result.status == "built":
-            manifest[result.label] = {"fingerprint": result.fingerprint, "outputs": [Path(p).name for p in result.paths]}
-            changed = True
-        elif result.status in ("blocked", "failed") and result.label in manifest:
-            del manifest[result.label]  # its outputs are no longer what its inputs would give
-            changed = True
-    if changed:
-        write_files({_manifest_path(out_dir): json.dumps(manifest, ensure_ascii=False, indent=0).encode("utf-8")})
+def _pairs(work: list[Job], results: list[JobResult]):
+    by_label = {result.label: result for result in results}
+    for job in work:
+        result = by_label.get(f"{job.district} {job.year}")
+        if result is not None:
+            yield job, result
 
 
 def _run_in_pool(work: list[Job], settings: BatchSettings, jobs: int, on_result) -> list[JobResult]:

@@ -8,7 +8,6 @@ Heavy modules are imported inside the commands, so `zongjie --help` starts quick
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 from typing import Optional
 
@@ -64,17 +63,17 @@ def build(
     verbose = len(selected) <= 10
     with _progress(len(selected), enabled=not verbose) as advance:
         def report(result) -> None:
-            _report_result(result, verbose, debug)
+            _report_result(result, verbose)
             advance()
 
-        results = run_batch(ws, selected, out_dir, chosen, allow_errors, force, jobs or default_jobs(), report)
+        results = run_batch(ws, selected, out_dir, chosen, allow_errors, force, jobs or default_jobs(), report, debug)
     counts = {status: sum(r.status == status for r in results) for status in ("built", "uptodate", "blocked", "failed")}
     _say(f"共 {len(results)} 份：生成 {counts['built']}，未变 {counts['uptodate']}，"
          f"校验未通过 {counts['blocked']}，失败 {counts['failed']}。")
     raise typer.Exit(max([r.exit_code for r in results] + [EXIT_OK]))
 
 
-def _report_result(result, verbose: bool, debug: bool) -> None:
+def _report_result(result, verbose: bool) -> None:
     for path in result.gbk_files:
         _warn_gbk([Path(path)])
     for message in result.errors:
@@ -234,10 +233,16 @@ def main() -> None:
     except ZongjieError as error:
         _complain(str(error))
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         sys.exit(error.exit_code)
     except Exception:  # noqa: BLE001 - the last line of defence: never a bare traceback
         _complain("zongjie 内部错误：这不是您输入的问题。请加 --debug 重新运行，并把输出发给维护者。")
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         sys.exit(EXIT_INTERNAL)
+
+
+def _print_traceback() -> None:
+    import traceback  # only with --debug
+
+    traceback.print_exc()

@@ -116,11 +116,13 @@ class Workspace:
     def select(self, district: str | None = None, year: str | None = None) -> list[DistrictYear]:
         """The district-years a command works on: all (districts, then cities), one
         district's or city's, or one."""
-        names = self.districts + sorted(self.config.cities)
         if district is None:
+            names = self.districts + sorted(self.config.cities)
             return [self.district_year(name, y) for name in names for y in self.years_of(name)]
-        if district not in names:
-            known = "、".join(names) or "（无）"
+        # one district: look at its own folder, not at every district's (thousands, in a province)
+        plain_name = district and not district.startswith(".") and not any(ch in district for ch in "/\\:")
+        if district not in self.config.cities and not (plain_name and (self.content_dir / district).is_dir()):
+            known = "、".join(self.districts + sorted(self.config.cities)) or "（无）"
             raise WorkspaceError(
                 f"没有名为“{district}”的地区",
                 Location(self.content_dir),
