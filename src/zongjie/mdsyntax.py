@@ -13,9 +13,15 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!&])")
 _LINE_START = re.compile(r"^(\s*)(\d+)([.)])(\s|$)|^(\s*)([-+=])(\s|$)", re.MULTILINE)
 
 
+_MAY_START_A_BLOCK = frozenset("0123456789-+= \t")
+
+
 def escape_inline(text: str) -> str:
-    text = _SPECIAL.sub(r"\\\1", text)
-    return _LINE_START.sub(_escape_line_start, text)
+    if _SPECIAL.search(text):
+        text = _SPECIAL.sub(r"\\\1", text)
+    if text[:1] in _MAY_START_A_BLOCK or "\n" in text:  # most figures need neither pass
+        text = _LINE_START.sub(_escape_line_start, text)
+    return text
 
 
 def _escape_line_start(match: re.Match) -> str:

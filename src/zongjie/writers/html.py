@@ -105,7 +105,7 @@ def render(document: Document, source_root: Path | None = None, lang: str = "zh-
 
 class _HtmlWriter:
     def __init__(self, source_root: Path | None):
-        self.source_root = source_root
+        self.root_prefix = str(source_root) + os.sep if source_root is not None else None
         self._places: dict = {}  # location → "file:line", computed once per location
 
     def block(self, block: Block) -> str:
@@ -182,9 +182,8 @@ class _HtmlWriter:
 
     def _place(self, location) -> str:
         text = str(location.file)
-        root = str(self.source_root) + os.sep if self.source_root is not None else None
-        if root and text.startswith(root):
-            text = Path(text[len(root):]).as_posix()
-        elif root is None:
+        if self.root_prefix is None:
             text = display_path(location.file)
+        elif text.startswith(self.root_prefix):
+            text = text[len(self.root_prefix):].replace(os.sep, "/")
         return f"{text}:{location.line}" if location.line else text
