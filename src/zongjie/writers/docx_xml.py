@@ -1,14 +1,33 @@
-"""The few OOXML details python-docx's friendly layer does not reach, in one place.
+"""OOXML elements, made and changed with lxml alone.
 
 East-Asian fonts (`w:rFonts/@w:eastAsia`, with theme fonts removed so they cannot override),
-character-based indents, page-number fields, repeated table headers and the document grid.
+character-based indents, page-number fields, tables, the document grid and heading
+numbering. Nothing here imports python-docx: building a document per district must not pay
+for it (it is used once, to build the styled prototype, in docx_prototype.py); the functions
+work as well on python-docx's element objects, which are lxml elements too.
 """
 
 from __future__ import annotations
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.parser import oxml_parser
+from lxml import etree
+
+NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+
+
+def qn(tag: str) -> str:
+    """"w:p" → "{http://…/main}p"."""
+    prefix, name = tag.split(":")
+    return f"{{{NAMESPACES[prefix]}}}{name}"
+
+
+def OxmlElement(tag: str):  # noqa: N802 - named as python-docx's, which it replaces here
+    """A new element; once inserted in a document it takes the document's `w:` prefix."""
+    return etree.Element(qn(tag))
 
 _THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
@@ -30,6 +49,11 @@ _CHILD_ORDER = {
     "w:sectPr": ("w:footnotePr", "w:endnotePr", "w:type", "w:pgSz", "w:pgMar", "w:paperSrc", "w:pgBorders",
                  "w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
                  "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"),
+    "w:style": ("w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine", "w:hidden",
+                "w:uiPriority", "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked", "w:personal",
+                "w:personalCompose", "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr",
+                "w:tcPr", "w:tblStylePr"),
+    "w:numPr": ("w:ilvl", "w:numId", "w:numberingChange", "w:ins"),
     "w:tblPr": ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
                 "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
                 "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
@@ -56,7 +80,7 @@ def child(parent, tag: str):
 
 def set_fonts(rpr, east_asia: str, latin: str) -> None:
     """Chinese text uses `east_asia`, digits and Latin letters `latin`."""
-    fonts = rpr.get_or_add_rFonts()
+    fonts = child(rpr, "w:rFonts")
     for attribute in _THEME_FONT_ATTRIBUTES:
         fonts.attrib.pop(qn(attribute), None)
     fonts.set(qn("w:ascii"), latin)
@@ -76,7 +100,7 @@ def set_char_indent(ppr, first_line_chars: int = 0, left_chars: int = 0, right_c
                     font_size_pt: float = 16) -> None:
     """Indents counted in characters (hundredths), as Word's 首行缩进 2 字符. The twip values
     are written as well for readers that ignore the *Chars attributes."""
-    ind = ppr.get_or_add_ind()
+    ind = child(ppr, "w:ind")
     char_twips = font_size_pt * 20
     for name, chars in (("firstLine", first_line_chars), ("left", left_chars), ("right", right_chars)):
         ind.set(qn(f"w:{name}Chars"), str(chars))
@@ -129,32 +153,18 @@ def add_page_break(paragraph_element) -> None:
     paragraph_element.append(run)
 
 
+def paragraph_properties(paragraph_element):
+    """A paragraph's w:pPr, which must be its first child."""
+    properties = paragraph_element.find(qn("w:pPr"))
+    if properties is None:
+        properties = OxmlElement("w:pPr")
+        paragraph_element.insert(0, properties)
+    return properties
+
+
 def set_style_id(paragraph_element, style_id: str) -> None:
-    """Set a paragraph's style by id: python-docx resolves style names by scanning all
-    styles on every call, which dominates build time."""
-    paragraph_element.get_or_add_pPr().get_or_add_pStyle().val = style_id
-
-
-def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
-    """A complex field (e.g. PAGE) whose result Word and WPS recompute on opening."""
-    run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    run._r.append(begin)
-    run = paragraph.add_run()
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
-    text.text = f" {instruction} "
-    run._r.append(text)
-    run = paragraph.add_run()
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    run._r.append(separate)
-    paragraph.add_run(placeholder)
-    run = paragraph.add_run()
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(end)
+    """Set a paragraph's style by id (python-docx resolves names by scanning every style)."""
+    child(paragraph_properties(paragraph_element), "w:pStyle").set(qn("w:val"), style_id)
 
 
 def add_table(body, widths_twips: list[int], total_twips: int):
@@ -207,14 +217,6 @@ def add_table_row(table, widths_twips: list[int], styles: list[str], aligns: lis
     return paragraphs
 
 
-def set_document_grid(section, line_pitch_twips: int) -> None:
-    """Word's 文档网格 with lines only (指定行网格)."""
-    grid = child(section._sectPr, "w:docGrid")
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(line_pitch_twips))
-    grid.attrib.pop(qn("w:charSpace"), None)
-
-
 def set_character_spacing(rpr, twentieths_of_a_point: int) -> None:
     """Condense (negative) or expand the space after every character (Word: 字符间距)."""
     child(rpr, "w:spacing").set(qn("w:val"), str(twentieths_of_a_point))
@@ -234,19 +236,16 @@ def _element(tag: str, **attributes) -> object:
 
 
 def _make(tag: str, attributes: dict | None = None):
-    """An element of python-docx's element classes, made by lxml directly: OxmlElement
-    parses a small XML string for every element it makes."""
-    return oxml_parser.makeelement(qn(tag), attributes or {})
+    return etree.Element(qn(tag), attributes or {})
 
 
-def set_heading_numbering(document, levels: list[dict]) -> int:
+def set_heading_numbering(numbering, levels: list[dict]) -> int:
     """Replace the numbering part with one multilevel list bound to the heading styles, so
     Word and WPS renumber headings when a section is inserted or deleted.
 
     Each level: {"style": "Heading1", "format": "chineseCounting", "text": "%1、",
     "east_asia": "黑体", "latin": "Times New Roman", "bold": False}; a level with format
     "none" is left unnumbered. Returns the numId the heading styles must refer to."""
-    numbering = document.part.numbering_part.element
     for child_element in list(numbering):
         numbering.remove(child_element)
     abstract = _element("w:abstractNum", abstractNumId=1)
@@ -276,7 +275,7 @@ def set_heading_numbering(document, levels: list[dict]) -> int:
     return 1
 
 
-def bind_style_to_numbering(style, num_id: int, level: int) -> None:
-    num_pr = style.element.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = level
-    num_pr.get_or_add_numId().val = num_id
+def bind_style_to_numbering(style_element, num_id: int, level: int) -> None:
+    num_pr = child(child(style_element, "w:pPr"), "w:numPr")
+    child(num_pr, "w:ilvl").set(qn("w:val"), str(level))
+    child(num_pr, "w:numId").set(qn("w:val"), str(num_id))
