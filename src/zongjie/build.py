@@ -93,9 +93,8 @@ def check_document(document: Document, loaded: Loaded, result: CheckResult) -> N
     """Checks on the assembled document: required sections, the plans' year, doubled units,
     and shown (rounded) figures that no longer add up."""
     from zongjie.checks.document import check_document as document_checks
-    from zongjie.checks.document import check_shown_sums, check_shown_units
+    from zongjie.checks.document import check_shown_sums, check_shown_units, lint_rendered
     from zongjie.checks.engine import expand_rules
-    from zongjie.checks.lint import lint_rendered
 
     district_year = loaded.district_year
     where = Location(district_year.folder)

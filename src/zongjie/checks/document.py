@@ -7,7 +7,8 @@
   amount written with a bare 万 among amounts in 万元, or a figure shown without its unit and
   followed (or headed in a table) by another unit than its own;
 - shown against stored precision: parts shown rounded (元 shown as 万元 with two decimals)
-  may no longer add up to the shown total, although the stored figures do.
+  may no longer add up to the shown total, although the stored figures do;
+- a unit written again after a fact that already carries it (266人次 + 人次 → 人次人次).
 """
 
 from __future__ import annotations
@@ -263,3 +264,27 @@ def _shown_sum(rule: Rule, total_key: str, part_keys: list[str], shown: dict, fa
             check_location=rule.location,
         )
     return None
+
+
+# ---- prose where template and fact meet ---------------------------------------------------------------------
+_UNITS_AT_END = re.compile(r"(个百分点|万人次|人次|万元|亿元|万人|台次|场次|元|人|家|个|次|项|条|%)$")
+
+
+def lint_rendered(document: Document) -> list[Finding]:
+    """A unit written after a fact that already ends with it: 266人次 + 人次."""
+    findings = []
+    for block in document.blocks:
+        for inlines in block_inlines(block):
+            flat = list(walk_inlines(inlines))
+            for current, following in zip(flat, flat[1:]):
+                if not (isinstance(current, FactSpan) and isinstance(following, Text)):
+                    continue
+                unit = _UNITS_AT_END.search(current.text)
+                if unit and following.text.startswith(unit.group()):
+                    findings.append(Finding(
+                        "lint-doubled-unit", "warning", "文字检查",
+                        f"“{current.text}”后面又写了“{unit.group()}”，成文为“{current.text}{unit.group()}”",
+                        current.locations[0] if current.locations else None,
+                        hint=f"事实 {current.keys[0]} 已带单位“{unit.group()}”，请删去模板或叙述中紧跟其后的“{unit.group()}”。",
+                    ))
+    return findings

@@ -5,8 +5,8 @@ On the writer's own files (narrative Markdown and templates), with exact file:li
 - half-width punctuation inside Chinese text (人数,参保率 / (含南湖新区) );
 - figures typed into prose instead of taken from facts.yaml (an untraceable figure; if its
   value matches a fact, the hint names the key to use).
-On the rendered document, where template and fact meet:
-- a unit written again after a fact that already carries it (266人次 + 人次 → 人次人次).
+Where template and fact meet (a unit written twice: 人次人次) is checked on the rendered
+document, in document.py. Only `zongjie check` needs this module.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 from zongjie.checks.engine import Finding
 from zongjie.errors import Location
 from zongjie.facts import FactSet
-from zongjie.model import Document, FactSpan, Text, block_inlines, walk_inlines
 from zongjie.numbers.parse import parse_quantity
 from zongjie.textio import read_source
 
@@ -111,27 +110,3 @@ def _matching_facts(written: str, facts: FactSet | None) -> list[str]:
 
 def _lint(code: str, path: Path, line: int, message: str, hint: str) -> Finding:
     return Finding(code, "warning", "文字检查", message, Location(path, line), hint=hint)
-
-
-# ---- rendered document ---------------------------------------------------------------------
-_UNITS_AT_END = re.compile(r"(个百分点|万人次|人次|万元|亿元|万人|台次|场次|元|人|家|个|次|项|条|%)$")
-
-
-def lint_rendered(document: Document) -> list[Finding]:
-    """A unit written after a fact that already ends with it: 266人次 + 人次."""
-    findings = []
-    for block in document.blocks:
-        for inlines in block_inlines(block):
-            flat = list(walk_inlines(inlines))
-            for current, following in zip(flat, flat[1:]):
-                if not (isinstance(current, FactSpan) and isinstance(following, Text)):
-                    continue
-                unit = _UNITS_AT_END.search(current.text)
-                if unit and following.text.startswith(unit.group()):
-                    findings.append(Finding(
-                        "lint-doubled-unit", "warning", "文字检查",
-                        f"“{current.text}”后面又写了“{unit.group()}”，成文为“{current.text}{unit.group()}”",
-                        current.locations[0] if current.locations else None,
-                        hint=f"事实 {current.keys[0]} 已带单位“{unit.group()}”，请删去模板或叙述中紧跟其后的“{unit.group()}”。",
-                    ))
-    return findings
