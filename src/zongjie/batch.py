@@ -255,7 +255,7 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
             earlier = tuple((manifest.get(district_year) or {}).get("outputs", ()))
             work.append(Job(district_year.district, district_year.year, fingerprint, earlier))
     if jobs <= 1 or len(work) <= 1:
-        if work:
+        if len(work) > 1:  # for one document the tuning costs more than it saves
             tune_garbage_collector()
         for job in work:
             results.append(run_job(job, settings))

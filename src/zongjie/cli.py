@@ -68,8 +68,10 @@ def build(
 
         results = run_batch(ws, selected, out_dir, chosen, allow_errors, force, jobs or default_jobs(), report, debug)
     counts = {status: sum(r.status == status for r in results) for status in ("built", "uptodate", "blocked", "failed")}
+    warnings = sum(r.warnings for r in results)
     _say(f"共 {len(results)} 份：生成 {counts['built']}，未变 {counts['uptodate']}，"
-         f"校验未通过 {counts['blocked']}，失败 {counts['failed']}。")
+         f"校验未通过 {counts['blocked']}，失败 {counts['failed']}。"
+         + (f"另有 {warnings} 个警告，运行 zongjie check 查看。" if warnings and not verbose else ""))
     raise typer.Exit(max([r.exit_code for r in results] + [EXIT_OK]))
 
 

@@ -65,6 +65,8 @@ span.fact:hover { text-decoration: underline dotted #777; text-underline-offset:
 hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
 @media (max-width: 480px) { main { padding: 1.5rem 0.9rem 3rem; font-size: 1.05rem; } }
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+@page :right { @bottom-right { content: "— " counter(page) " —"; font: 14pt "宋体", "SimSun", "Noto Serif CJK SC", serif; vertical-align: top; padding-top: 7mm; margin-right: 1em; } }
+@page :left { @bottom-left { content: "— " counter(page) " —"; font: 14pt "宋体", "SimSun", "Noto Serif CJK SC", serif; vertical-align: top; padding-top: 7mm; margin-left: 1em; } }
 @media print {
   body { background: #fff; }
   main { max-width: none; padding: 0; font-size: 16pt; line-height: 28.95pt; }
