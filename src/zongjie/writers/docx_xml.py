@@ -139,12 +139,17 @@ def add_paragraph(body, style_id: str | None):
         ppr = _make("w:pPr")
         ppr.append(_element("w:pStyle", val=style_id))
         paragraph.append(ppr)
+    return _append_to_body(body, paragraph)
+
+
+def _append_to_body(body, element):
+    """Body content goes before the body's final section properties."""
     section = body.find(qn("w:sectPr"))
     if section is not None:
-        section.addprevious(paragraph)
+        section.addprevious(element)
     else:
-        body.append(paragraph)
-    return paragraph
+        body.append(element)
+    return element
 
 
 def add_page_break(paragraph_element) -> None:
@@ -181,12 +186,7 @@ def add_table(body, widths_twips: list[int], total_twips: int):
     for width in widths_twips:
         grid.append(_element("w:gridCol", w=width))  # the grid, which LibreOffice and WPS follow
     table.append(grid)
-    section = body.find(qn("w:sectPr"))
-    if section is not None:
-        section.addprevious(table)
-    else:
-        body.append(table)
-    return table
+    return _append_to_body(body, table)
 
 
 def add_table_row(table, widths_twips: list[int], styles: list[str], aligns: list[str], header: bool) -> list:
