@@ -3,6 +3,7 @@ parallel batch builds, and a city summed from its districts."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 from zongjie.facts import load_facts
@@ -46,8 +47,26 @@ def test_new_never_overwrites(workspace, cli):
     assert facts.read_text(encoding="utf-8") == "参保:\n  参保人数: 1人\n"
 
 
-def test_a_new_year_with_nothing_filled_names_the_line_to_fill(workspace, cli):
+def test_a_new_year_builds_with_what_is_filled_and_leaves_drafts_out(workspace, cli):
     cli("new", "岳阳楼区", "2024", cwd=workspace)
+    facts = workspace / "content/岳阳楼区/2024/facts.yaml"
+    for key, value in (("统计截至", "2024-03-31"), ("城乡居民缴费人数", "390000人"),
+                       ("职工参保人数", "40000人"), ("参保率", "96.5%")):  # typed before the 上年 comment
+        replace_in(facts, f"  {key}:  # 上年：", f"  {key}: {value}  # 上年：")
+    run = cli("build", "岳阳楼区", "2024", "-f", "md", cwd=workspace)
+    assert run.code == 0, run.err
+    text = next((workspace / "build/岳阳楼区/2024").glob("*.md")).read_text(encoding="utf-8")
+    assert "参保人数合计430000人（比上年增加802人）" in text  # derived total, compared with 2023
+    assert "特色亮点" not in text and "群英断是非" not in text  # last year's narrative is a draft: left out
+    drafts = [f for f in json.loads(cli("check", "岳阳楼区", "2024", "--format", "json", cwd=workspace).out)
+              ["documents"][0]["findings"] if f["code"] == "narrative-draft"]
+    assert len(drafts) == 2 and "不会写入文档" in drafts[0]["message"]
+
+
+def test_a_partly_filled_section_names_the_line_to_fill(workspace, cli):
+    cli("new", "岳阳楼区", "2024", cwd=workspace)
+    facts = workspace / "content/岳阳楼区/2024/facts.yaml"
+    replace_in(facts, "  城乡居民缴费人数:  # 上年：", "  城乡居民缴费人数: 390000人  # 上年：")
     run = cli("build", "岳阳楼区", "2024", cwd=workspace)
     assert run.code == 2
     assert "没有填写" in run.err and "content/岳阳楼区/2024/facts.yaml:" in run.err
@@ -146,7 +165,6 @@ def test_city_figure_that_is_not_the_sum_of_its_districts(workspace, cli):
     city_workspace(workspace, stated="待遇:\n  住院:\n    人次: 60000人次\n")
     run = cli("check", "某市", "2023", "--format", "json", cwd=workspace)
     assert run.code == 1
-    import json
     error = next(f for f in json.loads(run.out)["documents"][0]["findings"] if f["code"] == "rollup-mismatch")
     assert error["severity"] == "error" and error["line"] == 4 and "60240人次" in error["message"]
     members = [f["location"] for f in error["figures"][1:]]

@@ -117,8 +117,8 @@ def lint_narrative(loaded: Loaded) -> list:
         findings.extend(lint_source(path, loaded.facts))
         if is_draft(path):
             findings.append(Finding(
-                "narrative-draft", "warning", "草稿", "叙述文件仍是从上一年度复制的草稿", Location(path, 1),
-                hint="请按本年度情况改写，改好后删去第一行的“草稿”标记。",
+                "narrative-draft", "warning", "草稿", "叙述文件仍是从上一年度复制的草稿，生成时不会写入文档", Location(path, 1),
+                hint="请按本年度情况改写，改好后删去第一行的“草稿”标记，它才会出现在文档中。",
             ))
     return findings
 
@@ -176,7 +176,7 @@ def assemble(workspace: Workspace, loaded: Loaded) -> Document:
             search_dirs=tuple(path.resolve() for path in search_dirs),
             entry=loaded.template.entry,
             context=template_context(loaded),
-            narrative_paths=district_year.narrative_paths(),
+            narrative_paths=finished_narrative(district_year),
             locale=district_year.settings.locale,
             fact_set=loaded.facts,
             cache_dir=workspace.output_dir / ".zongjie" / "jinja",
@@ -185,6 +185,14 @@ def assemble(workspace: Workspace, loaded: Loaded) -> Document:
     document = read_document(rendered.markdown, rendered.sources)
     document = number_headings(document, loaded.template.numbering)
     return convert_document(document, district_year.settings.locale)
+
+
+def finished_narrative(district_year: DistrictYear) -> dict[str, Path]:
+    """Narrative files to use: a draft copied from last year is left out (and reported by
+    zongjie check) until the writer rewrites it, so last year's text is never published."""
+    from zongjie.newyear import is_draft
+
+    return {name: path for name, path in district_year.narrative_paths().items() if not is_draft(path)}
 
 
 def document_title(document: Document, loaded: Loaded) -> str:
