@@ -89,11 +89,14 @@ def _signatures(folder: str, out: list[str]) -> None:
     except OSError:
         return
     for entry in entries:
-        if entry.is_dir():
-            _signatures(entry.path, out)
-        elif entry.is_file():
-            stat = entry.stat()
-            out.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+        try:
+            if entry.is_dir():
+                _signatures(entry.path, out)
+            elif entry.is_file():
+                stat = entry.stat()
+                out.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+        except OSError:  # a link to itself or a vanished file: reading it will say what is wrong
+            out.append(f"{entry.path}\0?")
 
 
 def document_fingerprint(workspace: Workspace, district_year: DistrictYear, settings: BatchSettings) -> str:
@@ -254,6 +257,7 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
         else:
             earlier = tuple((manifest.get(district_year) or {}).get("outputs", ()))
             work.append(Job(district_year.district, district_year.year, fingerprint, earlier))
+    jobs = min(jobs, len(work), 4 * default_jobs())  # more workers than documents or cores only costs
     if jobs <= 1 or len(work) <= 1:
         if len(work) > 1:  # for one document the tuning costs more than it saves
             tune_garbage_collector()

@@ -11,7 +11,7 @@ what happened, so a batch can go on when one district fails.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -53,10 +53,11 @@ class Outcome:
 def load(workspace: Workspace, district_year: DistrictYear) -> Loaded:
     facts, previous, rollup_findings = _load_facts(workspace, district_year)
     template = load_template_info(workspace.templates_dir, district_year.settings.template)
-    rule_files = ([template.rules_path] if template.rules_path else []) + district_year.rule_files()
+    template_rules = load_rules(template.rules_path) if template.rules_path else []
+    local_rules = [replace(rule, local=True) for path in district_year.rule_files() for rule in load_rules(path)]
     # A district's rule with the same name as a template rule replaces it (e.g. to add a
     # documented exception); dict order keeps the template's order.
-    rules_by_name = {rule.name: rule for path in rule_files for rule in load_rules(path)}
+    rules_by_name = {rule.name: rule for rule in template_rules + local_rules}
     return Loaded(district_year, facts, previous, template, tuple(rules_by_name.values()), tuple(rollup_findings))
 
 

@@ -58,8 +58,14 @@ def build(
 
     ws = Workspace.open(workspace)
     selected = ws.select(district, year)
+    if district is None:
+        for folder in ws.misnamed_folders():
+            _complain(f"{_shown(folder)}: 提示：这个文件夹不是年度（应以四位数字命名，如 2023），已跳过。")
     chosen = parse_formats(formats.split(",")) if formats else None
     out_dir = (out or ws.output_dir).resolve()
+    _refuse_output_among_inputs(ws, out_dir)
+    if jobs is not None and jobs < 1:
+        raise ZongjieError(f"--jobs 应为正整数，而不是 {jobs}", hint="不写 --jobs 时按 CPU 核数同时生成。")
     verbose = len(selected) <= 10
     with _progress(len(selected), enabled=not verbose) as advance:
         def report(result) -> None:
@@ -73,6 +79,17 @@ def build(
          f"校验未通过 {counts['blocked']}，失败 {counts['failed']}。"
          + (f"另有 {warnings} 个警告，运行 zongjie check 查看。" if warnings and not verbose else ""))
     raise typer.Exit(max([r.exit_code for r in results] + [EXIT_OK]))
+
+
+def _refuse_output_among_inputs(ws, out_dir: Path) -> None:
+    """Outputs written into content/ or templates/ would be read back as narrative or templates."""
+    for inputs in (ws.content_dir, ws.templates_dir, ws.root):
+        inputs = inputs.resolve()
+        if out_dir == inputs or (inputs != ws.root.resolve() and out_dir.is_relative_to(inputs)):
+            raise ZongjieError(
+                f"输出文件夹 {_shown(out_dir)} 在输入文件夹之中或就是工作区本身",
+                hint="生成的文档会被当作叙述或模板读回；请用 --out 指定别的文件夹（默认为 build/）。",
+            )
 
 
 def _report_result(result, verbose: bool) -> None:

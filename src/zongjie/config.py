@@ -7,6 +7,7 @@ one district; anything not set there falls back to the top level.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -57,7 +58,7 @@ class Config:
 
 def load_config(root: Path) -> Config:
     path = root / CONFIG_FILE
-    if not path.exists():
+    if not path.is_file():
         raise ConfigError(
             f"在 {root} 中找不到 {CONFIG_FILE}，这里不是 zongjie 工作区",
             Location(path),
@@ -90,6 +91,13 @@ def _settings(node: YMap, base: DocumentSettings) -> DocumentSettings:
     settings = base
     organisation = _text(node.get("organisation"), "organisation")
     if organisation:
+        stray = re.search(r"\{(?!地区\})[^}]*\}?", organisation)
+        if stray:
+            raise ConfigError(
+                f"organisation 中的“{stray.group()}”不认识",
+                node.get("organisation").location,
+                "单位名称里只能用 {地区} 代表地区名，如“{地区}医疗保障局”。",
+            )
         settings = replace(settings, organisation=organisation)
     template = _text(node.get("template"), "template")
     if template:
@@ -139,6 +147,12 @@ def _cities(node: YNode | None, defaults: DocumentSettings) -> dict[str, City]:
         if members_node is None:
             raise ConfigError(f"cities.{name} 缺少 members（下辖区县列表）", city_map.location)
         members = tuple(_texts(members_node, f"cities.{name}.members"))
+        if not members or name in members:
+            raise ConfigError(
+                f"cities.{name}.members 应列出下辖的地区（不能为空，也不能包含市本身）",
+                members_node.location,
+                "写成 members: [某区, 某县]；市本级的数字写在 content/<市>/<年度>/facts.yaml。",
+            )
         cities[name] = City(name, members, key.location, _settings(city_map, defaults))
     return cities
 

@@ -27,6 +27,13 @@ FactValue = Union[Quantity, datetime.date, YearMonth, str]
 RESERVED_NAMES = frozenset({"地区", "年度", "单位名称", "叙述", "上年", "prev", "历年", "years", "模板"})
 
 
+def reserved_names() -> frozenset[str]:
+    """Names a top-level fact would shadow in templates: context variables and functions."""
+    from zongjie.filters import GLOBALS
+
+    return RESERVED_NAMES | frozenset(GLOBALS) | {"range"}
+
+
 @dataclass(frozen=True)
 class Fact:
     key: str
@@ -150,10 +157,10 @@ def load_facts(path: Path) -> FactSet:
         )
     index: dict[str, Fact] = {}
     root = _group(document.root, "", index)
-    reserved = next((name for name in root.members if name in RESERVED_NAMES), None)
+    reserved = next((name for name in root.members if name in reserved_names()), None)
     if reserved:
         raise FactError(
-            f"“{reserved}”是保留名称，不能用作最外层的事实键",
+            f"“{reserved}”是保留名称（模板变量或函数），不能用作最外层的事实键",
             root.members[reserved].location,
             "地区、年度等由文件夹名给出；请给这个事实换个名字或放进某个分组。",
         )

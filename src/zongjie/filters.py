@@ -51,7 +51,39 @@ def _traced(text: str, *inputs) -> TracedText:
 
 
 def _describe(value) -> str:
-    return f"事实“{value.key}”（{value.written}）" if isinstance(value, Fact) else f"“{value}”"
+    if isinstance(value, Fact):
+        return f"事实“{value.key}”（{value.written}，{value.location}）"
+    return f"“{value}”"
+
+
+def _whole_in(value, low: int, high: int, what: str) -> int:
+    number = _integer(value)
+    if not low <= number <= high:
+        raise FilterError(f"{_describe(value)}不是{what}（应在 {low} 到 {high} 之间）")
+    return number
+
+
+def _year(value) -> int:
+    quantity = _quantity(value)
+    if quantity.unit not in ("", "年"):
+        raise FilterError(f"{_describe(value)}不是年份")
+    return _whole_in(value, 1000, 9999, "年份")
+
+
+def _flag(value, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise FilterError(f"{name}应写 true 或 false，而不是“{value}”")
+    return value
+
+
+def _threshold(value) -> Decimal:
+    try:
+        threshold = Decimal(str(value))
+    except ArithmeticError:
+        raise FilterError(f"阈值“{value}”不是数字") from None
+    if not threshold.is_finite() or threshold < 0:
+        raise FilterError(f"阈值“{value}”应为不小于 0 的数")
+    return threshold
 
 
 def _quantity(value) -> Quantity:
@@ -177,13 +209,13 @@ def year_over_year(value, 上年, 小数: int = 1, 阈值: float | Decimal = 0, 
     current, previous = _comparable(value, 上年)
     if previous.value == 0:
         raise FilterError(f"{_describe(上年)}为 0，无法计算增长率；可改用 增减 写出增加了多少")
-    return _traced(fmt.growth_phrase(current, previous, 小数, Decimal(str(阈值)), 前缀), value, 上年)
+    return _traced(fmt.growth_phrase(current, previous, 小数, _threshold(阈值), 前缀), value, 上年)
 
 
 def change(value, 上年, 小数: int | None = None, 阈值: float | Decimal = 0) -> TracedText:
     """增减: 增加1250人 / 减少3.5万元 / 与上年持平."""
     current, previous = _comparable(value, 上年)
-    return _traced(fmt.amount_change_phrase(current, previous, 小数, Decimal(str(阈值))), value, 上年)
+    return _traced(fmt.amount_change_phrase(current, previous, 小数, _threshold(阈值)), value, 上年)
 
 
 def point_change(value, 上年, 小数: int | None = None) -> TracedText:
@@ -209,17 +241,17 @@ def cn_numeral(value) -> TracedText:
 
 def cn_year(value) -> TracedText:
     """中文年份: 2023 → 二〇二三年."""
-    return _traced(chinese_digits(_integer(value)) + "年", value)
+    return _traced(chinese_digits(_year(value)) + "年", value)
 
 
 def enumeration(value) -> str:
     """列举: 1 → 一是, 2 → 二是 (for {{ loop.index | 列举 }})."""
-    return _traced_if_from_facts(chinese_numeral(_integer(value)) + "是", value)
+    return _traced_if_from_facts(chinese_numeral(_whole_in(value, 1, 99, "序号")) + "是", value)
 
 
 def ordinal(value) -> str:
     """第: 3 → 第三."""
-    return _traced_if_from_facts("第" + chinese_numeral(_integer(value)), value)
+    return _traced_if_from_facts("第" + chinese_numeral(_whole_in(value, 1, 999, "序号")), value)
 
 
 def _traced_if_from_facts(text: str, value) -> str:
@@ -243,17 +275,17 @@ def date(value) -> TracedText:
 
 def month_end(value, 带年: bool = False) -> TracedText:
     """月底: 11月底 (带年=true → 2023年11月底)."""
-    return _traced(fmt.month_end_text(_date(value), 带年), value)
+    return _traced(fmt.month_end_text(_date(value), _flag(带年, "带年")), value)
 
 
 def as_of(value, 带年: bool = True) -> TracedText:
     """截至: 截至2023年11月底."""
-    return _traced(fmt.as_of_text(_date(value), 带年), value)
+    return _traced(fmt.as_of_text(_date(value), _flag(带年, "带年")), value)
 
 
 def year_label(value) -> TracedText:
     """年度: 2024 → 2024年度."""
-    return _traced(f"{_integer(value)}年度", value)
+    return _traced(f"{_year(value)}年度", value)
 
 
 # ---- globals -------------------------------------------------------------------------------
@@ -308,7 +340,10 @@ def rebalance(合计, 部分, 单位: str, 小数: int = 2) -> list[TracedText]:
 
 def month_range(first, last, 连接号: str = "—") -> str:
     """月份区间(1, 6) → 1—6月."""
-    return fmt.month_range_text(_integer(first), _integer(last), 连接号)
+    first_month, last_month = _whole_in(first, 1, 12, "月份"), _whole_in(last, 1, 12, "月份")
+    if first_month > last_month:
+        raise FilterError(f"月份区间 {first_month}—{last_month} 前后颠倒")
+    return fmt.month_range_text(first_month, last_month, 连接号)
 
 
 def fact_text(fact: Fact, locale: str = "zh_CN") -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from zongjie.errors import Location, WorkspaceError
 from zongjie.templateinfo import load_template_info
 from zongjie.textio import read_source
-from zongjie.workspace import CHECKS_FILE, FACTS_FILE, TEMPLATES_DIR, Workspace
+from zongjie.workspace import CHECKS_FILE, FACTS_FILE, TEMPLATES_DIR, Workspace, is_plain_name
 from zongjie.yamlio import YMap, YScalar, parse_yaml
 
 DRAFT_MARK = "{# 草稿：由{year}年度复制，请按本年度情况修改，改好后删去这一行 #}\n"
@@ -32,6 +32,11 @@ def new_district_year(workspace: Workspace, district: str, year: str, from_year:
     """Create content/<district>/<year>/; returns the files written and where they came from."""
     if not re.fullmatch(r"\d{4}", year):
         raise WorkspaceError(f"年度“{year}”应为四位数字，如 2024", hint="用法：zongjie new 地区 年度 [--from 上一年度]")
+    if not is_plain_name(district) or district in workspace.config.cities:
+        raise WorkspaceError(f"“{district}”不能用作地区名", Location(workspace.content_dir),
+                             "地区名是 content/ 下的一个文件夹名：不能含 / \\ : 或以“.”开头，也不能与 config.yaml 中的市同名。")
+    if template is not None:
+        load_template_info(workspace.templates_dir, template)  # an unknown template is an error, not ignored
     target = workspace.content_dir / district / year
     if (target / FACTS_FILE).exists():
         raise WorkspaceError(
@@ -109,9 +114,11 @@ def _move_values(node: YMap, lines: list[str], edits: dict[int, list[str]]) -> N
                 edits[line] = _expanded_flow(lines[line], key_node, value)
             else:
                 _move_values(value, lines, edits)
+        elif isinstance(value, YScalar) and not value.is_null and "\n" in value.text.rstrip("\n"):
+            _comment_out_block(lines, line, key_node, edits)
         elif isinstance(value, YScalar) and not value.is_null and value.location.line == key_node.location.line:
             edits[line] = [_moved(lines[line], value)]
-        # sequences (lists of names) and multi-line text carry over unchanged
+        # sequences (lists of names) carry over unchanged
 
 
 def _moved(line: str, value: YScalar) -> str:
@@ -119,6 +126,19 @@ def _moved(line: str, value: YScalar) -> str:
     comment = _trailing_comment(line, start)
     moved = f"上年：{value.text}" + (f"；{comment}" if comment else "")
     return f"{line[:start].rstrip()}  # {moved}"
+
+
+def _comment_out_block(lines: list[str], line: int, key_node: YScalar, edits: dict[int, list[str]]) -> None:
+    """Multi-line text (`说明: |` and its indented lines): the key is emptied and last year's
+    lines are kept below it as comments."""
+    indent = key_node.location.column - 1
+    edits[line] = [f"{' ' * indent}{key_node.text}:  # 上年（多行文字，见下面的注释）："]
+    for index in range(line + 1, len(lines)):
+        text = lines[index]
+        if text.strip() and len(text) - len(text.lstrip()) <= indent:
+            break
+        if text.strip():
+            edits[index] = [f"{' ' * (indent + 2)}# {text.strip()}"]
 
 
 def _trailing_comment(line: str, start: int) -> str:

@@ -17,29 +17,40 @@ from zongjie.errors import Location, OutputError
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 MAX_NAME = 120
+MAX_NAME_BYTES = 200
 
 
 def safe_file_name(title: str) -> str:
-    """A document title as a file name: no path separators or characters Windows forbids."""
+    """A document title as a file name: no path separators or characters Windows forbids, and
+    short enough for every file system (255 bytes, less the extension and temp suffix)."""
     name = _UNSAFE.sub("", title).strip().strip(".")
-    name = re.sub(r"\s+", " ", name)
-    return name[:MAX_NAME] or "工作总结"
+    name = re.sub(r"\s+", " ", name)[:MAX_NAME]
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    return name or "工作总结"
 
 
 def write_files(files: dict[Path, bytes]) -> None:
-    """Write several files; each one is replaced whole or not at all."""
+    """Write several files; each one is replaced whole or not at all, and none is replaced
+    unless all could be written and all targets can be replaced (a folder where a file should
+    be is found before any document changes)."""
     staged: list[tuple[Path, Path]] = []
     try:
+        for target in files:
+            if target.exists() and not target.is_file():
+                raise OutputError(f"{target.name} 已经存在，但不是文件", Location(target),
+                                  "请把这个同名的文件夹改名或移走。")
         for target, data in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(prefix=".zongjie-", suffix=target.suffix, dir=target.parent)
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(data)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                descriptor, temporary = tempfile.mkstemp(prefix=".zongjie-", suffix=target.suffix, dir=target.parent)
+                with os.fdopen(descriptor, "wb") as stream:
+                    stream.write(data)
+            except OSError as error:
+                raise _output_error(error, target) from None
             staged.append((Path(temporary), target))
         for temporary, target in staged:
             _replace(temporary, target)
-    except OSError as error:
-        raise _output_error(error) from None
     finally:
         for temporary, _target in staged:
             if temporary.exists():
@@ -55,12 +66,19 @@ def _replace(temporary: Path, target: Path) -> None:
             Location(target),
             "请关闭该文件后重新运行；原来的文件没有改动。",
         ) from None
+    except OSError as error:
+        raise _output_error(error, target) from None
 
 
-def _output_error(error: OSError) -> OutputError:
-    path = Path(error.filename) if error.filename else None
+_REASONS = {"ENOSPC": "磁盘已满", "EACCES": "没有写入权限", "EROFS": "文件夹是只读的", "ENAMETOOLONG": "文件名太长"}
+
+
+def _output_error(error: OSError, target: Path) -> OutputError:
+    import errno
+
+    reason = _REASONS.get(errno.errorcode.get(error.errno or 0, ""), error.strerror or str(error))
     return OutputError(
-        f"写入输出文件失败：{error.strerror or error}",
-        Location(path) if path else None,
-        "请检查输出文件夹是否可写、磁盘是否已满。",
+        f"无法写入 {target.name}（{reason}）",
+        Location(target.parent),
+        "请检查输出文件夹是否存在且可写、磁盘是否已满；原来的文件没有改动。",
     )

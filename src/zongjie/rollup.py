@@ -78,9 +78,10 @@ def _sums(members: dict[str, FactSet]):
                 break
             parts.append(candidate)
         else:
-            decimals = max(part.quantity.decimals for part in parts)
             value = sum((convert(p.quantity.value, p.quantity.unit, quantity.unit) for p in parts), Decimal(0))
-            yield key, Quantity(value.quantize(Decimal(1).scaleb(-decimals)), quantity.unit), parts
+            if value == value.to_integral_value():
+                value = value.quantize(Decimal(1))  # 3.9万人 + 39310人 is 78310人, not 78310.0人
+            yield key, Quantity(value, quantity.unit), parts
 
 
 def _compare(stated: Fact, total: Quantity, parts: list[Fact]) -> Finding | None:

@@ -75,10 +75,17 @@ def init_workspace(folder: Path) -> list[Path]:
             planned[target] = data
         planned[folder / "templates" / relative] = data
     written = []
-    for target, data in planned.items():
-        if target.exists():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written.append(target)
+    try:
+        for target, data in planned.items():
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written.append(target)
+    except OSError as error:
+        raise WorkspaceError(
+            f"无法在 {folder} 中写入文件（{error.strerror or error}）",
+            Location(Path(error.filename) if error.filename else folder),
+            "请换一个有写入权限的文件夹。",
+        ) from None
     return written

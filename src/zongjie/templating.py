@@ -14,6 +14,7 @@ full name (`{% extends "医保年度工作总结/正文.md" %}`) and overrides o
 from __future__ import annotations
 
 import contextvars
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +38,9 @@ class MarkdownText(str):
     """Markdown that goes into the output as it is (rendered narrative), not escaped."""
 
 
+MAX_LOOP_ITEMS = 1_000_000  # all range() items of one rendering together
+
+
 @dataclass
 class RenderState:
     """What filters and finalize need during one rendering."""
@@ -44,6 +48,19 @@ class RenderState:
     sources: SourceTable = field(default_factory=SourceTable)
     locale: str = "zh_CN"
     fact_set: FactSet | None = None
+    loop_items: int = 0
+
+
+def bounded_range(*args):
+    """range() for templates: the sandbox bounds one range; nested loops are bounded here."""
+    from jinja2.sandbox import safe_range
+
+    numbers = safe_range(*args)
+    state = current_state()
+    state.loop_items += len(numbers)
+    if state.loop_items > MAX_LOOP_ITEMS:
+        raise SecurityError("循环次数过多")
+    return numbers
 
 
 _STATE: contextvars.ContextVar[RenderState] = contextvars.ContextVar("zongjie_render_state")
@@ -116,9 +133,19 @@ class FactUndefined(jinja2.StrictUndefined):
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, plus bounds on the expressions it does not bound."""
+    """Jinja's immutable sandbox, plus bounds on the expressions it does not bound, and fact
+    keys that win over Python method names (a fact named `items` is the fact)."""
 
     intercepted_binops = frozenset(["*", "**"])
+
+    def getattr(self, obj, attribute):
+        if isinstance(obj, FactGroup):
+            member = obj.members.get(attribute)
+            if member is not None:
+                return member
+            if attribute not in ("items", "keys", "values", "get"):  # what templates may call on a group
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
@@ -159,6 +186,7 @@ def environment(search_dirs: tuple[Path, ...], cache_dir: Path | None = None):
     )
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
+    env.globals["range"] = bounded_range
     return env
 
 
@@ -183,6 +211,13 @@ def _finalize(value):
         )
     if value is None:
         raise TemplateError("输出的值为空（None）", hint="请检查该处引用的事实或变量。")
+    if isinstance(value, jinja2.Undefined):
+        return str(value)  # strict: raises the error that names the missing fact
+    if isinstance(value, (Mapping, list, tuple, set)) or callable(value):
+        raise TemplateError(
+            "这里写出的不是一个值（是一组内容或一个函数）",
+            hint="请写出其中具体的一项，如 {{ 叙述.特色亮点 }}、{{ 历年[2022].参保.参保人数 }}；函数要加括号调用。",
+        )
     return escape_inline(str(value))
 
 
@@ -277,7 +312,11 @@ def _compiled(env, path: Path, text: str):
     bucket = cache.get_bucket(env, path.name, str(path), text) if cache is not None else None
     code = bucket.code if bucket is not None else None
     if code is None:
-        code = env.compile(text, name=path.name, filename=str(path))
+        try:
+            code = env.compile(text, name=path.name, filename=str(path))
+        except jinja2.TemplateSyntaxError as error:  # some lexer errors come without the file
+            error.filename = error.filename or str(path)
+            raise
         if bucket is not None:
             bucket.code = code
             cache.set_bucket(bucket)
@@ -310,14 +349,31 @@ def _template_location(error: BaseException) -> Location | None:
     return None
 
 
+_SYNTAX_MESSAGES = [  # Jinja's English, as a writer would say it
+    (re.compile(r"No filter named '([^']*)'"), "没有名为“{0}”的过滤器",
+     "可用的过滤器见 README“过滤器”一节（如 万元、百分比、同比、日期）。"),
+    (re.compile(r"No test named '([^']*)'"), "没有名为“{0}”的判断", "常用的判断是 is defined，如 {{% if 基金 is defined %}}。"),
+    (re.compile(r"Encountered unknown tag '([^']*)'"), "不认识的标签“{0}”，或它前面缺少对应的开头",
+     "请检查 {{% if %}}/{{% for %}}/{{% block %}} 与 {{% endif %}}/{{% endfor %}}/{{% endblock %}} 是否成对。"),
+    (re.compile(r"unexpected end of template|Missing end of"), "模板在结束前缺少收尾",
+     "请检查 {{% if %}}、{{% for %}}、{{% raw %}}、{{# #}} 是否都已闭合。"),
+]
+_DEFAULT_SYNTAX_HINT = "请检查 {{ }} 与 {% %} 是否成对、{% if %}/{% for %} 是否有对应的 {% endif %}/{% endfor %}。"
+
+
+def _syntax_error(error: jinja2.TemplateSyntaxError) -> TemplateError:
+    where = error.filename or error.name
+    location = Location(Path(where), error.lineno) if where else None
+    for pattern, message, hint in _SYNTAX_MESSAGES:
+        match = pattern.search(error.message or "")
+        if match:
+            return TemplateError(message.format(*match.groups()), location, hint.format(*match.groups()))
+    return TemplateError(f"模板语法错误：{error.message}", location, _DEFAULT_SYNTAX_HINT)
+
+
 def _as_template_error(error: Exception) -> TemplateError:
     if isinstance(error, jinja2.TemplateSyntaxError):
-        location = Location(Path(error.filename), error.lineno) if error.filename else None
-        return TemplateError(
-            f"模板语法错误：{error.message}",
-            location,
-            "请检查 {{ }} 与 {% %} 是否成对、{% if %}/{% for %} 是否有对应的 {% endif %}/{% endfor %}。",
-        )
+        return _syntax_error(error)
     location = _template_location(error)
     if isinstance(error, jinja2.TemplateNotFound):
         return TemplateError(f"找不到模板文件“{error.name}”", location, "请检查 include/extends 中的文件名。")
@@ -327,12 +383,24 @@ def _as_template_error(error: Exception) -> TemplateError:
         if "没有填写" in message:
             hint = "请在 facts.yaml 中填写该项；若今年没有这项数据，可删除这一行或在模板中用 {% if … is defined %} 跳过。"
         return TemplateError(message, location, hint)
+    from zongjie.errors import NumberFormatError
     from zongjie.filters import FilterError
 
     if isinstance(error, FilterError):
         return TemplateError(str(error), location, "请检查这一行过滤器作用的事实是否选对（README 中有过滤器一览）。")
+    if isinstance(error, NumberFormatError):
+        return TemplateError(error.message, location, error.hint)
     if isinstance(error, SecurityError):
         return TemplateError(f"模板执行了不允许的操作：{error}", location, "模板只能引用事实和使用 zongjie 提供的过滤器。")
+    if isinstance(error, RecursionError):
+        return TemplateError("模板互相包含（include/extends）形成了循环", location, "请检查这一行包含的文件是否又包含了自己。")
+    if isinstance(error, TypeError) and ("Fact" in str(error) or "FactGroup" in str(error)):
+        return TemplateError(
+            "事实不能直接做运算或当作函数使用", location,
+            "加减请用 合计()、差额()，比例用 占比()；取数值用 .值（如 {{ 参保.参保人数.值 }}）。",
+        )
+    if isinstance(error, TypeError) and ("argument" in str(error)):
+        return TemplateError(f"过滤器或函数的参数个数不对（{error}）", location, "请对照 README“过滤器”一节中的用法。")
     return TemplateError(
         f"模板执行出错：{type(error).__name__}: {error}",
         location,

@@ -15,7 +15,7 @@ from zongjie.errors import InputEncodingError, Location
 
 # Control characters that python-docx rejects and that editors hide (Word pastes \x0b as a
 # manual line break). Tab, newline and carriage return are ordinary.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 
 
 # Files read as GBK during the current build step; the CLI tells the user to re-save them.
@@ -43,7 +43,7 @@ def read_source(path: Path) -> SourceText:
     nonsense, never the other way round, so a file that fails as UTF-8 and passes as GB18030
     really is GBK (the usual Windows Notepad/WPS save). The caller warns about it.
     """
-    data = path.read_bytes()
+    data = read_bytes(path)
     try:
         text = data.decode("utf-8-sig")
         encoding = "utf-8"
@@ -66,6 +66,22 @@ def read_source(path: Path) -> SourceText:
     return SourceText(path, text, encoding)
 
 
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, or an error saying why it cannot be read (not a traceback)."""
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise InputEncodingError("这是一个文件夹，不是文件", Location(path), "请检查文件名。") from None
+    except PermissionError:
+        raise InputEncodingError("没有读取这个文件的权限", Location(path),
+                                 "请检查文件的权限（或是否被其他程序独占打开）。") from None
+    except FileNotFoundError:
+        raise InputEncodingError("找不到这个文件", Location(path), "请检查文件名和所在文件夹。") from None
+    except OSError as error:
+        raise InputEncodingError(f"无法读取这个文件（{error.strerror or error}）", Location(path),
+                                 "请检查文件是否完好、是否是指向自身的链接。") from None
+
+
 def _line_column_of_byte(data: bytes, offset: int) -> tuple[int, int]:
     before = data[:offset]
     line = before.count(b"\n") + 1
@@ -80,7 +96,7 @@ def _reject_control_characters(path: Path, text: str) -> None:
     line = text.count("\n", 0, match.start()) + 1
     column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
     raise InputEncodingError(
-        f"第 {line} 行第 {column} 列有不可见的控制字符 U+{ord(match.group()):04X}",
+        f"第 {line} 行第 {column} 列有不可见的字符 U+{ord(match.group()):04X}",
         Location(path, line, column),
         "这类字符常随 Word 中复制的文字带入，请删除该处后重新输入。",
     )

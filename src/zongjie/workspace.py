@@ -118,29 +118,67 @@ class Workspace:
         district's or city's, or one."""
         if district is None:
             names = self.districts + sorted(self.config.cities)
-            return [self.district_year(name, y) for name in names for y in self.years_of(name)]
+            for city in self.config.cities:
+                self._check_members(city)
+            selected = [self.district_year(name, y) for name in names for y in self.years_of(name)]
+            if not selected:
+                raise WorkspaceError(
+                    "工作区里还没有任何地区年度",
+                    Location(self.content_dir),
+                    "地区年度放在 content/<地区>/<年度>/ 中；可运行 zongjie new 地区 年度 新建一个。",
+                )
+            return selected
         # one district: look at its own folder, not at every district's (thousands, in a province)
-        plain_name = district and not district.startswith(".") and not any(ch in district for ch in "/\\:")
-        if district not in self.config.cities and not (plain_name and (self.content_dir / district).is_dir()):
+        if district not in self.config.cities and not (is_plain_name(district) and (self.content_dir / district).is_dir()):
             known = "、".join(self.districts + sorted(self.config.cities)) or "（无）"
             raise WorkspaceError(
                 f"没有名为“{district}”的地区",
                 Location(self.content_dir),
                 f"已有的地区：{known}。新建地区可运行 zongjie new {district} 年度。",
             )
+        if district in self.config.cities:
+            self._check_members(district)
         years = self.years_of(district)
         if year is None:
             if not years:
                 raise WorkspaceError(
                     f"地区“{district}”下还没有年度文件夹",
                     Location(self.content_dir / district),
-                    f"请运行 zongjie new {district} 年度 新建一个年度。",
+                    f"年度文件夹应以四位数字命名（如 2023）；请运行 zongjie new {district} 年度 新建一个年度。",
                 )
             return [self.district_year(district, y) for y in years]
         if year not in years:
+            suggestion = f"新建可运行 zongjie new {district} {year}。" if _YEAR.match(year) else "年度应为四位数字，如 2023。"
             raise WorkspaceError(
                 f"地区“{district}”没有 {year} 年度",
                 Location(self.content_dir / district),
-                f"已有的年度：{'、'.join(years) or '（无）'}。新建可运行 zongjie new {district} {year}。",
+                f"已有的年度：{'、'.join(years) or '（无）'}。{suggestion}",
             )
         return [self.district_year(district, year)]
+
+    def _check_members(self, city_name: str) -> None:
+        city = self.config.cities[city_name]
+        for member in city.members:
+            if member in self.config.cities or not (is_plain_name(member) and (self.content_dir / member).is_dir()):
+                raise WorkspaceError(
+                    f"市“{city_name}”的成员“{member}”不是已有的地区",
+                    city.location,
+                    f"请在 config.yaml 的 cities.{city_name}.members 中检查名称；地区是 content/ 下的文件夹名。",
+                )
+
+    def misnamed_folders(self) -> list[Path]:
+        """Folders in a district that are not read as years (2023年, 二〇二三): a writer's
+        year that would otherwise be skipped without a word."""
+        found = []
+        for district in self.districts:
+            for path in (self.content_dir / district).iterdir():
+                if path.is_dir() and not _YEAR.match(path.name) and path.name != TEMPLATES_DIR \
+                        and not path.name.startswith("."):
+                    found.append(path)
+        return found
+
+
+def is_plain_name(name: str) -> bool:
+    """A district name that stays a folder inside content/ (no path separators, not hidden)."""
+    return bool(name) and not name.startswith(".") and not any(ch in name for ch in "/\\:") \
+        and name.strip() == name

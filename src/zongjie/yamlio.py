@@ -71,7 +71,10 @@ def parse_yaml(text: str, path: Path) -> YNode | None:
     node = _compose(text, path)
     if node is None:
         return None
-    return _convert(node, path, set())
+    try:
+        return _convert(node, path, set())
+    except RecursionError:
+        raise YamlError("嵌套的层次太深", Location(path), "事实数据一般只需几层分组；请检查是否多写了括号。") from None
 
 
 def _parser():
@@ -110,7 +113,7 @@ def _compose(text: str, path: Path):
             Location(path, line, column),
             _hint_for_line(text, line),
         ) from None
-    except (YAMLError, IndexError, ValueError, TypeError) as error:
+    except (YAMLError, IndexError, ValueError, TypeError, RecursionError) as error:
         # Some malformed inputs make ruamel fail outside its own error types and without a mark.
         raise YamlError(
             f"YAML 写法有误，无法解析（{type(error).__name__}: {error}）",

@@ -33,7 +33,26 @@ _YEAR = re.compile(r"(\d{4})年")
 
 def check_document(document: Document, template_name: str, required: tuple[str, ...], year: int,
                    where: Location) -> list[Finding]:
-    return _required_sections(document, template_name, required, where) + _plans_year(document, year, where)
+    return (_required_sections(document, template_name, required, where) + _plans_year(document, year, where)
+            + _empty_parts(document, required, where))
+
+
+def _empty_parts(document: Document, required: tuple[str, ...], where: Location) -> list[Finding]:
+    """A document without a title, and sections that came out empty (an empty narrative file,
+    facts all left blank), which a reader would see as a heading over nothing."""
+    findings = []
+    if not plain_text(document.meta.title).strip():
+        findings.append(Finding("title-missing", "warning", "文档结构", "文档没有标题", where,
+                                hint="模板开头的 --- 之间应有“标题: …”一行；请检查模板的文档信息是否完整。"))
+    for heading, body in _sections(document):
+        title = plain_text(heading.content)
+        has_text = any(plain_text(inlines).strip() for block in body for inlines in block_inlines(block))
+        if not has_text and not any(name in title for name in required):  # required ones are errors above
+            findings.append(Finding(
+                "section-empty", "warning", "文档结构", f"章节“{heading.number}{title}”下面没有内容", where,
+                hint="请检查该章节的叙述文件是否为空、所需的事实是否都已填写；不需要的章节可删去其叙述文件。",
+            ))
+    return findings
 
 
 def _sections(document: Document) -> list[tuple[Heading, list]]:

@@ -154,7 +154,33 @@ def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None
             break
         pending = retry
     result.skipped += len(pending)
+    for rule in pending:
+        if rule.local:  # a template rule may not apply to every district; a district's own should
+            result.findings.append(_unknown_keys(rule, resolver))
+    for rule in rules:
+        if rule.local and rule.scope and not _instances(rule, facts):
+            result.findings.append(Finding(
+                "rule-unused", "warning", rule.name,
+                f"规则“{rule.name}”的“对每个: {rule.scope}”没有匹配到任何分组", rule.location,
+                hint="请检查分组的键名，并用 * 代表任意一个键（如 自评.一级指标.*）。", check_location=rule.location,
+            ))
     return result
+
+
+def _unknown_keys(rule: Rule, resolver: _Resolver) -> Finding:
+    missing = []
+    for side in (rule.relation.left, rule.relation.right):
+        for reference in references(side):
+            try:
+                resolver.facts_for(reference)
+            except _Missing:
+                missing.append(reference.path)
+    return Finding(
+        "rule-unused", "warning", rule.name,
+        f"规则“{rule.name}”用到的 {'、'.join(missing)} 在事实中没有，这条规则没有校验", rule.location,
+        hint="请检查键名是否与 facts.yaml 一致（分组用“.”连接）；若今年没有这项数据，可删去这条规则。",
+        check_location=rule.location,
+    )
 
 
 def expand_rules(rules: list[Rule], facts: FactSet) -> list[Rule]:
@@ -206,8 +232,8 @@ def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
         right = resolver.measure(relation.right, used)
     except _Missing:
         return "missing"
-    except _NotExact:
-        result.skipped += 1
+    except _NotExact as not_exact:
+        _skip_not_exact(rule, not_exact.fact, result)
         return "skipped"
     except (UnitMismatch, ZeroDivisionError) as error:
         _report_unit(rule, error, used, result)
@@ -218,8 +244,8 @@ def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
         if _derive(rule, right, used, resolver, result):
             return "derived"
         return "missing"
-    except _NotExact:
-        result.skipped += 1
+    except _NotExact as not_exact:
+        _skip_not_exact(rule, not_exact.fact, result)
         return "skipped"
     except (UnitMismatch, ZeroDivisionError) as error:
         _report_unit(rule, error, used, result)
@@ -240,6 +266,20 @@ def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
     elif not holds:
         result.findings.append(_mismatch(rule, left, right, used, figures))
     return "checked"
+
+
+def _skip_not_exact(rule: Rule, fact: Fact, result: CheckResult) -> None:
+    """An approximate figure (20余人) cannot be checked exactly: skipped quietly. A fact that
+    is not a figure at all where a rule needs one is a mistake worth saying."""
+    result.skipped += 1
+    if fact.quantity is None:
+        result.findings.append(Finding(
+            "not-a-number", "warning", rule.name,
+            f"规则“{rule.name}”用到的 {fact.key} 写作“{fact.written}”，不是数字，这条规则没有校验",
+            fact.location, (Figure.of(fact),),
+            hint="数字请写成 39310人、11720.82万元 这样的形式；若本来就是文字，请检查规则是否引用错了键。",
+            check_location=rule.location,
+        ))
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:

@@ -164,6 +164,9 @@ class _Parser:
             self.expect(")")
             return expr
         if kind == "name":
+            if value not in FUNCTIONS and self.peek() and self.peek()[1] == "(":
+                raise FormulaError(f"公式“{self.text}”中有不认识的函数“{value}”",
+                                   "可用的函数：求和(分组.*.键)、缺省为零(键)。")
             if value in FUNCTIONS and self.peek() and self.peek()[1] == "(":
                 self.take()
                 argument = self.reference(self.take())

@@ -40,6 +40,7 @@ class Rule:
     note: str = ""
     exception: str = ""  # non-empty: a known, documented mismatch in the source
     scope: str = ""  # a group pattern (自评.一级指标.*): the formula's keys are inside each match
+    local: bool = False  # written for this district (its own checks.yaml), not shared by a template
 
 
 def load_rules(path: Path) -> list[Rule]:

@@ -13,6 +13,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from zongjie.errors import NumberFormatError
 from zongjie.numbers.quantity import Quantity, YearMonth, qualified
 from zongjie.numbers.units import convert, unit_of
 
@@ -43,6 +44,8 @@ def rounded(value: Decimal, decimals: int | None) -> Decimal:
     """Round half up to `decimals` places; None keeps the value exactly as it is."""
     if decimals is None:
         return value
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 10:
+        raise NumberFormatError(f"小数位数“{decimals}”不对", "小数位数应为 0 到 10 之间的整数，如 万元(2)。")
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 

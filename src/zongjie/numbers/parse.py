@@ -36,9 +36,15 @@ _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 # silently keeping it as text.
 # All prefix qualifiers count: with only 约/近, `超过1,23人` or `逾11720..82万元` silently
 # stayed text instead of being refused.
-_FIGURE_LIKE = re.compile(r"^(?:" + "|".join(PREFIX_QUALIFIERS) + r")?[+-]?[\d.,]+[^\d]{0,5}$")
-# Chinese numerals only on their own (三十八, 二〇二三): with a unit, 一站式 would read as 1 站式.
-_CHINESE_NUMBER = re.compile(r"^(?P<numeral>[" + "".join(sorted(CHINESE_NUMERAL_CHARS)) + r"]+)$")
+# (1e400人 and 0x10人 are typos of a figure, not text)
+_FIGURE_LIKE = re.compile(r"^(?:" + "|".join(PREFIX_QUALIFIERS) + r")?[+-]?[\d.,]+(?:[eExX][\d.+-]*)?[^\dA-Za-z]{0,5}$")
+# Chinese numerals on their own (三十八, 二〇二三) or with a common unit (三十八人); with any
+# word after them, 一站式 would read as 1 站式.
+_COMMON_UNITS = "万人次|人次|万元|亿元|万人|元|人|家|个|项|条|次|分|篇|期|场次|台次|块|册|份|所|批"
+_CHINESE_NUMBER = re.compile(
+    r"^(?P<numeral>[" + "".join(sorted(CHINESE_NUMERAL_CHARS)) + r"]+?)(?P<unit>" + _COMMON_UNITS + r")?$"
+)
+MAX_DIGITS, MAX_DECIMALS = 18, 8  # beyond any figure of a summary; keeps Decimal arithmetic exact
 
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _CN_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
@@ -65,7 +71,7 @@ def _parse_quantity(text: str) -> Quantity:
         chinese = _CHINESE_NUMBER.match(compact)
         if chinese and _starts_like_a_numeral(chinese.group("numeral")):
             value = parse_chinese_numeral(chinese.group("numeral"))
-            return Quantity(Decimal(value))
+            return Quantity(Decimal(value), normalise_unit_name(chinese.group("unit") or ""))
         raise NumberFormatError(
             f"“{text}”不是可识别的数字",
             "数字请写成 11720.82万元、429198人、96.19% 这样的形式（数字在前，单位在后）。",
@@ -78,6 +84,12 @@ def _parse_quantity(text: str) -> Quantity:
                 "千分位逗号须每三位一个（如 429,198），也可以不写逗号。",
             )
         number = number.replace(",", "")
+    whole, _, fraction = number.partition(".")
+    if len(whole.lstrip("0")) > MAX_DIGITS or len(fraction) > MAX_DECIMALS:
+        raise NumberFormatError(
+            f"“{text}”的位数太多",
+            f"整数部分最多 {MAX_DIGITS} 位、小数最多 {MAX_DECIMALS} 位；很大的数请换用万元、亿元等单位。",
+        )
     try:
         value = Decimal(number)
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals

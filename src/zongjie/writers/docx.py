@@ -103,9 +103,11 @@ def _reference_styles(path: Path, mtime: float):
     """The styles part of a workspace's reference.docx, read once."""
     from zongjie.errors import Location, OutputError
 
+    import zipfile
+
     try:
         return DocxPackage.from_bytes(path.read_bytes()).part(STYLES)
-    except (OSError, ValueError, KeyError) as error:  # not a .docx, or damaged
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, xml.etree.XMLSyntaxError) as error:  # not a .docx
         raise OutputError(f"无法读取参考文档 {path.name}（{error}）", Location(path),
                           "请用 Word 或 WPS 另存为 .docx 格式后再试。") from None
 
