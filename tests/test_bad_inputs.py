@@ -210,3 +210,9 @@ def test_new_year_from_multi_line_text_is_valid_yaml(workspace, cli):
     text = (workspace / "content/岳阳楼区/2024/facts.yaml").read_text(encoding="utf-8")
     assert "  说明:  # 上年（多行文字" in text and "    # 第一行" in text
     assert cli("check", "岳阳楼区", "2024", cwd=workspace).code in (0, 1)
+
+
+def test_check_finds_a_syntax_error_in_a_template_no_document_uses(workspace, cli):
+    unused = workspace / "templates/医保年度工作总结/章节/备用.md"
+    unused.write_text("第一行\n{% if 参保 is defined %}\n未闭合\n", encoding="utf-8")
+    assert_input_error(cli("check", "岳阳楼区", "2023", cwd=workspace), "备用.md")

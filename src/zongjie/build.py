@@ -171,10 +171,9 @@ def assemble(workspace: Workspace, loaded: Loaded) -> Document:
     from zongjie.templating import RenderRequest, render
 
     district_year = loaded.district_year
-    search_dirs = (*district_year.override_dirs(), loaded.template.folder, workspace.templates_dir)
     rendered = render(
         RenderRequest(
-            search_dirs=tuple(path.resolve() for path in search_dirs),
+            search_dirs=template_search_dirs(workspace, loaded),
             entry=loaded.template.entry,
             context=template_context(loaded),
             narrative_paths=finished_narrative(district_year),
@@ -186,6 +185,12 @@ def assemble(workspace: Workspace, loaded: Loaded) -> Document:
     document = read_document(rendered.markdown, rendered.sources)
     document = number_headings(document, loaded.template.numbering)
     return convert_document(document, district_year.settings.locale)
+
+
+def template_search_dirs(workspace: Workspace, loaded: Loaded) -> tuple[Path, ...]:
+    """Where templates are looked up, most specific first (see templating.py)."""
+    folders = (*loaded.district_year.override_dirs(), loaded.template.folder, workspace.templates_dir)
+    return tuple(path.resolve() for path in folders)
 
 
 def finished_narrative(district_year: DistrictYear) -> dict[str, Path]:
@@ -275,14 +280,20 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
     document and its narrative; each template in use is linted once."""
     from zongjie.checks.lint import lint_source
     from zongjie.checks.report import DocumentChecks
+    from zongjie.templating import compile_all
 
     reports = []
     linted_templates: set[Path] = set()
+    compiled: set[tuple[Path, ...]] = set()
     for district_year in selected:
         result = CheckResult()
         try:
             loaded = load(workspace, district_year)
             result = check(loaded)
+            search_dirs = template_search_dirs(workspace, loaded)
+            if search_dirs not in compiled:  # a syntax error in a part this document does not use
+                compile_all(search_dirs)
+                compiled.add(search_dirs)
             document = assemble(workspace, loaded)
             check_document(document, loaded, result)
             result.findings.extend(lint_narrative(loaded))

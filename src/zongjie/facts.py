@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Union
 
@@ -27,6 +28,7 @@ FactValue = Union[Quantity, datetime.date, YearMonth, str]
 RESERVED_NAMES = frozenset({"地区", "年度", "单位名称", "叙述", "上年", "prev", "历年", "years", "模板"})
 
 
+@lru_cache(maxsize=1)
 def reserved_names() -> frozenset[str]:
     """Names a top-level fact would shadow in templates: context variables and functions."""
     from zongjie.filters import GLOBALS

@@ -132,6 +132,3 @@ class Measure:
     def gap(self, other: "Measure") -> Decimal:
         """How far apart the point values are (self − other), in base units."""
         return self.value - other.value
-
-    def in_unit(self, unit: str) -> Decimal:
-        return self.value / unit_of(unit).factor
