@@ -179,7 +179,6 @@ def assemble(workspace: Workspace, loaded: Loaded) -> Document:
             narrative_paths=finished_narrative(district_year),
             locale=district_year.settings.locale,
             fact_set=loaded.facts,
-            cache_dir=workspace.output_dir / ".zongjie" / "jinja",
         )
     )
     document = read_document(rendered.markdown, rendered.sources)
@@ -261,6 +260,12 @@ def write_options(workspace: Workspace, district_year: DistrictYear) -> WriteOpt
     reference = None
     if settings.reference_docx:
         reference = (workspace.root / settings.reference_docx).resolve()
+        if not reference.is_relative_to(workspace.root):
+            raise ConfigError(
+                f"reference_docx 指定的参考文档“{settings.reference_docx}”在工作区之外",
+                Location(workspace.config.path) if workspace.config.path else None,
+                "出于安全考虑，只读取工作区内的文件；请把参考文档复制进工作区，再写相对路径。",
+            )
         if not reference.is_file():
             raise ConfigError(
                 f"找不到 reference_docx 指定的参考文档“{settings.reference_docx}”",

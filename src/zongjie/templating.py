@@ -1,8 +1,11 @@
 """Rendering templates and narrative to Markdown: Jinja, sandboxed and strict.
 
 Templates are shared between bureaus, so they are semi-trusted: they render in Jinja's
-immutable sandbox, with string repetition and powers bounded, and a loader that refuses
-paths (or symlinks) leading out of the template folders. An undefined name is an error that
+immutable sandbox narrowed to an allowlist of what they may reach, with the size of what
+they build and the time they take bounded (sandbox.py), and a loader that refuses paths
+(or symlinks) leading out of the template folders. Compiled templates are cached only in the
+user's private cache folder (privatecache.py), never in the workspace or its build folder:
+nothing a shared folder holds is ever loaded as code. An undefined name is an error that
 names the fact and the template line, never an empty string.
 
 Template lookup, most specific first: `content/<地区>/<年度>/templates/`,
@@ -29,16 +32,17 @@ from zongjie.errors import Location, TemplateError, ZongjieError
 from zongjie.facts import Fact, FactGroup, FactList, FactSet
 from zongjie.mdsyntax import escape_inline
 from zongjie.provenance import SourceTable, TracedNumber, TracedText
+from zongjie.sandbox import (
+    MAX_CALL_DEPTH,
+    GROWING_STR_METHODS, BoundsTransformer, Budget, LimitError, allowed_attribute, bounded_binop,
+    bounded_concat, bounded_filters, bounded_iter, bounded_str_method, check_brace_format, check_string_size, collect_output,
+    refusal_message,
+)
 from zongjie.textio import read_source
-
-MAX_REPEAT = 100_000
 
 
 class MarkdownText(str):
     """Markdown that goes into the output as it is (rendered narrative), not escaped."""
-
-
-MAX_LOOP_ITEMS = 1_000_000  # all range() items of one rendering together
 
 
 @dataclass
@@ -48,19 +52,7 @@ class RenderState:
     sources: SourceTable = field(default_factory=SourceTable)
     locale: str = "zh_CN"
     fact_set: FactSet | None = None
-    loop_items: int = 0
-
-
-def bounded_range(*args):
-    """range() for templates: the sandbox bounds one range; nested loops are bounded here."""
-    from jinja2.sandbox import safe_range
-
-    numbers = safe_range(*args)
-    state = current_state()
-    state.loop_items += len(numbers)
-    if state.loop_items > MAX_LOOP_ITEMS:
-        raise SecurityError("循环次数过多")
-    return numbers
+    budget: Budget = field(default_factory=Budget)
 
 
 _STATE: contextvars.ContextVar[RenderState] = contextvars.ContextVar("zongjie_render_state")
@@ -133,10 +125,17 @@ class FactUndefined(jinja2.StrictUndefined):
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, plus bounds on the expressions it does not bound, and fact
-    keys that win over Python method names (a fact named `items` is the fact)."""
+    """Jinja's immutable sandbox narrowed to an allowlist (sandbox.py), with bounds on what
+    it does not bound, and fact keys that win over Python method names (a fact named `items`
+    is the fact)."""
 
-    intercepted_binops = frozenset(["*", "**"])
+    intercepted_binops = frozenset(["*", "**", "+", "%"])
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        return allowed_attribute(obj, attr)
+
+    def unsafe_undefined(self, obj, attribute):
+        return self.undefined(refusal_message(obj, attribute), name=attribute, obj=obj, exc=SecurityError)
 
     def getattr(self, obj, attribute):
         if isinstance(obj, FactGroup):
@@ -145,36 +144,103 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 return member
             if attribute not in ("items", "keys", "values", "get"):  # what templates may call on a group
                 return self.undefined(obj=obj, name=attribute)
-        return super().getattr(obj, attribute)
+        value = super().getattr(obj, attribute)
+        if isinstance(obj, str) and attribute in GROWING_STR_METHODS and allowed_attribute(obj, attribute):
+            return bounded_str_method(obj, attribute, value)
+        return value
+
+    def getitem(self, obj, argument):
+        value = super().getitem(obj, argument)
+        if isinstance(obj, str) and argument in GROWING_STR_METHODS and callable(value):
+            return bounded_str_method(obj, argument, value)
+        return value
+
+    def wrap_str_format(self, value):
+        wrapper = super().wrap_str_format(value)
+        if wrapper is None:
+            return None
+        text = value.__self__
+
+        def bounded(*args, **kwargs):
+            check_brace_format(text)
+            result = wrapper(*args, **kwargs)
+            check_string_size(len(result))
+            return result
+
+        return bounded
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        budget = current_state().budget
+        budget.check_time()
+        if budget.call_depth >= MAX_CALL_DEPTH:
+            raise LimitError(f"宏或函数调用嵌套超过 {MAX_CALL_DEPTH} 层（可能是宏调用了自己）")
+        budget.call_depth += 1
+        try:
+            return super().call(__context, __obj, *args, **kwargs)
+        finally:
+            budget.call_depth -= 1
 
     def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
-            raise SecurityError("指数过大")
-        if operator == "*":
-            for sized, count in ((left, right), (right, left)):
-                if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and len(sized) * count > MAX_REPEAT:
-                    raise SecurityError("重复次数过多")
-        return super().call_binop(context, operator, left, right)
+        return bounded_binop(operator, left, right)
+
+    def _parse(self, source, name, filename):
+        return BoundsTransformer().visit(super()._parse(source, name, filename))
+
+    # reached from templates rewritten by BoundsTransformer
+    def zongjie_iter(self, iterable):
+        return bounded_iter(current_state().budget, iterable)
+
+    def zongjie_concat(self, parts):
+        return bounded_concat(parts)
 
 
 # ---- environment ---------------------------------------------------------------------------
+class PrivateBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in the user's private cache folder: compiling is most
+    of a one-document build's time. A damaged file is a miss, never an error."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def load_bytecode(self, bucket) -> None:
+        from zongjie.privatecache import read_private
+
+        data = read_private(self.folder / f"{bucket.key}.cache")
+        if data is not None:
+            try:
+                bucket.bytecode_from_string(data)
+            except Exception:  # truncated or foreign: compile again
+                bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        from zongjie.privatecache import write_private
+
+        write_private(self.folder / f"{bucket.key}.cache", bucket.bytecode_to_string())
+
+
+def _bytecode_cache() -> PrivateBytecodeCache | None:
+    """The private cache of this version of the sandbox (its rewriting is in the code)."""
+    import hashlib
+
+    from zongjie.privatecache import private_dir
+
+    here = Path(__file__).resolve().parent
+    key = hashlib.blake2b(
+        b"".join((here / name).read_bytes() for name in ("templating.py", "sandbox.py")) + jinja2.__version__.encode(),
+        digest_size=8,
+    ).hexdigest()
+    folder = private_dir(f"jinja-{key}")
+    return PrivateBytecodeCache(folder) if folder is not None else None
+
+
 @lru_cache(maxsize=64)
-def environment(search_dirs: tuple[Path, ...], cache_dir: Path | None = None):
+def environment(search_dirs: tuple[Path, ...]):
     """One Jinja environment per template search path, so compiled templates are reused
-    across every district-year that shares it. With `cache_dir`, compiled templates are also
-    kept on disk (Jinja's bytecode cache, keyed by file name and source), which spares the next
-    run of `zongjie` compiling them again: most of a one-document build's time otherwise."""
+    across every district-year that shares it, and across runs through the private cache."""
     from zongjie.filters import FILTERS, GLOBALS
 
-    bytecode_cache = None
-    if cache_dir is not None:
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
-        except OSError:  # a read-only output folder: compile every time instead
-            bytecode_cache = None
     env = Sandbox(
-        bytecode_cache=bytecode_cache,
+        bytecode_cache=_bytecode_cache(),
         loader=ContainedLoader(search_dirs),
         undefined=FactUndefined,
         autoescape=False,
@@ -184,9 +250,10 @@ def environment(search_dirs: tuple[Path, ...], cache_dir: Path | None = None):
         finalize=_finalize,
         extensions=["jinja2.ext.loopcontrols"],
     )
+    env.filters = bounded_filters(env.filters)
     env.filters.update(FILTERS)
+    env.globals.pop("lipsum", None)  # placeholder text: nothing a report needs, and unbounded
     env.globals.update(GLOBALS)
-    env.globals["range"] = bounded_range
     return env
 
 
@@ -269,7 +336,6 @@ class RenderRequest:
     narrative_paths: dict[str, Path]
     locale: str
     fact_set: FactSet
-    cache_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -279,7 +345,7 @@ class Rendered:
 
 
 def render(request: RenderRequest) -> Rendered:
-    env = environment(request.search_dirs, request.cache_dir)
+    env = environment(request.search_dirs)
     state = RenderState(locale=request.locale, fact_set=request.fact_set)
     token = _STATE.set(state)
     try:
@@ -287,13 +353,19 @@ def render(request: RenderRequest) -> Rendered:
 
         def render_narrative(path: Path) -> str:
             template = _compile_file(env, path)
-            return template.render(context)
+            try:
+                return collect_output(template.generate(context))
+            except LimitError as error:  # raised between the narrative's lines: name its file
+                raise _as_template_error(error, Location(path)) from None
 
         context["叙述"] = NarrativeSet(
             {name: Narrative(path, render_narrative) for name, path in request.narrative_paths.items()}
         )
         template = env.get_template(request.entry)
-        markdown = template.render(context)
+        try:
+            markdown = collect_output(template.generate(context))
+        except LimitError as error:
+            raise _as_template_error(error, Location(Path(template.filename))) from None
         return Rendered(markdown, state.sources)
     except ZongjieError as error:
         if error.location is None:
@@ -307,7 +379,7 @@ def render(request: RenderRequest) -> Rendered:
 
 @lru_cache(maxsize=64)
 def _compiled(env, path: Path, text: str):
-    """A narrative file compiled (through the environment's bytecode cache, if it has one)."""
+    """A narrative file compiled (through the private bytecode cache, if there is one)."""
     cache = env.bytecode_cache
     bucket = cache.get_bucket(env, path.name, str(path), text) if cache is not None else None
     code = bucket.code if bucket is not None else None
@@ -372,10 +444,10 @@ def _syntax_error(error: jinja2.TemplateSyntaxError) -> TemplateError:
     return TemplateError(f"模板语法错误：{error.message}", location, _DEFAULT_SYNTAX_HINT)
 
 
-def _as_template_error(error: Exception) -> TemplateError:
+def _as_template_error(error: Exception, where: Location | None = None) -> TemplateError:
     if isinstance(error, jinja2.TemplateSyntaxError):
         return _syntax_error(error)
-    location = _template_location(error)
+    location = _template_location(error) or where
     if isinstance(error, jinja2.TemplateNotFound):
         return TemplateError(f"找不到模板文件“{error.name}”", location, "请检查 include/extends 中的文件名。")
     if isinstance(error, jinja2.UndefinedError):
@@ -391,10 +463,12 @@ def _as_template_error(error: Exception) -> TemplateError:
         return TemplateError(str(error), location, "请检查这一行过滤器作用的事实是否选对（README 中有过滤器一览）。")
     if isinstance(error, NumberFormatError):
         return TemplateError(error.message, location, error.hint)
+    if isinstance(error, LimitError):
+        return TemplateError(f"模板执行了不允许的操作（超出限制）：{error}", location, "报告用不到这么大的内容；请检查这一行的循环、宏或格式宽度。")
     if isinstance(error, SecurityError):
-        return TemplateError(f"模板执行了不允许的操作：{error}", location, "模板只能引用事实和使用 zongjie 提供的过滤器。")
+        return TemplateError(f"模板执行了不允许的操作：{error}", location, "模板只能引用事实、文字和数字，使用 zongjie 提供的过滤器。")
     if isinstance(error, RecursionError):
-        return TemplateError("模板互相包含（include/extends）形成了循环", location, "请检查这一行包含的文件是否又包含了自己。")
+        return TemplateError("模板嵌套过深：include/extends 互相包含形成了循环", location, "请检查这一行包含的文件是否又包含了自己。")
     if isinstance(error, TypeError) and ("Fact" in str(error) or "FactGroup" in str(error)):
         return TemplateError(
             "事实不能直接做运算或当作函数使用", location,

@@ -56,7 +56,7 @@ _PROTOTYPE_KEY = hashlib.blake2b(
 
 
 def write(document: Document, options) -> bytes:
-    package = _prototype(options.cache_dir).copy()
+    package = _prototype().copy()
     if options.reference_docx is not None:
         _apply_reference_styles(package.part(STYLES), options.reference_docx)
     numbered_levels = _number_headings(package, document.numbering)
@@ -68,34 +68,35 @@ def write(document: Document, options) -> bytes:
 
 
 # ---- the prototype -------------------------------------------------------------------------
-@lru_cache(maxsize=2)
-def _prototype(cache_dir: Path | None = None) -> DocxPackage:
+@lru_cache(maxsize=1)
+def _prototype() -> DocxPackage:
     """The styled, empty document, with the parts every document changes already parsed.
-    Kept on disk in `cache_dir` so that a later run need not import python-docx at all."""
-    cached = cache_dir / f"prototype-{_PROTOTYPE_KEY}.docx" if cache_dir is not None else None
-    data = None
-    if cached is not None and cached.is_file():
-        data = cached.read_bytes()
-    if data is None:
-        from zongjie.writers.docx_prototype import build_prototype
+    Kept in the user's private cache (never the build folder, where anyone able to write it
+    could rewrite every document) so that a later run need not import python-docx at all.
+    A damaged cached copy is built again."""
+    from zongjie.privatecache import private_dir, read_private, write_private
 
-        data = build_prototype()
-        if cached is not None:
-            _save_quietly(cached, data)
+    folder = private_dir("docx")
+    cached = folder / f"prototype-{_PROTOTYPE_KEY}.docx" if folder is not None else None
+    data = read_private(cached) if cached is not None else None
+    if data is not None:
+        try:
+            return _parsed(data)
+        except Exception:  # a truncated or foreign file: build it again below
+            pass
+    from zongjie.writers.docx_prototype import build_prototype
+
+    data = build_prototype()
+    if cached is not None:
+        write_private(cached, data)
+    return _parsed(data)
+
+
+def _parsed(data: bytes) -> DocxPackage:
     package = DocxPackage.from_bytes(data)
     for name in (DOCUMENT, STYLES, NUMBERING, CORE):
         package.part(name)
     return package
-
-
-def _save_quietly(path: Path, data: bytes) -> None:
-    from zongjie.errors import OutputError
-    from zongjie.output import write_files
-
-    try:
-        write_files({path: data})
-    except OutputError:  # a cache that cannot be written only makes the next run slower
-        pass
 
 
 @lru_cache(maxsize=8)
@@ -105,8 +106,10 @@ def _reference_styles(path: Path, mtime: float):
 
     import zipfile
 
+    from zongjie.writers.docx_package import read_part
+
     try:
-        return DocxPackage.from_bytes(path.read_bytes()).part(STYLES)
+        return read_part(path, STYLES)  # only the part we use, size-limited
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, xml.etree.XMLSyntaxError) as error:  # not a .docx
         raise OutputError(f"无法读取参考文档 {path.name}（{error}）", Location(path),
                           "请用 Word 或 WPS 另存为 .docx 格式后再试。") from None

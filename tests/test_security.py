@@ -1,0 +1,321 @@
+"""Attacks on the workspace, tried as a hostile template, narrative or build folder would.
+
+Each attack must be refused with a Chinese message naming the file, exit code 2, and must
+neither read a file outside the workspace into the document nor write or delete one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+NARRATIVE = "content/岳阳楼区/2023/特色亮点.md"
+SECRET = "绝密内容-7f3a"
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder beside the workspace: a secret to steal and a file to delete."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.txt").write_text(SECRET, encoding="utf-8")
+    (folder / "victim.txt").write_text("keep me", encoding="utf-8")
+    return folder
+
+
+def build_md(cli, workspace: Path):
+    return cli("build", "岳阳楼区", "2023", "-f", "md", "--force", "-w", str(workspace))
+
+
+def written_text(workspace: Path) -> str:
+    return "\n".join(path.read_text(encoding="utf-8") for path in (workspace / "build").rglob("*.md"))
+
+
+def assert_refused(run, workspace: Path, outside: Path, where: str = "特色亮点.md") -> None:
+    assert run.code == 2, run.err + run.out
+    assert "模板错误" in run.err and where in run.err, run.err
+    assert "Traceback" not in run.err
+    assert SECRET not in run.err + run.out + written_text(workspace)
+    assert sorted(path.name for path in outside.iterdir()) == ["secret.txt", "victim.txt"]
+    assert (outside / "victim.txt").read_text(encoding="utf-8") == "keep me"
+
+
+ESCAPES = [
+    # the path object behind a fact's source
+    "{{ 成文日期.location.file.parents[-1].joinpath('{secret}').read_text() }}",
+    "{{ 成文日期.location.file.write_text('x') }}",
+    "{{ 成文日期['location'] }}",
+    "{{ (成文日期|attr('location')).file }}",
+    "{{ [成文日期]|map(attribute='location.file')|first }}",
+    "{{ [成文日期]|map(attribute='location')|list }}",
+    "{% for f in [成文日期]|sort(attribute='location.file') %}{{ f }}{% endfor %}",
+    # the classic Python object walks
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ 成文日期.__class__.__init__.__globals__ }}",
+    "{{ cycler.__init__.__globals__.os }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{{ namespace.__init__.__globals__ }}",
+    "{{ lipsum.__globals__['os'].popen('id').read() }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ self.__dict__ }}",
+    "{{ 合计.__globals__ }}",
+    "{{ range.__self__ }}",
+    "{{ 叙述.特色亮点.path.read_text() }}",
+    "{{ 历年.folder.parent }}",
+    "{{ 年度.facts[0].location.file }}",
+    "{{ (参保.参保人数|万元).facts[0].location }}",
+    "{{ 成文日期.value.__class__ }}",
+    "{{ 成文日期.value.replace(year=1) }}",
+    "{{ '%s'.format_map }}",
+    # string formatting that looks attributes up itself
+    "{{ '{0.location.file}'.format(成文日期) }}",
+    "{{ '{0.__class__}'.format(成文日期) }}",
+    "{{ '{0.location}'.format(成文日期) }}",
+    "{{ ('%s' % 成文日期.location) }}",
+    "{{ 成文日期|attr('__class__') }}",
+    "{{ ''.encode('utf-8') }}",
+    "{{ 参保.__class__ }}",
+    "{{ 参保.location.file }}",
+    "{{ 参保.members }}",
+]
+
+
+@pytest.mark.parametrize("attack", ESCAPES)
+def test_sandbox_escapes_are_refused(workspace, outside, cli, attack):
+    narrative = workspace / NARRATIVE
+    attack = attack.replace("{secret}", str((outside / "secret.txt").relative_to("/")))
+    narrative.write_text("第一段。\n\n" + attack + "\n", encoding="utf-8")
+    run = build_md(cli, workspace)
+    assert_refused(run, workspace, outside)
+    assert "特色亮点.md:3" in run.err  # the line of the attack
+
+
+def test_refusal_names_what_was_refused_in_chinese(workspace, outside, cli):
+    (workspace / NARRATIVE).write_text("{{ 成文日期.location.file }}\n", encoding="utf-8")
+    run = build_md(cli, workspace)
+    assert_refused(run, workspace, outside)
+    assert "不能使用" in run.err and "location" in run.err
+
+
+def test_what_templates_legitimately_use_still_works(workspace, cli):
+    (workspace / NARRATIVE).write_text(
+        "{{ 参保.参保人数.值 }}|{{ 参保.参保人数.单位 }}|{{ 参保.参保人数.原文 }}|{{ 成文日期.值.year }}|"
+        "{% for k, v in 参保.items() %}{% if loop.first %}{{ k }}{% endif %}{% endfor %}|"
+        "{{ '甲乙'.startswith('甲') }}|{{ 'a,b'.split(',')|join('+') }}|{{ '{}年'.format(2023) }}|"
+        "{{ '%d户' % 5 }}|{{ '%s' | format('丙') }}|{{ 历年[2023].参保.参保人数 }}|"
+        "{% set ns = namespace(n=1) %}{% set ns.n = ns.n + 1 %}{{ ns.n }}|{{ 'x' ~ 'y' }}\n",
+        encoding="utf-8",
+    )
+    run = build_md(cli, workspace)
+    assert run.code == 0, run.err
+    text = written_text(workspace)
+    assert "429198|人|429198人|2023|统计截至|True|a+b|2023年|5户|丙|429198人|2|xy" in text.replace("\\|", "|")
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../../../outside/secret.txt", "../../content/裕安区/2020/facts.yaml",
+                                  "..\\..\\secret.txt", "/../../outside/secret.txt"])
+@pytest.mark.parametrize("tag", ["include", "import", "extends", "from"])
+def test_include_of_paths_outside_the_template_folders_is_refused(workspace, outside, cli, name, tag):
+    statement = {"include": f'{{% include "{name}" %}}', "import": f'{{% import "{name}" as m %}}',
+                 "extends": f'{{% extends "{name}" %}}', "from": f'{{% from "{name}" import x %}}'}[tag]
+    (workspace / NARRATIVE).write_text(statement + "\n", encoding="utf-8")
+    run = build_md(cli, workspace)
+    assert_refused(run, workspace, outside)
+
+
+def test_template_symlinked_out_of_its_folder_is_refused(workspace, outside, cli):
+    link = workspace / "templates/医保年度工作总结/偷看.md"
+    link.symlink_to(outside / "secret.txt")
+    (workspace / NARRATIVE).write_text('{% include "偷看.md" %}\n', encoding="utf-8")
+    run = build_md(cli, workspace)
+    assert run.code == 2 and SECRET not in written_text(workspace) + run.err
+
+
+# ---- resource exhaustion ------------------------------------------------------------------
+EXHAUSTION = [
+    "{{ '%050000000d'|format(1) }}",
+    "{{ '%050000000d' % 1 }}",
+    "{{ '%*d' % (50000000, 1) }}",
+    "{{ '{:>100000000}'.format(1) }}",
+    "{{ '{:{}}'.format(1, 100000000) }}",
+    "{{ 'x'.center(100000000) }}",
+    "{{ 'x'|center(100000000) }}",
+    "{{ 'x'.ljust(100000000) }}",
+    "{{ 'x'.zfill(100000000) }}",
+    "{{ ('x' * 100000).replace('x', 'x' * 100000) }}",
+    "{{ ('x' * 100000)|replace('x', 'x' * 100000) }}",
+    "{{ ('x\n' * 50000)|indent(100000) }}",
+    "{{ ('x' * 100000)|wordwrap(1, wrapstring='y' * 1000) }}",
+    "{{ [1]|batch(1000000000, 0)|list }}",
+    "{{ [1]|slice(1000000000)|list }}",
+    "{{ 9 ** 60 ** 60 }}",
+    "{{ 10 ** 64 ** 64 ** 64 }}",
+    "{{ 2 ** 100000000 }}",
+    "{% set ns = namespace(n=7) %}{% for i in range(40) %}{% set ns.n = ns.n * ns.n %}{% endfor %}{{ ns.n }}",
+    "{% set ns = namespace(s='xy') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "{% set ns = namespace(s='xy') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "{% for i in 'x' * 100000 %}{% for j in 'x' * 100000 %}{% endfor %}{% endfor %}",
+    "{% for i in range(100000) %}{{ 'x' * 100000 }}{% endfor %}",
+    "{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}",
+    "{{ lipsum(1000000000) }}",
+]
+
+
+@pytest.mark.parametrize("attack", EXHAUSTION)
+def test_resource_exhaustion_is_bounded(workspace, outside, cli, attack):
+    (workspace / NARRATIVE).write_text("第一段。\n\n" + attack + "\n", encoding="utf-8")
+    run = build_md(cli, workspace)
+    assert_refused(run, workspace, outside)
+
+
+def test_macro_recursion_is_not_called_an_include_loop(workspace, cli, outside):
+    (workspace / NARRATIVE).write_text("{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}\n{{ m(0) }}\n", encoding="utf-8")
+    run = build_md(cli, workspace)
+    assert_refused(run, workspace, outside)
+    assert "宏" in run.err and "include" not in run.err.split("→")[0]
+
+
+def test_rendering_time_is_bounded(workspace, cli, outside, monkeypatch):
+    import zongjie.sandbox
+
+    monkeypatch.setattr(zongjie.sandbox, "MAX_RENDER_SECONDS", 1.5)
+    # loops that, with the item budget lifted, would run for hours: only the clock stops them
+    (workspace / NARRATIVE).write_text(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{{ '' }}{% endfor %}{% endfor %}\n", encoding="utf-8")
+    monkeypatch.setattr(zongjie.sandbox, "MAX_LOOP_ITEMS", 10**12)
+    run = build_md(cli, workspace)
+    assert_refused(run, workspace, outside)
+    assert "运行时间" in run.err
+
+
+# ---- a build folder cannot run code --------------------------------------------------------
+def test_nothing_in_the_build_folder_is_loaded_as_code(workspace, cli, tmp_path):
+    assert cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace)).code == 0
+    state = workspace / "build" / ".zongjie"
+    planted = tmp_path / "planted"
+    payload = f"import pathlib; pathlib.Path({str(planted)!r}).write_text('ran')"
+    # what Jinja's bytecode cache and a pickle would have loaded
+    import marshal
+    import pickle
+
+    code = marshal.dumps(compile(payload, "x", "exec"))
+    (state / "jinja").mkdir(exist_ok=True)
+    for name in ["__jinja2_" + "0" * 40 + ".cache"]:
+        (state / "jinja" / name).write_bytes(b"j2/" + code)
+
+    class Boom:
+        def __reduce__(self):
+            return (exec, (payload,))
+
+    for path in list(state.rglob("*")):
+        if path.is_file():
+            path.write_bytes(pickle.dumps(Boom()))
+    run = cli("build", "岳阳楼区", "2023", "-f", "docx,md", "-w", str(workspace))
+    assert run.code == 0, run.err
+    assert not planted.exists()
+
+
+def test_no_compiled_template_cache_is_written_into_the_workspace(workspace, cli):
+    assert cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace)).code == 0
+    assert not (workspace / "build" / ".zongjie" / "jinja").exists()
+    assert not [path for path in workspace.rglob("*") if path.suffix in (".pyc", ".cache", ".pickle")]
+
+
+# ---- the private cache ---------------------------------------------------------------------
+def test_a_cache_folder_others_can_write_is_not_used(tmp_path, monkeypatch):
+    from zongjie import privatecache
+
+    shared = tmp_path / "shared-cache"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(shared))
+    privatecache.private_dir.cache_clear()
+    try:
+        assert privatecache.private_dir("jinja-test") is None
+        shared.chmod(0o700)
+        privatecache.private_dir.cache_clear()
+        folder = privatecache.private_dir("jinja-test")
+        assert folder is not None and not folder.stat().st_mode & 0o077
+        planted = folder / "x.cache"
+        planted.write_bytes(b"code")
+        planted.chmod(0o666)
+        assert privatecache.read_private(planted) is None  # writable by others: not loaded
+        link = folder / "link.cache"
+        link.symlink_to(planted)
+        assert privatecache.read_private(link) is None  # a link is never followed
+    finally:
+        privatecache.private_dir.cache_clear()
+
+
+def test_a_damaged_cached_prototype_is_rebuilt(tmp_path, monkeypatch, workspace, cli):
+    from zongjie import privatecache
+    from zongjie.writers import docx
+
+    monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(tmp_path / "cache"))
+    privatecache.private_dir.cache_clear()
+    docx._prototype.cache_clear()
+    try:
+        assert cli("build", "岳阳楼区", "2023", "-f", "docx", "-w", str(workspace)).code == 0
+        (cached,) = (tmp_path / "cache" / "docx").glob("prototype-*.docx")
+        cached.write_bytes(cached.read_bytes()[:500])  # truncated, as by a full disk
+        docx._prototype.cache_clear()
+        run = cli("build", "岳阳楼区", "2023", "-f", "docx", "--force", "-w", str(workspace))
+        assert run.code == 0, run.err
+        import zipfile
+
+        (built,) = (workspace / "build").rglob("*.docx")
+        assert zipfile.ZipFile(built).testzip() is None
+    finally:
+        privatecache.private_dir.cache_clear()
+        docx._prototype.cache_clear()
+
+
+# ---- reference.docx ------------------------------------------------------------------------
+def _reference_docx(path: Path, styles: bytes) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/styles.xml", styles)
+
+
+def _use_reference(workspace: Path, name: str) -> None:
+    config = workspace / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"\nreference_docx: {name}\n", encoding="utf-8")
+
+
+def test_a_reference_docx_bomb_is_refused_without_unpacking_it(workspace, cli):
+    import resource
+
+    _reference_docx(workspace / "ref.docx", b"<w:styles>" + b" " * 300_000_000 + b"</w:styles>")
+    assert (workspace / "ref.docx").stat().st_size < 2_000_000
+    _use_reference(workspace, "ref.docx")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    run = cli("build", "岳阳楼区", "2023", "-f", "docx", "-w", str(workspace))
+    assert run.code == 2 and "参考文档" in run.err and "超过上限" in run.err, run.err
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KiB: not 300 MB
+
+
+def test_a_reference_docx_cannot_pull_in_a_file_by_an_xml_entity(workspace, outside, cli):
+    import zipfile
+
+    styles = (f'<!DOCTYPE x [<!ENTITY s SYSTEM "file://{outside}/secret.txt">]>'
+              '<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+              '<w:style w:styleId="Normal"><w:name w:val="&s;"/></w:style></w:styles>').encode()
+    _reference_docx(workspace / "ref.docx", styles)
+    _use_reference(workspace, "ref.docx")
+    run = cli("build", "岳阳楼区", "2023", "-f", "docx", "-w", str(workspace))
+    for built in (workspace / "build").rglob("*.docx"):
+        with zipfile.ZipFile(built) as archive:
+            assert all(SECRET.encode() not in archive.read(name) for name in archive.namelist())
+    assert SECRET not in run.err + run.out
+
+
+def test_a_reference_docx_outside_the_workspace_is_refused(workspace, outside, cli):
+    _reference_docx(outside / "ref.docx", b"<w:styles/>")
+    _use_reference(workspace, str(outside / "ref.docx"))
+    run = cli("build", "岳阳楼区", "2023", "-f", "docx", "-w", str(workspace))
+    assert run.code == 2 and "工作区之外" in run.err, run.err
