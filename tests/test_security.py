@@ -319,3 +319,95 @@ def test_a_reference_docx_outside_the_workspace_is_refused(workspace, outside, c
     _use_reference(workspace, str(outside / "ref.docx"))
     run = cli("build", "岳阳楼区", "2023", "-f", "docx", "-w", str(workspace))
     assert run.code == 2 and "工作区之外" in run.err, run.err
+
+
+# ---- links out of the workspace ------------------------------------------------------------
+@pytest.mark.parametrize("name", ["特色亮点.md", "facts.yaml", "checks.yaml", "新增.md"])
+def test_inputs_linked_out_of_the_workspace_are_refused(workspace, outside, cli, name):
+    stolen = outside / "stolen.txt"
+    stolen.write_text(f"参保:\n  参保人数: 1人\n# {SECRET}\n{SECRET}\n", encoding="utf-8")
+    link = workspace / "content/岳阳楼区/2023" / name
+    if link.exists():
+        link.unlink()
+    link.symlink_to(stolen)
+    for command in ("build", "check"):
+        run = cli(command, "岳阳楼区", "2023", "-w", str(workspace))
+        assert run.code == 2, run.err + run.out
+        assert "工作区之外" in run.err and name in run.err
+        assert SECRET not in run.err + run.out + written_text(workspace)
+
+
+def test_district_rules_linked_out_of_the_workspace_are_refused(workspace, outside, cli):
+    rules = workspace / "content/岳阳楼区/checks.yaml"
+    (outside / "checks.yaml").write_bytes(rules.read_bytes())
+    rules.unlink()
+    rules.symlink_to(outside / "checks.yaml")
+    run = cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace))
+    assert run.code == 2 and "工作区之外" in run.err, run.err
+
+
+def test_a_year_folder_linked_out_of_the_workspace_is_refused(workspace, outside, cli):
+    import shutil
+
+    year = workspace / "content/岳阳楼区/2023"
+    shutil.move(str(year), str(outside / "2023"))
+    year.symlink_to(outside / "2023", target_is_directory=True)
+    run = cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace))
+    assert run.code == 2 and "工作区之外" in run.err, run.err
+
+
+def test_new_never_writes_through_a_dangling_link(workspace, outside, cli):
+    year = workspace / "content/岳阳楼区/2024"
+    year.mkdir()
+    (year / "特色亮点.md").symlink_to(outside / "planted.md")  # dangling: its target does not exist
+    run = cli("new", "岳阳楼区", "2024", "-w", str(workspace))
+    assert run.code == 0, run.err
+    assert not (outside / "planted.md").exists()
+    assert (year / "facts.yaml").is_file() and not (year / "facts.yaml").is_symlink()
+
+
+def test_new_does_not_write_into_a_year_linked_elsewhere(workspace, outside, cli):
+    (workspace / "content/岳阳楼区/2024").symlink_to(outside / "2024", target_is_directory=True)
+    run = cli("new", "岳阳楼区", "2024", "-w", str(workspace))
+    assert run.code == 2 and "工作区之外" in run.err, run.err
+    assert not (outside / "2024").exists()
+
+
+def test_new_does_not_copy_a_narrative_linked_out_of_the_workspace(workspace, outside, cli):
+    (workspace / "content/岳阳楼区/2023/偷.md").symlink_to(outside / "secret.txt")
+    run = cli("new", "岳阳楼区", "2024", "-w", str(workspace))
+    assert run.code == 2 and "工作区之外" in run.err, run.err
+    assert not (workspace / "content/岳阳楼区/2024").exists()
+
+
+# ---- years are years -----------------------------------------------------------------------
+@pytest.mark.parametrize("key", ["'../裕安区/2020'", "'../../content/裕安区/2020'", "'2023/../../裕安区/2020'",
+                                 "'/etc'", "'..'"])
+def test_years_take_a_year_only(workspace, outside, cli, key):
+    (workspace / NARRATIVE).write_text(f"{{{{ 历年[{key}].基本情况 }}}}{{{{ years[{key}] }}}}\n", encoding="utf-8")
+    run = build_md(cli, workspace)
+    assert_refused(run, workspace, outside)
+    assert "历年" in run.err
+    assert "裕安区" not in written_text(workspace)
+
+
+def test_a_full_width_year_is_the_year(workspace, cli):
+    (workspace / NARRATIVE).write_text("{{ 历年['２０２３'].参保.参保人数 }}\n", encoding="utf-8")
+    assert build_md(cli, workspace).code == 0
+    assert "429198人" in written_text(workspace)
+    run = cli("build", "岳阳楼区", "２０２３", "-f", "md", "-w", str(workspace))
+    assert run.code == 0, run.err
+
+
+@pytest.mark.parametrize("source", ["../裕安区/2020", "../../裕安区/2020", "/tmp", "2023/../../裕安区/2020"])
+def test_new_from_takes_a_year_only(workspace, cli, source):
+    run = cli("new", "岳阳楼区", "2024", "--from", source, "-w", str(workspace))
+    assert run.code == 2 and "--from" in run.err, run.err
+    assert not (workspace / "content/岳阳楼区/2024").exists()
+
+
+def test_new_with_a_full_width_year_makes_that_year(workspace, cli):
+    run = cli("new", "岳阳楼区", "２０２４", "--from", "２０２３", "-w", str(workspace))
+    assert run.code == 0, run.err
+    assert (workspace / "content/岳阳楼区/2024/facts.yaml").is_file()
+    assert sorted(p.name for p in (workspace / "content/岳阳楼区").iterdir()) == ["2023", "2024", "checks.yaml"]

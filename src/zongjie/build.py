@@ -149,7 +149,11 @@ class YearsOfDistrict(Mapping):
         self._loaded: dict[str, FactSet] = {}
 
     def __getitem__(self, year) -> object:
-        name = str(year)
+        from zongjie.containment import normalise_year
+
+        name = normalise_year(year)  # a year, never a path: 历年['../裕安区/2020'] is no year
+        if name is None:
+            raise KeyError(year)
         path = self.folder / name / "facts.yaml"
         if not path.is_file():
             raise KeyError(name)
@@ -158,7 +162,10 @@ class YearsOfDistrict(Mapping):
         return self._loaded[name].root
 
     def __iter__(self):
-        return iter(sorted(p.name for p in self.folder.iterdir() if (p / "facts.yaml").is_file()))
+        from zongjie.containment import normalise_year
+
+        return iter(sorted(p.name for p in self.folder.iterdir()
+                           if normalise_year(p.name) == p.name and (p / "facts.yaml").is_file()))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)

@@ -56,8 +56,10 @@ def build(
     from zongjie.config import parse_formats
     from zongjie.workspace import Workspace
 
+    from zongjie.containment import normalise_year
+
     ws = Workspace.open(workspace)
-    selected = ws.select(district, year)
+    selected = ws.select(district, normalise_year(year) or year if year is not None else None)
     if district is None:
         for folder in ws.misnamed_folders():
             _complain(f"{_shown(folder)}: 提示：这个文件夹不是年度（应以四位数字命名，如 2023），已跳过。")

@@ -141,6 +141,9 @@ class FactSet:
 
 
 def load_facts(path: Path) -> FactSet:
+    from zongjie.containment import ensure_inside
+
+    ensure_inside(path, what="事实文件")
     if not path.is_file():
         raise FactError(
             "找不到 facts.yaml",

@@ -5,7 +5,9 @@ is moved into a trailing comment (`参保人数:  # 上年：429198人`) so the 
 year's figure while typing this year's, and an empty value counts as not yet filled. The
 narrative files and year-level rules are copied with a draft mark at the top.
 A first year starts from the template's documented skeleton (its facts.yaml).
-Nothing that exists is ever overwritten.
+Nothing that exists is ever overwritten, and nothing is written through a link. A new year
+folder is assembled under a hidden temporary name and renamed into place, so a `new` that
+is interrupted leaves no half-copied year (the next `new` removes the leftover).
 
 The rewriting is done on the text, guided by the located YAML nodes: a YAML round trip
 would lose blank lines and move comments.
@@ -13,8 +15,10 @@ would lose blank lines and move comments.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 from zongjie.errors import Location, WorkspaceError
@@ -30,15 +34,25 @@ DRAFT_PATTERN = re.compile(r"^\{# 草稿：")
 def new_district_year(workspace: Workspace, district: str, year: str, from_year: str | None = None,
                       template: str | None = None) -> tuple[list[Path], str]:
     """Create content/<district>/<year>/; returns the files written and where they came from."""
-    if not re.fullmatch(r"\d{4}", year):
-        raise WorkspaceError(f"年度“{year}”应为四位数字，如 2024", hint="用法：zongjie new 地区 年度 [--from 上一年度]")
+    from zongjie.containment import ensure_inside, normalise_year
+
+    written_year, year = year, normalise_year(year)
+    if year is None:
+        raise WorkspaceError(f"年度“{written_year}”应为四位数字，如 2024", hint="用法：zongjie new 地区 年度 [--from 上一年度]")
+    if from_year is not None:
+        written_from, from_year = from_year, normalise_year(from_year)
+        if from_year is None:
+            raise WorkspaceError(f"--from 后应写本地区的一个年度（四位数字，如 2023），而不是“{written_from}”",
+                                 hint="只能从同一地区的已有年度复制；要参考别的地区，请先复制其文件再修改。")
     if not is_plain_name(district) or district in workspace.config.cities:
         raise WorkspaceError(f"“{district}”不能用作地区名", Location(workspace.content_dir),
                              "地区名是 content/ 下的一个文件夹名：不能含 / \\ : 或以“.”开头，也不能与 config.yaml 中的市同名。")
     if template is not None:
         load_template_info(workspace.templates_dir, template)  # an unknown template is an error, not ignored
     target = workspace.content_dir / district / year
-    if (target / FACTS_FILE).exists():
+    ensure_inside(target / FACTS_FILE, workspace.content_dir, "年度文件夹")
+    _remove_leftovers(target)
+    if (target / FACTS_FILE).exists() or (target / FACTS_FILE).is_symlink():
         raise WorkspaceError(
             f"{district} {year} 年度已经存在，不会覆盖",
             Location(target / FACTS_FILE),
@@ -56,10 +70,8 @@ def new_district_year(workspace: Workspace, district: str, year: str, from_year:
     if info.skeleton_path is None:
         raise WorkspaceError(f"模板“{info.name}”没有 facts.yaml 骨架", Location(info.folder),
                              "请在模板文件夹中放一个写明各项含义的 facts.yaml。")
-    target.mkdir(parents=True, exist_ok=True)
-    destination = target / FACTS_FILE
-    shutil.copyfile(info.skeleton_path, destination)
-    return [destination], f"模板“{info.name}”的骨架"
+    skeleton = read_source(info.skeleton_path).text
+    return _create_year(target, {Path(FACTS_FILE): skeleton}), f"模板“{info.name}”的骨架"
 
 
 def _latest_year_before(workspace: Workspace, district: str, year: str) -> str | None:
@@ -71,22 +83,88 @@ def _latest_year_before(workspace: Workspace, district: str, year: str) -> str |
 
 
 def _from_previous(source: Path, target: Path, source_year: str, year: str) -> list[Path]:
-    written = []
-    planned: dict[Path, str] = {target / FACTS_FILE: facts_for_new_year(source / FACTS_FILE, source_year, year)}
+    from zongjie.containment import ensure_inside
+
     mark = DRAFT_MARK.replace("{year}", source_year)
+    planned: dict[Path, str] = {}
     for path in sorted(source.rglob("*.md")):
         relative = path.relative_to(source)
-        text = read_source(path).text
-        planned[target / relative] = text if relative.parts[0] == TEMPLATES_DIR else mark + text
+        text = read_source(ensure_inside(path, what="叙述文件")).text
+        planned[relative] = text if relative.parts[0] == TEMPLATES_DIR else mark + text
     if (source / CHECKS_FILE).is_file():
-        planned[target / CHECKS_FILE] = read_source(source / CHECKS_FILE).text
-    for destination, text in planned.items():
-        if destination.exists():
+        planned[Path(CHECKS_FILE)] = read_source(ensure_inside(source / CHECKS_FILE, what="校验规则文件")).text
+    ensure_inside(source / FACTS_FILE, what="事实文件")
+    # facts.yaml last: a year without it is unfinished, and the next `new` completes it
+    planned[Path(FACTS_FILE)] = facts_for_new_year(source / FACTS_FILE, source_year, year)
+    return _create_year(target, planned)
+
+
+_STAGING_PREFIX = ".zongjie-new-"
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Temporary folders of a `new` that was interrupted before it could rename its year."""
+    if target.parent.is_dir():
+        for leftover in target.parent.glob(f"{_STAGING_PREFIX}{target.name}-*"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _create_year(target: Path, planned: dict[Path, str]) -> list[Path]:
+    """Write `planned` (relative path → text) into the year folder: a new folder is assembled
+    under a temporary name and renamed into place; an existing one (where the writer already
+    put some files) only gets the files it lacks."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not os.path.lexists(target):
+        staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{target.name}-", dir=target.parent))
+        try:
+            for relative, text in planned.items():
+                _create_file(staging / relative, text)
+            os.rename(staging, target)  # the year appears whole, or not at all
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return [target / relative for relative in planned]
+    written = []
+    for relative, text in planned.items():
+        destination = target / relative
+        if os.path.lexists(destination):  # an existing file, or a link (even a dangling one): left alone
             continue
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(text, encoding="utf-8")
+        if not destination.parent.resolve().is_relative_to(target.resolve()):
+            raise WorkspaceError("年度文件夹里的子文件夹是指向别处的链接，不会写入", Location(destination.parent),
+                                 "请删除这个链接，换成普通文件夹。")
+        _create_file(destination, text, staged=True)
         written.append(destination)
     return written
+
+
+def _create_file(path: Path, text: str, staged: bool = False) -> None:
+    """Create a file that does not exist yet, never following a link; with `staged`, write it
+    beside under a temporary name first so that it never exists half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    if not staged:
+        _exclusive_write(path, data)
+        return
+    temporary = path.with_name(f".{path.name}.zongjie-new")
+    if os.path.lexists(temporary):
+        os.unlink(temporary)
+    _exclusive_write(temporary, data)
+    try:
+        if os.path.lexists(path):
+            return
+        os.rename(temporary, path)
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+
+
+def _exclusive_write(path: Path, data: bytes) -> None:
+    # O_EXCL fails on any existing name, a dangling link included: nothing is written through it
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags, 0o666)  # the user's umask applies
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
 
 
 def facts_for_new_year(path: Path, source_year: str, year: str) -> str:

@@ -115,6 +115,8 @@ class FactUndefined(jinja2.StrictUndefined):
             return f"没有事实“{key}”"
         if isinstance(owner, NarrativeSet):
             return f"没有叙述文件“{name}.md”"
+        if type(owner).__name__ == "YearsOfDistrict":
+            return f"历年中没有“{name}”：只能写本地区已有的年度，如 历年[2022]"
         if owner is jinja2.utils.missing:
             facts = current_state().fact_set
             empty = facts.root.empty.get(str(name)) if facts is not None else None

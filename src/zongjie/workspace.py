@@ -46,11 +46,13 @@ class DistrictYear:
         """Narrative Markdown files of this year by name without extension; files in
         subfolders are named with their folder (说明/政策覆盖情况). Template overrides in
         `templates/` are not narrative."""
+        from zongjie.containment import ensure_inside
+
         paths = {}
         for path in sorted(self.folder.rglob("*.md")):
             relative = path.relative_to(self.folder)
             if relative.parts[0] != TEMPLATES_DIR:
-                paths[relative.with_suffix("").as_posix()] = path
+                paths[relative.with_suffix("").as_posix()] = ensure_inside(path, what="叙述文件")
         return paths
 
     def override_dirs(self) -> list[Path]:

@@ -45,6 +45,9 @@ class Rule:
 
 def load_rules(path: Path) -> list[Rule]:
     """The rules of a file; a batch build reads a template's rules once, not per district."""
+    from zongjie.containment import ensure_inside
+
+    ensure_inside(path, what="校验规则文件")
     stat = path.stat()
     return list(_load_rules(path, stat.st_mtime_ns, stat.st_size))
 
