@@ -77,8 +77,23 @@ def shared_fingerprint(workspace: Workspace) -> str:
     digest.update(__version__.encode())
     _hash_files(digest, [workspace.root / "config.yaml"], workspace.root)
     if workspace.templates_dir.is_dir():
-        _hash_files(digest, (p for p in workspace.templates_dir.rglob("*") if p.is_file()), workspace.root)
+        _hash_files(digest, _files_following_links(workspace.templates_dir), workspace.root)
     return digest.hexdigest()
+
+
+def _files_following_links(folder: Path) -> list[Path]:
+    """Every file below `folder`, through linked folders too (a template folder kept on a
+    shared drive is an input like any other); each real folder is visited once."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for current, folders, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(current)
+        if real in seen:
+            folders[:] = []
+            continue
+        seen.add(real)
+        found.extend(Path(current) / name for name in files)
+    return found
 
 
 def _signatures(folder: str, out: list[str]) -> None:
@@ -108,6 +123,7 @@ def document_fingerprint(workspace: Workspace, district_year: DistrictYear, sett
                              repr((settings.formats or district_year.settings.formats, settings.allow_errors))]
     for folder in folders:
         _signatures(str(folder), signatures)
+    _other_years(district_year, signatures)
     for single in (district_year.folder.parent / "checks.yaml",
                    workspace.root / district_year.settings.reference_docx if district_year.settings.reference_docx else None):
         if single is not None and single.is_file():
@@ -115,6 +131,21 @@ def document_fingerprint(workspace: Workspace, district_year: DistrictYear, sett
             signatures.append(f"{single}\0{stat.st_size}\0{stat.st_mtime_ns}")
     signatures[2:] = sorted(signatures[2:])
     return hashlib.blake2b("\n".join(signatures).encode(), digest_size=16).hexdigest()
+
+
+def _other_years(district_year: DistrictYear, out: list[str]) -> None:
+    """facts.yaml of every year of the district: a template may read any of them (历年)."""
+    try:
+        entries = list(os.scandir(district_year.folder.parent))
+    except OSError:
+        return
+    for entry in entries:
+        facts = os.path.join(entry.path, "facts.yaml")
+        try:
+            stat = os.stat(facts)
+        except OSError:
+            continue
+        out.append(f"{facts}\0{stat.st_size}\0{stat.st_mtime_ns}")
 
 
 class Manifest:
@@ -130,7 +161,7 @@ class Manifest:
         if district not in self._districts:
             try:
                 record = json.loads((self.folder / f"{district}.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+            except (OSError, ValueError):  # missing or damaged: its documents are built again
                 record = {}
             self._districts[district] = record if isinstance(record, dict) else {}
         return self._districts[district]
@@ -234,6 +265,26 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
+def _start_worker(parent: int) -> None:
+    tune_garbage_collector()
+    _end_with_parent(parent)
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker whose parent was killed would wait for work forever: it ends instead."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    if hasattr(os, "getppid") and os.name == "posix":
+        threading.Thread(target=watch, name="zongjie-parent-watch", daemon=True).start()
+
+
 def _run_chunk(jobs: list[Job], settings: BatchSettings) -> list[JobResult]:
     return [run_job(job, settings) for job in jobs]
 
@@ -258,31 +309,43 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
             earlier = tuple((manifest.get(district_year) or {}).get("outputs", ()))
             work.append(Job(district_year.district, district_year.year, fingerprint, earlier))
     jobs = min(jobs, len(work), 4 * default_jobs())  # more workers than documents or cores only costs
-    if jobs <= 1 or len(work) <= 1:
-        if len(work) > 1:  # for one document the tuning costs more than it saves
-            tune_garbage_collector()
-        for job in work:
-            results.append(run_job(job, settings))
-            on_result(results[-1])
-    else:
-        results.extend(_run_in_pool(work, settings, jobs, on_result))
-    # Record what was built, once per run by this process (workers never write it: no race).
-    for job, result in _pairs(work, results):
-        if result.status == "built":
-            manifest.record(job.district, job.year,
-                            {"fingerprint": result.fingerprint, "outputs": [Path(p).name for p in result.paths]})
-        else:  # its outputs are no longer what its inputs would give
-            manifest.record(job.district, job.year, None)
+    jobs_by_label = {f"{job.district} {job.year}": job for job in work}
+
+    def finished(result: JobResult) -> None:
+        # Recorded as each document finishes, by this process only (workers never write the
+        # manifest: no race), so that an interrupted batch still saves what it finished.
+        job = jobs_by_label.get(result.label)
+        if job is not None:
+            if result.status == "built":
+                manifest.record(job.district, job.year,
+                                {"fingerprint": result.fingerprint, "outputs": [Path(p).name for p in result.paths]})
+            else:  # its outputs are no longer what its inputs would give
+                manifest.record(job.district, job.year, None)
+        on_result(result)
+
+    try:
+        if jobs <= 1 or len(work) <= 1:
+            if len(work) > 1:  # for one document the tuning costs more than it saves
+                tune_garbage_collector()
+            for job in work:
+                results.append(run_job(job, settings))
+                finished(results[-1])
+        else:
+            results.extend(_run_in_pool(work, settings, jobs, finished))
+    except BaseException:
+        _save_quietly(manifest)  # what finished stays finished; the original error is reported
+        raise
     manifest.save()
     return _in_order(results, selected)
 
 
-def _pairs(work: list[Job], results: list[JobResult]):
-    by_label = {result.label: result for result in results}
-    for job in work:
-        result = by_label.get(f"{job.district} {job.year}")
-        if result is not None:
-            yield job, result
+def _save_quietly(manifest: Manifest) -> None:
+    from zongjie.errors import ZongjieError
+
+    try:
+        manifest.save()
+    except (ZongjieError, OSError):
+        pass
 
 
 def _run_in_pool(work: list[Job], settings: BatchSettings, jobs: int, on_result) -> list[JobResult]:
@@ -293,7 +356,7 @@ def _run_in_pool(work: list[Job], settings: BatchSettings, jobs: int, on_result)
     size = max(1, min(16, len(work) // (jobs * 8)))
     chunks = [work[start:start + size] for start in range(0, len(work), size)]
     results = []
-    with ProcessPoolExecutor(max_workers=jobs, initializer=tune_garbage_collector) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_run_chunk, chunk, settings) for chunk in chunks]
         for future in as_completed(futures):
             for result in future.result():

@@ -249,6 +249,11 @@ def main() -> None:
     """Entry point. Usage mistakes are reported by typer (exit 2); a user's input mistake is a
     ZongjieError with file:line; anything else is our bug and says so without a traceback."""
     debug = "--debug" in sys.argv
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show a character shows its code
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
     try:
         app()
     except ZongjieError as error:

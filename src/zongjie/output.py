@@ -44,17 +44,41 @@ def write_files(files: dict[Path, bytes]) -> None:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 descriptor, temporary = tempfile.mkstemp(prefix=".zongjie-", suffix=target.suffix, dir=target.parent)
+                staged.append((Path(temporary), target))  # removed below whatever happens next
                 with os.fdopen(descriptor, "wb") as stream:
                     stream.write(data)
+                os.chmod(temporary, _mode_for(target))
             except OSError as error:
                 raise _output_error(error, target) from None
-            staged.append((Path(temporary), target))
+        replaced: list[Path] = []
         for temporary, target in staged:
-            _replace(temporary, target)
+            try:
+                _replace(temporary, target)
+            except OutputError as error:  # never claim "nothing changed" when some files did
+                if replaced and error.hint:
+                    names = "、".join(path.name for path in replaced)
+                    error.hint = error.hint.replace("原来的文件没有改动", f"{names} 已是新的，其余原来的文件没有改动")
+                raise
+            replaced.append(target)
     finally:
         for temporary, _target in staged:
             if temporary.exists():
                 temporary.unlink()
+
+
+def _mode_for(target: Path) -> int:
+    """The mode a replaced file had, or what the umask gives a new file (mkstemp's 0600
+    would make an HTML for publishing unreadable to the web server)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def _replace(temporary: Path, target: Path) -> None:

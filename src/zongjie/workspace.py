@@ -93,8 +93,11 @@ class Workspace:
         """Folders under content/, except those of cities (which hold a city's own facts)."""
         if not self.content_dir.is_dir():
             return []
-        return sorted(path.name for path in self.content_dir.iterdir()
-                      if path.is_dir() and not path.name.startswith(".") and path.name not in self.config.cities)
+        names = sorted(path.name for path in self.content_dir.iterdir()
+                       if path.is_dir() and not path.name.startswith(".") and path.name not in self.config.cities)
+        for name in names:
+            _refuse_undecodable(name, self.content_dir)
+        return names
 
     def years_of(self, district: str) -> list[str]:
         city = self.config.cities.get(district)
@@ -184,3 +187,17 @@ def is_plain_name(name: str) -> bool:
     """A district name that stays a folder inside content/ (no path separators, not hidden)."""
     return bool(name) and not name.startswith(".") and not any(ch in name for ch in "/\\:") \
         and name.strip() == name
+
+
+def _refuse_undecodable(name: str, folder: Path) -> None:
+    """A folder name that is not valid text (saved in another encoding, e.g. from a GBK zip):
+    it could be neither printed nor written into a document."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise WorkspaceError(
+            f"content/ 下的文件夹名“{shown}”不是有效的文字编码（可能来自 GBK 编码的压缩包）",
+            Location(folder),
+            "请在资源管理器中把这个文件夹重新命名为正确的中文名。",
+        ) from None

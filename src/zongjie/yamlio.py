@@ -180,6 +180,7 @@ def _convert(node, path: Path, seen: set[int]) -> YNode:
                     key.location,
                     "同一层级的键不能重名：请删除或改名其中一个。",
                 )
+            _refuse_lookalike(key, entries)
             entries[key.text] = (key, _convert(value_node, path, seen))
         return YMap(location, entries)
     if isinstance(node, SequenceNode):
@@ -187,3 +188,18 @@ def _convert(node, path: Path, seen: set[int]) -> YNode:
     plain = not node.style  # None from the Python composer, "" from the C one
     is_null = node.tag == "tag:yaml.org,2002:null" or (plain and node.value in _NULL_TEXT)
     return YScalar(str(node.value), location, is_null)
+
+
+def _refuse_lookalike(key: YScalar, entries: dict) -> None:
+    """Keys that differ only by Unicode compatibility forms (ＧＤＰ / GDP, 﨑 / 崎) are one
+    name to a template (Python identifiers are NFKC-normalised): never merge them silently."""
+    import unicodedata
+
+    normal = unicodedata.normalize("NFKC", key.text)
+    for text, (other, _value) in entries.items():
+        if text != key.text and unicodedata.normalize("NFKC", text) == normal:
+            raise YamlError(
+                f"键“{key.text}”与第 {other.location.line} 行的“{text}”只有全角/半角或字形写法不同，会被当作同一个名称",
+                key.location,
+                "请统一写法（建议用半角字母和数字），或给其中一个改名。",
+            )
