@@ -220,3 +220,54 @@ def test_check_writes_nothing_at_all(workspace, cli):
     before = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
     assert cli("check", "-w", str(workspace)).code in (0, 1)
     assert sorted(p.relative_to(workspace) for p in workspace.rglob("*")) == before
+
+
+# ---- messages ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("args, expected", [
+    (["build", "--bogus"], "没有选项“--bogus”"),
+    (["new"], "缺少参数“district”"),
+    (["build", "-j", "abc"], "“--jobs”的值“abc”不是整数"),
+    (["frobnicate"], "没有命令“frobnicate”"),
+    (["build", "a", "b", "c"], "多出了参数“c”"),
+    (["build", "-o"], "选项“-o”后面要写一个值"),
+])
+def test_usage_errors_are_in_chinese(workspace, cli, args, expected):
+    run = cli(*args, cwd=workspace)
+    assert run.code == 2
+    assert expected in run.err and "用法错误" in run.err and "--help" in run.err, run.err
+    assert "Error" not in run.err and "Usage" not in run.err
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_unclosed_quote_is_reported_where_it_opens(workspace, cli, quote):
+    facts = workspace / "content/岳阳楼区/2023/facts.yaml"
+    lines = facts.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if "统计截至: 2023-03-31" in line)
+    lines[number] = lines[number].replace("2023-03-31", quote + "2023-03-31")
+    facts.write_text("\n".join(lines), encoding="utf-8")
+    run = cli("check", "岳阳楼区", "2023", "-w", str(workspace))
+    assert run.code == 2
+    assert f"facts.yaml:{number + 1}:" in run.err and "没有闭合" in run.err, run.err
+    assert ("单引号" if quote == "'" else "双引号") in run.err
+
+
+def test_a_failed_replace_does_not_claim_nothing_changed(tmp_path, monkeypatch):
+    from zongjie import output
+    from zongjie.errors import OutputError
+
+    first, second = tmp_path / "a.md", tmp_path / "b.html"
+    first.write_text("old", encoding="utf-8")
+    second.write_text("old", encoding="utf-8")
+    real = os.replace
+
+    def locked(source, target):
+        if str(target).endswith(".html"):
+            raise PermissionError(errno.EACCES, "in use")
+        real(source, target)
+
+    monkeypatch.setattr(output.os, "replace", locked)
+    with pytest.raises(OutputError) as raised:
+        output.write_files({first: b"new", second: b"new"})
+    assert first.read_text(encoding="utf-8") == "new"
+    assert "a.md 已是新的" in raised.value.hint
+    assert not list(tmp_path.glob(".zongjie-*"))

@@ -254,8 +254,14 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")
         except (AttributeError, ValueError):
             pass
+    from zongjie.usage import UsageErrors, usage_message
+
     try:
-        app()
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+    except UsageErrors as error:  # click's own English, said in Chinese
+        _complain(usage_message(error))
+        sys.exit(EXIT_INPUT)
     except ZongjieError as error:
         _complain(str(error))
         if debug:

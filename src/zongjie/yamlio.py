@@ -104,6 +104,18 @@ def _compose(text: str, path: Path):
     try:
         return _parser().compose(text)
     except MarkedYAMLError as error:
+        context = error.context or ""
+        if "quoted scalar" in context and error.context_mark is not None:
+            # an unclosed quote runs to the end of the file: say where it opens
+            line, column = error.context_mark.line + 1, error.context_mark.column + 1
+            lines = text.split("\n")
+            opening = lines[line - 1][column - 1:column] if line <= len(lines) else ""
+            quote = "单引号" if opening == "'" else "双引号"
+            raise YamlError(
+                f"第 {line} 行第 {column} 列的{quote}没有闭合",
+                Location(path, line, column),
+                f"请在这一行的值末尾补上对应的{quote}，或删去开头的{quote}。",
+            ) from None
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
