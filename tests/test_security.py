@@ -411,3 +411,48 @@ def test_new_with_a_full_width_year_makes_that_year(workspace, cli):
     assert run.code == 0, run.err
     assert (workspace / "content/岳阳楼区/2024/facts.yaml").is_file()
     assert sorted(p.name for p in (workspace / "content/岳阳楼区").iterdir()) == ["2023", "2024", "checks.yaml"]
+
+
+def test_a_district_template_folder_linked_out_of_the_workspace_is_refused(workspace, outside, cli):
+    (outside / "templates").mkdir()
+    (outside / "templates" / "正文.md").write_text(SECRET + "\n", encoding="utf-8")
+    (workspace / "content/岳阳楼区/templates").symlink_to(outside / "templates", target_is_directory=True)
+    run = build_md(cli, workspace)
+    assert run.code == 2 and "工作区之外" in run.err, run.err
+    assert SECRET not in written_text(workspace)
+
+
+# ---- outputs stay in the output folder -------------------------------------------------------
+def test_config_cannot_send_outputs_out_of_the_workspace(workspace, outside, cli):
+    config = workspace / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("output: build", f"output: {outside}"),
+                      encoding="utf-8")
+    run = cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace))
+    assert run.code == 2 and "工作区之外" in run.err, run.err
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt", "victim.txt"]
+    explicit = cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace), "-o", str(outside / "out"))
+    assert explicit.code == 0, explicit.err  # typed by the user: allowed
+
+
+def test_an_output_folder_linked_elsewhere_is_not_written(workspace, outside, cli):
+    folder = workspace / "build" / "岳阳楼区"
+    folder.mkdir(parents=True)
+    (folder / "2023").symlink_to(outside, target_is_directory=True)
+    run = cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace))
+    assert run.code == 2 and "链接" in run.err, run.err
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt", "victim.txt"]
+
+
+def test_check_does_not_even_write_the_private_cache(workspace, cli, tmp_path, monkeypatch):
+    from zongjie import privatecache
+
+    cache = tmp_path / "fresh-cache"
+    monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(cache))
+    privatecache.private_dir.cache_clear()
+    try:
+        before = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
+        assert cli("check", "-w", str(workspace)).code in (0, 1)
+        assert not cache.exists() or not any(cache.rglob("*.cache"))
+        assert sorted(p.relative_to(workspace) for p in workspace.rglob("*")) == before
+    finally:
+        privatecache.private_dir.cache_clear()

@@ -252,12 +252,23 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         options = write_options(workspace, district_year)
         data = render_outputs(document, formats, options)
         paths = output_paths(out_dir, district_year, outcome.title, formats)
+        _refuse_linked_output_folder(out_dir, paths[formats[0]].parent)
         write_files({paths[fmt]: data[fmt] for fmt in formats})
         outcome.paths = [paths[fmt] for fmt in formats]
         outcome.status = "built"
     except ZongjieError as error:
         outcome.error = error
     return outcome
+
+
+def _refuse_linked_output_folder(out_dir: Path, folder: Path) -> None:
+    """build/<地区>/<年度>/ that is a link elsewhere (a build folder received in a zip) would
+    write, and remove stale outputs, outside the output folder."""
+    from zongjie.errors import OutputError
+
+    if not folder.resolve().is_relative_to(out_dir.resolve()):
+        raise OutputError(f"输出文件夹 {folder.name} 是指向别处的链接，不会写入", Location(folder),
+                          "请删除这个链接（它在输出文件夹中），再重新生成。")
 
 
 def write_options(workspace: Workspace, district_year: DistrictYear) -> WriteOptions:

@@ -66,6 +66,8 @@ def build(
     chosen = parse_formats(formats.split(",")) if formats else None
     out_dir = (out or ws.output_dir).resolve()
     _refuse_output_among_inputs(ws, out_dir)
+    if out is None:
+        _refuse_output_outside(ws, out_dir)
     if jobs is not None and jobs < 1:
         raise ZongjieError(f"--jobs 应为正整数，而不是 {jobs}", hint="不写 --jobs 时按 CPU 核数同时生成。")
     verbose = len(selected) <= 10
@@ -81,6 +83,20 @@ def build(
          f"校验未通过 {counts['blocked']}，失败 {counts['failed']}。"
          + (f"另有 {warnings} 个警告，运行 zongjie check 查看。" if warnings and not verbose else ""))
     raise typer.Exit(max([r.exit_code for r in results] + [EXIT_OK]))
+
+
+def _refuse_output_outside(ws, out_dir: Path) -> None:
+    """config.yaml travels with the workspace: its `output` (or a build folder that is a link)
+    may not send files elsewhere on this computer. --out, typed by the user, may."""
+    from zongjie.errors import ConfigError, Location
+
+    if not out_dir.is_relative_to(ws.root.resolve()):
+        raise ConfigError(
+            f"输出文件夹 {_shown(out_dir)} 在工作区之外",
+            Location(ws.config.path) if ws.config.path else None,
+            "config.yaml 的 output 只能是工作区内的文件夹（build/ 也不能是指向别处的链接）；"
+            "确需写到别处，请在命令行用 --out 指定。",
+        )
 
 
 def _refuse_output_among_inputs(ws, out_dir: Path) -> None:
@@ -157,9 +173,13 @@ def check(
 
     if output_format not in ("text", "json"):
         raise ZongjieError(f"不认识的报告格式“{output_format}”", hint="可选：text 或 json。")
+    from zongjie.containment import normalise_year
+    from zongjie.privatecache import read_only
+
     ws = Workspace.open(workspace)
     gbk_files = collect_gbk_files()
-    reports = check_all(ws, ws.select(district, year))
+    with read_only():  # check writes nothing at all, not even the compiled-template cache
+        reports = check_all(ws, ws.select(district, normalise_year(year) or year if year is not None else None))
     if output_format == "text":
         _warn_gbk(gbk_files)
     if output_format == "json":

@@ -16,6 +16,7 @@ import os
 import stat
 import sys
 import tempfile
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,6 +41,8 @@ def private_dir(kind: str) -> Path | None:
     """`<cache>/<kind>`, created private; None when it is not ours alone (then do without)."""
     folder = _base() / kind
     try:
+        if not folder.is_dir() and not _writes_allowed:
+            return None
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         for path in (folder, folder.parent):
             info = os.lstat(path)
@@ -64,8 +67,24 @@ def read_private(path: Path) -> bytes | None:
         return file.read()
 
 
+_writes_allowed = True
+
+
+@contextmanager
+def read_only():
+    """Within this block the cache is only read (`zongjie check` writes nothing at all)."""
+    global _writes_allowed
+    before, _writes_allowed = _writes_allowed, False
+    try:
+        yield
+    finally:
+        _writes_allowed = before
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Write a cached file whole; a cache that cannot be written only costs time."""
+    if not _writes_allowed:
+        return
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     except OSError:

@@ -57,8 +57,10 @@ class DistrictYear:
 
     def override_dirs(self) -> list[Path]:
         """Template folders that win over the shared template, most specific first."""
+        from zongjie.containment import ensure_inside
+
         candidates = [self.folder / TEMPLATES_DIR, self.folder.parent / TEMPLATES_DIR]
-        return [path for path in candidates if path.is_dir()]
+        return [ensure_inside(path, what="模板文件夹") for path in candidates if path.is_dir()]
 
     def rule_files(self) -> list[Path]:
         """District-level and year-level rule files (the template's come from the template)."""
