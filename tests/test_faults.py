@@ -107,8 +107,9 @@ def test_a_damaged_manifest_is_rebuilt(workspace, cli):
         manifest.write_bytes(b"\x00\xff{not json")
     run = cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace))
     assert run.code == 0 and "生成 1" in _status(run), run.err + run.out
+    assert "生成记录已损坏" in run.err
     run = cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace))
-    assert "未变 1" in _status(run)
+    assert "未变 1" in _status(run) and "损坏" not in run.err
 
 
 def test_a_full_disk_loses_nothing_and_keeps_what_finished(workspace, cli, monkeypatch):

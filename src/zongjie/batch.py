@@ -156,14 +156,21 @@ class Manifest:
         self.folder = out_dir / STATE_DIR / MANIFESTS
         self._districts: dict[str, dict[str, dict]] = {}
         self._changed: set[str] = set()
+        self.damaged: list[Path] = []  # records that could not be read: their documents are built again
 
     def _district(self, district: str) -> dict[str, dict]:
         if district not in self._districts:
+            path = self.folder / f"{district}.json"
             try:
-                record = json.loads((self.folder / f"{district}.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):  # missing or damaged: its documents are built again
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
                 record = {}
-            self._districts[district] = record if isinstance(record, dict) else {}
+            except (OSError, ValueError):  # damaged (a full disk, a crash): its documents are built again
+                record = None
+            if not isinstance(record, dict):
+                self.damaged.append(path)
+                record = {}
+            self._districts[district] = record
         return self._districts[district]
 
     def get(self, district_year: DistrictYear) -> dict | None:
@@ -295,7 +302,8 @@ def default_jobs() -> int:
 
 
 def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path, formats, allow_errors: bool,
-              force: bool, jobs: int, on_result: Callable[[JobResult], None], debug: bool = False) -> list[JobResult]:
+              force: bool, jobs: int, on_result: Callable[[JobResult], None], debug: bool = False,
+              on_note: Callable[[str], None] | None = None) -> list[JobResult]:
     settings = BatchSettings(workspace.root, out_dir, formats, allow_errors, force, shared_fingerprint(workspace), debug)
     manifest = Manifest(out_dir)
     results: list[JobResult] = []
@@ -308,6 +316,11 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
         else:
             earlier = tuple((manifest.get(district_year) or {}).get("outputs", ()))
             work.append(Job(district_year.district, district_year.year, fingerprint, earlier))
+    if on_note is not None:
+        from zongjie.errors import display_path
+
+        for path in manifest.damaged:
+            on_note(f"{display_path(path)}: 提示：生成记录已损坏，已忽略，这些文档将重新生成并重写记录。")
     jobs = min(jobs, len(work), 4 * default_jobs())  # more workers than documents or cores only costs
     jobs_by_label = {f"{job.district} {job.year}": job for job in work}
 

@@ -76,7 +76,8 @@ def build(
             _report_result(result, verbose)
             advance()
 
-        results = run_batch(ws, selected, out_dir, chosen, allow_errors, force, jobs or default_jobs(), report, debug)
+        results = run_batch(ws, selected, out_dir, chosen, allow_errors, force, jobs or default_jobs(), report, debug,
+                            on_note=_complain)
     counts = {status: sum(r.status == status for r in results) for status in ("built", "uptodate", "blocked", "failed")}
     warnings = sum(r.warnings for r in results)
     _say(f"共 {len(results)} 份：生成 {counts['built']}，未变 {counts['uptodate']}，"
