@@ -92,6 +92,17 @@ def test_sandbox_escapes_are_refused(workspace, outside, cli, attack):
     assert "特色亮点.md:3" in run.err  # the line of the attack
 
 
+def test_macros_imported_from_a_template_file_still_work(workspace, cli):
+    (workspace / "templates/医保年度工作总结/宏.md").write_text(
+        "{% macro 人数(x) %}共{{ x }}{% endmacro %}\n", encoding="utf-8")
+    (workspace / NARRATIVE).write_text(
+        '{% import "宏.md" as 宏 %}{{ 宏.人数(参保.参保人数) }}；{% from "宏.md" import 人数 %}{{ 人数(1) }}\n',
+        encoding="utf-8")
+    run = build_md(cli, workspace)
+    assert run.code == 0, run.err
+    assert "共429198人；共1" in written_text(workspace)
+
+
 def test_refusal_names_what_was_refused_in_chinese(workspace, outside, cli):
     (workspace / NARRATIVE).write_text("{{ 成文日期.location.file }}\n", encoding="utf-8")
     run = build_md(cli, workspace)
@@ -161,6 +172,15 @@ EXHAUSTION = [
     "{% for i in range(100000) %}{{ 'x' * 100000 }}{% endfor %}",
     "{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}",
     "{{ lipsum(1000000000) }}",
+    "{% set big = [[1] * 100000] * 100000 %}{{ big|string|length }}",
+    "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = ns.l + ns.l %}{% endfor %}",
+    "{{ range(100000)|join('x' * 100000) }}",
+    "{{ ','.join(['y'] * 100000 ) | replace('y', 'z' * 100000) }}",
+    "{% set b = 'x' * 1000000 %}{% set s %}{% for i in range(100000) %}{{ b }}{% endfor %}{% endset %}{{ s|length }}",
+    "{% set b = 'x' * 1000000 %}{% macro m() %}{% for i in range(100000) %}{{ b }}{% endfor %}{% endmacro %}{{ m()|length }}",
+    "{% for i in range(100000) %}{% set x = 'x' * 999999 %}{% endfor %}",
+    "{{ '%r' % 成文日期 }}",
+    "{{ '{0!r}'.format(成文日期) }}",
 ]
 
 

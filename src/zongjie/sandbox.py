@@ -16,6 +16,7 @@ function calls `MAX_CALL_DEPTH` deep, one document `MAX_OUTPUT` characters and
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import re
 import string
@@ -25,6 +26,7 @@ from decimal import Decimal
 import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
+from jinja2.environment import TemplateModule
 from jinja2.runtime import BlockReference, LoopContext, Macro, TemplateReference
 from jinja2.utils import Cycler, Namespace
 from jinja2.visitor import NodeTransformer
@@ -38,6 +40,7 @@ MAX_LOOP_ITEMS = 1_000_000  # all loop items of one rendering together
 MAX_CALL_DEPTH = 60  # macro/function calls inside each other
 MAX_RENDER_SECONDS = 20.0
 MAX_LIST_ITEMS = 100_000  # lists a filter builds (batch, slice)
+MAX_ALLOCATED = 50_000_000  # characters all the strings one rendering builds may add up to
 
 
 class LimitError(SecurityError):
@@ -99,7 +102,7 @@ def allowed_attribute(obj, attribute: str) -> bool:
     global _ALLOWED
     if not isinstance(attribute, str) or attribute.startswith("_"):
         return False
-    if isinstance(obj, Namespace):  # {% set ns = namespace(a=1) %}: its own values only
+    if isinstance(obj, (Namespace, TemplateModule)):  # a namespace's values, an imported file's macros
         return True
     from zongjie.build import YearsOfDistrict
 
@@ -135,6 +138,25 @@ def _kind_name(obj) -> str:
 def check_string_size(size: int, what: str = "生成的文字") -> None:
     if size > MAX_STRING:
         raise LimitError(f"{what}过长（{size:,} 字，上限 {MAX_STRING:,} 字）")
+    budget = CURRENT_BUDGET.get(None)
+    if budget is not None:
+        budget.spend(size)
+
+
+def weight(value, limit: int = MAX_STRING) -> int:
+    """Characters and items a value holds, nested lists included (stops counting past `limit`):
+    `[[1] * 100000] * 100000` is small to build but huge to print."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (list, tuple)):
+        total = len(value)
+        for item in value:
+            if total > limit:
+                break
+            if isinstance(item, (str, list, tuple)):
+                total += weight(item, limit - total)
+        return total
+    return 1
 
 
 def _check_width(number: str) -> None:
@@ -142,13 +164,16 @@ def _check_width(number: str) -> None:
         raise LimitError(f"格式宽度或精度 {number} 过大（上限 {MAX_FORMAT_WIDTH}）")
 
 
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?[a-zA-Z%]?")
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?([a-zA-Z%]?)")
 
 
 def check_percent_format(text: str) -> None:
-    """`'%050000000d' % 1` or `|format`: widths and precisions bounded, `*` refused."""
+    """`'%050000000d' % 1` or `|format`: widths and precisions bounded, `*` refused, and no
+    `%r`/`%a` (the Python representation of an object is not a report's text)."""
     for match in _PERCENT_SPEC.finditer(text):
-        for number in match.groups():
+        if match.group(3) in ("r", "a"):
+            raise LimitError("格式中不能用 %r 或 %a")
+        for number in match.groups()[:2]:
             if number == "*":
                 raise LimitError("格式中不能用 * 指定宽度")
             if number:
@@ -157,7 +182,9 @@ def check_percent_format(text: str) -> None:
 
 def check_brace_format(text: str) -> None:
     """`'{:>100000000}'.format(1)`: the same bounds for str.format."""
-    for _, _, spec, _ in string.Formatter().parse(text):
+    for _, _, spec, conversion in string.Formatter().parse(text):
+        if conversion in ("r", "a"):
+            raise LimitError("格式中不能用 !r 或 !a")
         if not spec:
             continue
         if "{" in spec:
@@ -180,13 +207,13 @@ def bounded_binop(operator: str, left, right):
             raise LimitError("乘方的结果过大")
     elif operator == "*":
         for sized, count in ((left, right), (right, left)):
-            if isinstance(sized, (str, list, tuple)) and isinstance(count, int):
-                check_string_size(len(sized) * max(count, 0), "重复生成的内容")
+            if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and not isinstance(count, bool):
+                check_string_size(max(weight(sized), 1) * max(count, 0), "重复生成的内容")
         if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > MAX_INT_BITS:
             raise LimitError("乘积过大")
     elif operator == "+":
         if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
-            check_string_size(len(left) + len(right), "拼接的内容")
+            check_string_size(weight(left) + weight(right), "拼接的内容")
     elif operator == "%" and isinstance(left, str):
         check_percent_format(left)
     result = {
@@ -264,7 +291,10 @@ def bounded_filters(builtin: dict) -> dict:
 
     @jinja2.pass_eval_context
     def do_join(eval_ctx, value, d="", attribute=None):
-        result = jf.do_join(eval_ctx, value, d, attribute)
+        items = list(value) if attribute is None else value
+        if attribute is None:
+            check_string_size(sum(len(str(item)) for item in items) + len(str(d)) * max(len(items) - 1, 0))
+        result = jf.do_join(eval_ctx, items, d, attribute)
         check_string_size(len(result))
         return result
 
@@ -300,7 +330,13 @@ class Budget:
     def __init__(self) -> None:
         self.loop_items = 0
         self.call_depth = 0
+        self.allocated = 0
         self.deadline = time.monotonic() + MAX_RENDER_SECONDS
+
+    def spend(self, size: int) -> None:
+        self.allocated += size
+        if self.allocated > MAX_ALLOCATED:
+            raise LimitError(f"模板生成的文字合计过多（上限 {MAX_ALLOCATED:,} 字）")
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
@@ -310,6 +346,16 @@ class Budget:
         self.loop_items += count
         if self.loop_items > MAX_LOOP_ITEMS:
             raise LimitError(f"循环次数过多（一份文档合计上限 {MAX_LOOP_ITEMS:,} 次）")
+
+
+CURRENT_BUDGET: contextvars.ContextVar[Budget] = contextvars.ContextVar("zongjie_render_budget")
+
+
+def bounded_join(parts) -> str:
+    """Jinja's `concat` (macro bodies, {% set %} and {% filter %} blocks): measured first."""
+    parts = parts if isinstance(parts, list) else list(parts)
+    check_string_size(sum(len(part) for part in parts), "模板块生成的文字")
+    return "".join(parts)
 
 
 def bounded_iter(budget: Budget, iterable):

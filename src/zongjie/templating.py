@@ -33,10 +33,9 @@ from zongjie.facts import Fact, FactGroup, FactList, FactSet
 from zongjie.mdsyntax import escape_inline
 from zongjie.provenance import SourceTable, TracedNumber, TracedText
 from zongjie.sandbox import (
-    MAX_CALL_DEPTH,
-    GROWING_STR_METHODS, BoundsTransformer, Budget, LimitError, allowed_attribute, bounded_binop,
-    bounded_concat, bounded_filters, bounded_iter, bounded_str_method, check_brace_format, check_string_size, collect_output,
-    refusal_message,
+    CURRENT_BUDGET, GROWING_STR_METHODS, MAX_CALL_DEPTH, BoundsTransformer, Budget, LimitError, allowed_attribute,
+    bounded_binop, bounded_concat, bounded_filters, bounded_iter, bounded_join, bounded_str_method,
+    check_brace_format, check_string_size, collect_output, refusal_message,
 )
 from zongjie.textio import read_source
 
@@ -132,6 +131,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     is the fact)."""
 
     intercepted_binops = frozenset(["*", "**", "+", "%"])
+    concat = staticmethod(bounded_join)
 
     def is_safe_attribute(self, obj, attr, value) -> bool:
         return allowed_attribute(obj, attr)
@@ -265,6 +265,9 @@ def _finalize(value):
     from zongjie.filters import Derived, fact_text
 
     state = current_state()
+    state.budget.check_time()
+    if isinstance(value, str):  # every output counts, also inside {% set %} blocks and macros
+        check_string_size(len(value), "输出的文字")
     if isinstance(value, Fact):
         return state.sources.mark(escape_inline(fact_text(value, state.locale)), (value,))
     if isinstance(value, (TracedText, TracedNumber, Derived)):
@@ -350,6 +353,7 @@ def render(request: RenderRequest) -> Rendered:
     env = environment(request.search_dirs)
     state = RenderState(locale=request.locale, fact_set=request.fact_set)
     token = _STATE.set(state)
+    budget_token = CURRENT_BUDGET.set(state.budget)
     try:
         context = dict(request.context)
 
@@ -376,6 +380,7 @@ def render(request: RenderRequest) -> Rendered:
     except _TEMPLATE_FAILURES as error:
         raise _as_template_error(error) from None
     finally:
+        CURRENT_BUDGET.reset(budget_token)
         _STATE.reset(token)
 
 
