@@ -23,6 +23,10 @@ class WriteOptions:
     lang: str = "zh-CN"
     reference_docx: Path | None = None
     cache_dir: Path | None = None  # where a writer may keep what it prepares once (the DOCX prototype)
+    # A review copy (审阅稿): zongjie.review.notes.ReviewNotes saying where each figure comes
+    # from and what the checks found. None (the default) writes the clean copy to publish,
+    # which carries no internal keys, paths or line numbers.
+    review: object | None = None
 
 
 def write(format_name: str, document: Document, options: WriteOptions = WriteOptions()) -> bytes:
