@@ -189,13 +189,14 @@ def test_apply_writes_prose_back_and_never_figures(cli, workspace):
     assert done.code == 1  # the figure still differs
     text = plan.read_text(encoding="utf-8")
     assert "自查自纠中发现的问题限期整改到位，守住基金安全底线。" in text
-    assert text.replace("守住基金安全底线", "确保基金安全").encode("utf-8") == before_plan  # nothing else changed
+    restored = text.replace("守住基金安全底线", "确保基金安全").replace("宣传点，\n\n把", "宣传点，把")
+    assert restored.encode("utf-8") == before_plan  # nothing else changed
     assert facts.read_bytes() == before_facts
     # the split paragraph was written back too: it was a narrative paragraph without template syntax
-    assert "让群众在异地就医时心里有数" in text
+    assert "设立宣传点，\n\n把定点医疗机构作为宣传阵地" in text
     again = cli("diff", "岳阳楼区", "2023", str(edited), "--format", "json", cwd=workspace)
     report = json.loads(again.out)
-    assert report["paragraphs"] == [] and len(report["figures"]) == 1
+    assert report["paragraphs"] == [] and report["structure"] == [] and len(report["figures"]) == 1
 
 
 def test_diff_refuses_what_is_not_a_docx(cli, workspace):

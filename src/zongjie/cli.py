@@ -229,7 +229,6 @@ def diff(
 
 def _apply_prose(run, yes: bool) -> None:
     from zongjie.review.apply import apply_writes, plan_writes
-    from zongjie.review.report import origin_text
 
     planned, left = plan_writes(run.result)
     if not planned:
@@ -237,7 +236,8 @@ def _apply_prose(run, yes: bool) -> None:
         return
     _say(f"--apply 将写入 {len(planned)} 处（数字不会写回）：")
     for write in planned:
-        _say(f"  {_shown(write.path)} 第 {write.start}–{write.end} 行：")
+        lines = f"{write.start}" if write.start == write.end else f"{write.start}–{write.end}"
+        _say(f"  {_shown(write.path)} 第 {lines} 行：")
         _say("    原文：" + write.old.replace("\n", "\n          "))
         _say("    改为：" + write.new.replace("\n", "\n          "))
     if not yes:

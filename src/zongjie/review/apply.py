@@ -39,6 +39,13 @@ def plan_writes(result: DiffResult) -> tuple[list[PlannedWrite], list[ProseChang
             continue
         origin = change.origin
         planned.append(PlannedWrite(origin.path, origin.start, origin.end, origin.source, new))
+    for split in result.structure:  # a narrative paragraph split in two is written as two
+        origin = split.origin
+        if split.kind == "split" and origin is not None and origin.applicable and not origin.heading:
+            indent = _INDENT.match(origin.source).group()
+            new = "\n\n".join(indent + _runs_markdown(runs) for runs in split.new_runs)
+            if not _TEMPLATE_SYNTAX.search(new):
+                planned.append(PlannedWrite(origin.path, origin.start, origin.end, origin.source, new))
     return planned, left
 
 

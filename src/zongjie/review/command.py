@@ -18,7 +18,7 @@ class DiffRun:
 
 def run_diff(workspace, district: str, year: str, edited_path: Path) -> DiffRun:
     from zongjie.build import check, load
-    from zongjie.review.diffing import compare
+    from zongjie.review.diffing import NotThisDocument, compare
     from zongjie.review.docx_read import read_docx
     from zongjie.review.figure_check import FigureChecker
     from zongjie.review.notes import source_place
@@ -33,8 +33,15 @@ def run_diff(workspace, district: str, year: str, edited_path: Path) -> DiffRun:
     loaded = load(workspace, district_year)
     check(loaded)  # derives the totals the template writes
     expected = expected_document(workspace, loaded)
-    result = compare(expected, edited, lambda location: source_place(location, workspace.root),
-                     FigureChecker(workspace, loaded))
+    try:
+        result = compare(expected, edited, lambda location: source_place(location, workspace.root),
+                         FigureChecker(workspace, loaded))
+    except NotThisDocument as mismatch:
+        raise ZongjieError(
+            f"{edited_path.name} 与 {district_year.label} 的总结几乎没有相同的段落（{mismatch.total} 段中只有 {mismatch.same} 段相同）",
+            Location(edited_path),
+            "是否选错了文件，或写错了地区、年度？请核对后重新运行。",
+        ) from None
     return DiffRun(district_year.label, result, workspace.root)
 
 

@@ -20,6 +20,14 @@ from zongjie.review.source_map import Expected, ExpectedParagraph, NarrativePara
 OUR_AUTHOR = "zongjie"
 
 
+class NotThisDocument(Exception):
+    """Hardly a paragraph in common: another district's or year's document."""
+
+    def __init__(self, same: int, total: int):
+        super().__init__(f"{same}/{total}")
+        self.same, self.total = same, total
+
+
 @dataclass
 class FigureChange:
     keys: tuple[str, ...]
@@ -53,6 +61,7 @@ class StructureChange:
     old: list[str]
     new: list[str]
     origin: NarrativeParagraph | None = None
+    new_runs: list[list[tuple[str, bool, bool]]] = field(default_factory=list)
 
 
 @dataclass
@@ -93,6 +102,9 @@ def compare(expected: Expected, edited: ReadDocument, place, check_figure) -> Di
     new = [paragraph for paragraph in edited.paragraphs if paragraph.text.strip()]
     matcher = difflib.SequenceMatcher(None, [normalised(p.text) for p in old], [normalised(p.text) for p in new],
                                       autojunk=False)
+    same = sum(size for _, _, size in matcher.get_matching_blocks())
+    if old and new and same < 0.2 * len(old):
+        raise NotThisDocument(same, len(old))
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             for before, after in zip(old[i1:i2], new[j1:j2]):
@@ -137,8 +149,9 @@ def _changed_stretch(old: list[ExpectedParagraph], new: list[ReadParagraph], sec
     if old and new and normalised(old_text) == normalised(new_text):
         kind = "split" if len(new) > len(old) else "merged"
         origins = {p.origin for p in old if p.origin is not None}
+        origin = next(iter(origins)) if len(origins) == 1 and len(old) == 1 else None
         result.structure.append(StructureChange(kind, section, [p.text for p in old], [p.text for p in new],
-                                                next(iter(origins)) if len(origins) == 1 else None))
+                                                origin, [p.runs for p in new]))
         return
     figures = []
     offset = 0
@@ -146,28 +159,44 @@ def _changed_stretch(old: list[ExpectedParagraph], new: list[ReadParagraph], sec
         figures += [(offset + start, offset + end, span, paragraph) for start, end, span in paragraph.figures]
         offset += len(paragraph.text)
     opcodes = difflib.SequenceMatcher(None, old_text, new_text, autojunk=False).get_opcodes()
-    regions = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in opcodes if tag != "equal"]
-    consumed: set[int] = set()
+    regions = [(i1, i2) for tag, i1, i2, _, _ in opcodes if tag != "equal"]
+    taken: list[tuple[int, int, int, int]] = []  # old and new ranges of figures, edited or not
     for start, end, span, paragraph in figures:
-        touching = [n for n, (i1, i2, _, _) in enumerate(regions) if (i1 < end and i2 > start) or (i1 == i2 and start < i1 < end)]
+        touching = [(i1, i2) for i1, i2 in regions if (i1 < end and i2 > start) or (i1 == i2 and start < i1 < end)]
         if not touching:
             continue
-        low = min([start] + [regions[n][0] for n in touching])
-        high = max([end] + [regions[n][1] for n in touching])
-        edited = new_text[_mapped(opcodes, low, False):_mapped(opcodes, high, True)].strip()
+        low = min([start] + [i1 for i1, _ in touching])
+        high = max([end] + [i2 for _, i2 in touching])
+        new_low, new_high = _mapped(opcodes, low, False), _mapped(opcodes, high, True)
+        taken.append((low, high, new_low, new_high))
+        edited = new_text[new_low:new_high].strip()
         if _same_figure(span.text, edited):
-            consumed.update(touching)
             continue
-        for n in touching:  # a stretch reaching well beyond the figure is also a change of prose
-            if regions[n][0] >= start - 2 and regions[n][1] <= end + 2:
-                consumed.add(n)
         breaks, messages = check_figure(span, edited)
         result.figures.append(FigureChange(
             span.keys, tuple(place(location) for location in span.locations), span.text, edited,
             paragraph.section, _short(new_text), messages, breaks,
             "已删去" if not edited else ""))
-    if any(n not in consumed for n in range(len(regions))):
-        result.prose.append(_prose_change(old, new, section, before, _marked_diff(old_text, new_text, opcodes)))
+    # What remains once the figures are taken as edited is a change of words.
+    words_before = _with_figures_edited(old_text, new_text, taken)
+    if normalised(words_before) != normalised(new_text):
+        diff = _marked_diff(words_before, new_text,
+                            difflib.SequenceMatcher(None, words_before, new_text, autojunk=False).get_opcodes())
+        result.prose.append(_prose_change(old, new, section, before, diff))
+
+
+def _with_figures_edited(old_text: str, new_text: str, taken) -> str:
+    merged: list[list[int]] = []
+    for low, high, new_low, new_high in sorted(taken):
+        if merged and low <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], high)
+            merged[-1][3] = max(merged[-1][3], new_high)
+        else:
+            merged.append([low, high, new_low, new_high])
+    text = old_text
+    for low, high, new_low, new_high in reversed(merged):
+        text = text[:low] + new_text[new_low:new_high] + text[high:]
+    return text
 
 
 def _mapped(opcodes, position: int, end: bool) -> int:
@@ -218,12 +247,17 @@ def _prose_change(old: list[ExpectedParagraph], new: list[ReadParagraph], sectio
     return ProseChange("narrative", section, old_text, new_texts, diff, origin, not reason, reason, runs)
 
 
-def _marked_diff(old: str, new: str, opcodes) -> str:
-    """The new text with what changed marked: [-删去的-]{+新增的+}."""
+def _marked_diff(old: str, new: str, opcodes, context: int = 16) -> str:
+    """The new text with what changed marked: [-删去的-]{+新增的+}; long unchanged stretches
+    are shortened to their ends."""
     parts = []
-    for tag, i1, i2, j1, j2 in opcodes:
+    for number, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
-            parts.append(new[j1:j2])
+            same = new[j1:j2]
+            first, last = number == 0, number == len(opcodes) - 1
+            if len(same) > 2 * context + 1:
+                same = ("" if first else same[:context]) + "…" + ("" if last else same[-context:])
+            parts.append(same)
             continue
         if i2 > i1:
             parts.append(f"[-{old[i1:i2]}-]")

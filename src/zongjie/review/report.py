@@ -17,8 +17,19 @@ def origin_text(origin, root: Path) -> str:
         return ""
     path = _shown(origin.path, root)
     if origin.number:
-        return f"{path} 第 {origin.number} 段（第 {origin.start}–{origin.end} 行）"
+        lines = f"{origin.start}" if origin.start == origin.end else f"{origin.start}–{origin.end}"
+        return f"{path} 第 {origin.number} 段（第 {lines} 行）"
     return f"{path}（含模板语句的段落）"
+
+
+def style_words(name: str) -> str:
+    """A style as Word/WPS shows it in Chinese: heading3 → 标题 3, normal → 正文."""
+    import re
+
+    match = re.fullmatch(r"heading(\d)", name)
+    if match:
+        return f"标题 {match.group(1)}"
+    return {"normal": "正文", "title": "标题", "subtitle": "副标题"}.get(name, name)
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -53,7 +64,7 @@ def text_report(result: DiffResult, root: Path, label: str) -> str:
         lines.append(f"{_STRUCTURE[change.kind]} [{change.section or '开头'}]{origin}：{len(change.old)} 段 → {len(change.new)} 段，文字未变")
         lines.extend(f"      ¶ {text}" for text in change.new)
     for change in result.styles:
-        lines.append(f"样式改动 [{change.section or '开头'}] “{change.text}”：{change.built} → {change.edited}")
+        lines.append(f"样式改动 [{change.section or '开头'}] “{change.text}”：{style_words(change.built)} → {style_words(change.edited)}")
     for comment in result.comments:
         lines.append(f"批注 [{comment.section or '开头'}] {comment.author or '（无作者）'} 在“{comment.anchor}”处：{comment.text}")
     if not lines or (len(lines) == 1 and result.pending):
