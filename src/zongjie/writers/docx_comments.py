@@ -115,12 +115,16 @@ def _first_run_index(paragraph) -> int:
 
 def add_comments_part(package, comments: list[str]) -> None:
     """word/comments.xml, its relationship from the document and its content type."""
+    from datetime import datetime, timezone
+
+    written = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # Word and WPS show it with the comment
     root = etree.Element(xml.qn("w:comments"), nsmap={"w": xml.NAMESPACES["w"]})
     for number, text in enumerate(comments):
         comment = etree.SubElement(root, xml.qn("w:comment"))
         comment.set(xml.qn("w:id"), str(number))
         comment.set(xml.qn("w:author"), AUTHOR)
         comment.set(xml.qn("w:initials"), INITIALS)
+        comment.set(xml.qn("w:date"), written)
         for line in text.split("\n"):
             paragraph = etree.SubElement(comment, xml.qn("w:p"))
             if line:

@@ -22,6 +22,8 @@ span.fact .note { display: none; position: absolute; left: 0; top: 1.8em; z-inde
   background: #222; color: #fff; font: 0.85rem/1.5 var(--heiti); padding: 0.4rem 0.6rem; border-radius: 4px;
   white-space: pre-line; text-indent: 0; text-align: left; }
 span.fact:hover .note, span.fact:focus .note, span.fact.open .note { display: block; }
+@media (max-width: 640px) { span.fact .note { position: fixed; left: 0.5rem; right: 0.5rem; top: auto; bottom: 0.5rem;
+  width: auto; max-width: none; max-height: 45vh; overflow-y: auto; font-size: 0.9rem; } }
 @media print { .review-banner { display: block; } span.fact .note { display: none !important; } }
 """
 
