@@ -15,6 +15,7 @@ from zongjie.errors import ZongjieError
 from zongjie.workspace import DistrictYear, Workspace
 
 REVIEW_MARK = "（审阅稿）"
+REVIEW_MARK_TRADITIONAL = "（審閱稿）"  # a Traditional workspace's file names are Traditional too
 REVIEW_FORMATS = ("docx", "html")
 
 
@@ -38,7 +39,8 @@ def review_paths(out_dir: Path, district_year: DistrictYear, title: str, formats
     from zongjie.writers import EXTENSIONS
 
     folder = out_dir / district_year.district / district_year.year
-    name = safe_file_name(title) + REVIEW_MARK
+    mark = REVIEW_MARK_TRADITIONAL if district_year.settings.locale.startswith("zh_Hant") else REVIEW_MARK
+    name = safe_file_name(title) + mark
     return {fmt: folder / f"{name}{EXTENSIONS[fmt]}" for fmt in formats}
 
 

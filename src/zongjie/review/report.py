@@ -50,8 +50,11 @@ def text_report(result: DiffResult, root: Path, label: str) -> str:
             edited = change.edited or "（删去）"
             lines.append(f"  [{change.section or '开头'}] {'、'.join(key_words(k) for k in change.keys)}：{change.built} → {edited}")
             lines.append(f"      事实位置：{where}")
-            verdict = {True: "改后会违反校验规则", False: "改后校验仍然通过", None: "未能校验"}[change.breaks]
-            lines.append(f"      校验：{verdict}" + (f"（{'；'.join(change.checks)}）" if change.checks else ""))
+            if change.breaks is None:
+                lines.append(f"      校验：{'；'.join(change.checks) or '未能校验'}")
+            else:
+                verdict = "改后会违反校验规则" if change.breaks else "改后校验仍然通过"
+                lines.append(f"      校验：{verdict}（{'；'.join(change.checks)}）")
     for change in result.prose:
         head = f"{_PROSE[change.kind]} [{change.section or '开头'}]"
         if change.origin is not None:
