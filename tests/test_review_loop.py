@@ -88,6 +88,9 @@ def test_review_copy_puts_failed_checks_at_their_figures(cli, workspace):
     comments = [c.text for c in docx.Document(str(folder / f"{REPORT}（审阅稿）.docx")).comments]
     assert any(text.startswith("校验错误") and "参保人数" in text for text in comments)
     assert any("“参保人数合计”错误" in text for text in comments)
+    document = docx.Document(str(folder / f"{REPORT}（审阅稿）.docx"))
+    highlighted = [run.text for p in document.paragraphs for run in p.runs if run.font.highlight_color is not None]
+    assert "39311人" in highlighted and "389888人" in highlighted and "96.19%" not in highlighted
     html = (folder / f"{REPORT}（审阅稿）.html").read_text(encoding="utf-8")
     failing = re.findall(r'<span class="fact fails" tabindex="0">([^<]*)<', html)
     assert "39311人" in failing and "429198人" in failing
@@ -197,6 +200,16 @@ def test_apply_writes_prose_back_and_never_figures(cli, workspace):
     again = cli("diff", "岳阳楼区", "2023", str(edited), "--format", "json", cwd=workspace)
     report = json.loads(again.out)
     assert report["paragraphs"] == [] and report["structure"] == [] and len(report["figures"]) == 1
+
+
+def test_review_notes_name_a_spreadsheet_cell(tmp_path):
+    from zongjie.errors import Location
+    from zongjie.review.notes import source_place
+
+    (tmp_path / "数据").mkdir()
+    assert source_place(Location(tmp_path / "数据/基金.xlsx", 7, 3), tmp_path) == "表格 数据/基金.xlsx 单元格 C7"
+    assert source_place(Location(tmp_path / "facts.yaml", 12), tmp_path) == "facts.yaml 第 12 行"
+    assert source_place(Location(tmp_path / "数据"), tmp_path) == "文件夹名 数据"
 
 
 def test_diff_refuses_what_is_not_a_docx(cli, workspace):

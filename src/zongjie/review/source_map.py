@@ -75,6 +75,9 @@ class _FigureTracer:
     def findings_for(self, span):
         return []
 
+    def fails(self, span) -> bool:
+        return False
+
 
 def expected_document(workspace, loaded) -> Expected:
     from zongjie.build import assemble, write_options

@@ -50,6 +50,8 @@ class CommentWriter:
             for number in ids:
                 paragraph.append(_marker("w:commentRangeStart", number))
             xml.add_run(paragraph, text, bold, KAITI if emphasis else None, LATIN)
+            if self.review.fails(span):
+                _highlight(paragraph[-1])
             for number in ids:
                 paragraph.append(_marker("w:commentRangeEnd", number))
                 paragraph.append(_reference_run(number))
@@ -94,6 +96,15 @@ def _pieces(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = Fa
             else:
                 pieces.append(piece)
     return pieces
+
+
+def _highlight(run) -> None:
+    """A figure a rule finds wrong is highlighted, as a reviewer would mark it."""
+    properties = run.find(xml.qn("w:rPr"))
+    if properties is None:
+        properties = xml.OxmlElement("w:rPr")
+        run.insert(0, properties)
+    xml.child(properties, "w:highlight").set(xml.qn("w:val"), "yellow")
 
 
 def _marker(tag: str, number: int):
