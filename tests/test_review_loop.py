@@ -178,6 +178,21 @@ def test_diff_of_a_merged_paragraph_pending_in_word(cli, workspace):
     assert merged["kind"] == "merged" and len(merged["old"]) == 2 and len(merged["new"]) == 1
 
 
+def test_diff_names_the_section_of_text_added_in_a_template_part(cli, workspace):
+    out = build(cli, workspace, "岳阳楼区", "2023")
+    edit = WordEdit((out / f"岳阳楼区/2023/{REPORT}.docx").read_bytes())
+    edit.insert_after("参保缴费任务全面完成", "全区参保工作获市政府通报表扬。")
+    edited = workspace / "新增.docx"
+    edited.write_bytes(edit.to_bytes())
+    code, report = diff_json(cli, workspace, edited)
+    assert code == 0 and report["figures"] == []
+    [added] = report["paragraphs"]
+    assert added["kind"] == "added" and added["new"] == ["全区参保工作获市政府通报表扬。"]
+    assert added["section"] == "2023年度工作完成情况" and not added["applicable"]
+    text = cli("diff", "岳阳楼区", "2023", str(edited), cwd=workspace).out
+    assert "新增文字 [2023年度工作完成情况]" in text
+
+
 def test_apply_writes_prose_back_and_never_figures(cli, workspace):
     out = build(cli, workspace, "岳阳楼区", "2023")
     edited = workspace / "编辑后.docx"

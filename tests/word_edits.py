@@ -84,6 +84,21 @@ class WordEdit:
         self._rebuild(second, [("", text[at:])])
         paragraph.addnext(second)
 
+    def insert_after(self, containing: str, text: str) -> None:
+        """A new paragraph typed after another, with change tracking on (its mark inserted)."""
+        paragraph = self.paragraph(containing)
+        new = copy.deepcopy(paragraph)
+        self._rebuild(new, [("ins", text)])
+        properties = new.find(w("pPr"))
+        if properties is None:
+            properties = etree.Element(w("pPr"))
+            new.insert(0, properties)
+        mark = etree.SubElement(properties, w("rPr"))
+        inserted = etree.SubElement(mark, w("ins"))
+        inserted.set(w("id"), str(self._id()))
+        inserted.set(w("author"), "办公室")
+        paragraph.addnext(new)
+
     def restyle(self, containing: str, style_id: str) -> None:
         paragraph = self.paragraph(containing)
         properties = paragraph.find(w("pPr"))

@@ -223,11 +223,11 @@ def diff(
     else:
         _say(text_report(run.result, run.root, run.label))
     if apply:
-        _apply_prose(run, yes)
+        _apply_prose(run, yes, _complain if output_format == "json" else _say)  # JSON stays parseable
     raise typer.Exit(run.result.exit_code)
 
 
-def _apply_prose(run, yes: bool) -> None:
+def _apply_prose(run, yes: bool, _say=_say) -> None:
     from zongjie.review.apply import apply_writes, plan_writes
 
     planned, left = plan_writes(run.result)

@@ -111,7 +111,7 @@ def compare(expected: Expected, edited: ReadDocument, place, check_figure) -> Di
                 if before.style != after.style:
                     result.styles.append(StyleChange(before.section, _short(after.text), before.style, after.style))
         else:
-            section = _section_at(old, i1)
+            section = _section_at(old, i1 if i2 > i1 or i1 == 0 else i1 - 1)  # added text: the section it follows
             _changed_stretch(old[i1:i2], new[j1:j2], section, old[i1 - 1] if i1 else None, result, place, check_figure)
     for paragraph in new:
         section = _section_of(paragraph, old, new)

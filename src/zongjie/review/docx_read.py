@@ -31,6 +31,9 @@ def w(tag: str) -> str:
 _DELETED = {w("del"), w("moveFrom")}
 _SKIPPED = _DELETED | {w("instrText"), w("delInstrText"), w("pPr"), w("rPr"), w("txbxContent"), w("footnoteReference")}
 _KAITI = "楷体"
+# The edited file comes from outside: no entities expanded, nothing fetched, parts bounded.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+MAX_PART_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -67,11 +70,14 @@ def read_docx(data: bytes, path: Path | None = None) -> ReadDocument:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            if any(info.file_size > MAX_PART_BYTES for info in archive.infolist()):
+                raise DocxReadError("这个 Word 文档解压后过大，不像是一份总结", Location(path) if path else None,
+                                    "请确认选对了文件；图片很多时可先在 Word 中“压缩图片”再另存。")
             body_xml = archive.read("word/document.xml")
             styles = _style_names(archive.read("word/styles.xml")) if "word/styles.xml" in names else {}
             comments_name = _comments_part(archive, names)
             comments = _comments(archive.read(comments_name)) if comments_name else {}
-        root = etree.fromstring(body_xml)
+        root = etree.fromstring(body_xml, _PARSER)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as error:
         raise DocxReadError(
             f"无法读取这个 Word 文档（{error}）",
@@ -194,7 +200,7 @@ def _normal_name(name: str) -> str:
 
 def _style_names(data: bytes) -> dict[str, str]:
     """styleId → normalised name; "" → the default paragraph style's name."""
-    root = etree.fromstring(data)
+    root = etree.fromstring(data, _PARSER)
     names: dict[str, str] = {}
     for style in root.iter(w("style")):
         if style.get(w("type")) != "paragraph":
@@ -210,7 +216,7 @@ def _style_names(data: bytes) -> dict[str, str]:
 def _comments_part(archive, names: set[str]) -> str | None:
     rels = "word/_rels/document.xml.rels"
     if rels in names:
-        for relationship in etree.fromstring(archive.read(rels)).iter(f"{{{_REL}}}Relationship"):
+        for relationship in etree.fromstring(archive.read(rels), _PARSER).iter(f"{{{_REL}}}Relationship"):
             if relationship.get("Type") == _COMMENTS_TYPE:
                 target = relationship.get("Target", "").lstrip("/")
                 name = target if target.startswith("word/") else f"word/{target}"
@@ -220,7 +226,7 @@ def _comments_part(archive, names: set[str]) -> str | None:
 
 def _comments(data: bytes) -> dict[str, Comment]:
     found = {}
-    for comment in etree.fromstring(data).iter(w("comment")):
+    for comment in etree.fromstring(data, _PARSER).iter(w("comment")):
         paragraphs = ["".join(t.text or "" for t in p.iter(w("t"))) for p in comment.iter(w("p"))]
         number = comment.get(w("id"))
         found[number] = Comment(number, comment.get(w("author"), ""), "\n".join(paragraphs).strip())

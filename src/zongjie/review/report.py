@@ -58,7 +58,8 @@ def text_report(result: DiffResult, root: Path, label: str) -> str:
     for change in result.prose:
         head = f"{_PROSE[change.kind]} [{change.section or '开头'}]"
         if change.origin is not None:
-            head += f" 来自 {origin_text(change.origin, root)}"
+            where = "在 {} 之后" if change.kind == "added" else "来自 {}"
+            head += " " + where.format(origin_text(change.origin, root))
         lines.append(head + "：")
         lines.append(f"      {change.diff}")
         lines.append("      可用 --apply 写回叙述文件" if change.applicable else f"      {change.reason}")
