@@ -57,7 +57,7 @@ def build_review_copy(workspace: Workspace, district_year: DistrictYear, out_dir
         document = assemble(workspace, loaded)
         check_document(document, loaded, result)
         copy.errors, copy.warnings = len(result.errors), len(result.warnings)
-        notes = ReviewNotes(loaded.facts, loaded.rules, result, workspace.root)
+        notes = ReviewNotes(loaded.facts, loaded.rules, result, workspace.root, loaded.previous)
         chosen = review_formats(formats, district_year)
         data = render_outputs(document, chosen, replace(write_options(workspace, district_year), review=notes))
         paths = review_paths(out_dir, district_year, document_title(document, loaded), chosen)

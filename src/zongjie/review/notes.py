@@ -29,11 +29,13 @@ class PlacedFinding:
 
 
 class ReviewNotes:
-    def __init__(self, facts: FactSet, rules: list[Rule] | tuple[Rule, ...], result: CheckResult, root: Path):
+    def __init__(self, facts: FactSet, rules: list[Rule] | tuple[Rule, ...], result: CheckResult, root: Path,
+                 previous: FactSet | None = None):
         self.facts = facts
         self.root = root.resolve()
         self.result = result
         self._rules = [(rule, _patterns(rule)) for rule in expand_rules(list(rules), facts)]
+        self._status = {rule.name: _rule_status(rule, result, facts, previous) for rule, _ in self._rules}
         self.findings = [
             PlacedFinding(number, finding_note(finding, self.where), tuple(figure.key for figure in finding.figures))
             for number, finding in enumerate(result.findings) if finding.severity in ("error", "warning")
@@ -49,7 +51,8 @@ class ReviewNotes:
             fact = self.facts.get(key)
             derived = fact.derived if fact is not None else span.derived
             value = written or (fact.written if fact is not None else "")
-            lines.append(f"数字：{key_words(key)}" + (f"（填写为 {value}）" if value and value != span.text else ""))
+            shown_as_written = not value or value == span.text or location.line is None
+            lines.append(f"数字：{key_words(key)}" + ("" if shown_as_written else f"（填写为 {value}）"))
             if derived:
                 lines.append(f"推算：facts.yaml 中没有填写，由校验规则算出（规则见 {self.where(location)}）")
             else:
@@ -71,12 +74,7 @@ class ReviewNotes:
         checking = [rule for rule, patterns in self._rules if any(p.match(key) for p in patterns)]
         if not checking:
             return "校验：没有规则核对这个数字"
-        parts = []
-        for rule in checking:
-            found = [f for f in self.result.findings if f.check == rule.name and f.severity in ("error", "warning")]
-            status = "、".join(sorted({_SEVERITY[f.severity] for f in found})) if found else "相符"
-            parts.append(f"“{rule.name}”{status}")
-        return "校验：" + "；".join(parts)
+        return "校验：" + "；".join(f"“{rule.name}”{self._status[rule.name]}" for rule in checking)
 
     def where(self, location: Location | None) -> str:
         return source_place(location, self.root)
@@ -98,6 +96,24 @@ def source_place(location: Location | None, root: Path) -> str:
         cell = f"{column_letters(location.column)}{location.line}" if location.column else f"第 {location.line} 行"
         return f"表格 {shown} 单元格 {cell}"
     return f"{shown} 第 {location.line} 行" if location.line else shown
+
+
+def _rule_status(rule: Rule, result: CheckResult, facts: FactSet, previous: FactSet | None) -> str:
+    """What one rule found: its findings in the check, or, run alone, whether it could check."""
+    from zongjie.checks.engine import run_rules
+
+    found = [f for f in result.findings if f.check == rule.name]
+    severe = sorted({_SEVERITY[f.severity] for f in found if f.severity in ("error", "warning")})
+    if severe:
+        return "、".join(severe)
+    if any(f.code == "known-exception" for f in found):
+        return "不相符（已注明例外）"
+    alone = run_rules([rule], facts, previous)  # the facts already hold what the check derived
+    if alone.checked:
+        return "相符"
+    if alone.skipped:
+        return "未核对（含约数或非数字）"
+    return "未核对（缺少数字）"
 
 
 def _patterns(rule: Rule) -> list[re.Pattern]:
