@@ -135,10 +135,12 @@ def assert_finds_exactly_the_edits(code: int, report: dict, workspace: Path) -> 
     assert comment["anchor"] == "推广线上办理渠道"
 
 
-def test_diff_finds_exactly_the_word_edits(cli, workspace):
-    out = build(cli, workspace, "岳阳楼区", "2023")
+@pytest.mark.parametrize("copy", ["正式稿", "审阅稿"])
+def test_diff_finds_exactly_the_word_edits(cli, workspace, copy):
+    review = copy == "审阅稿"
+    out = build(cli, workspace, "岳阳楼区", "2023", *(["--review"] if review else []))
     edited = workspace / "编辑后.docx"
-    edited.write_bytes(edited_like_word(out / f"岳阳楼区/2023/{REPORT}.docx"))
+    edited.write_bytes(edited_like_word(out / f"岳阳楼区/2023/{REPORT}{'（审阅稿）' if review else ''}.docx"))
     code, report = diff_json(cli, workspace, edited)
     assert_finds_exactly_the_edits(code, report, workspace)
     assert report["pending_tracked_changes"] > 0

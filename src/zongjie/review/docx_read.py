@@ -79,8 +79,10 @@ def read_docx(data: bytes, path: Path | None = None) -> ReadDocument:
             comments = _comments(archive.read(comments_name)) if comments_name else {}
         root = etree.fromstring(body_xml, _PARSER)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as error:
+        reason = {zipfile.BadZipFile: "不是有效的 .docx 文件", KeyError: "文件里没有正文部分"}.get(
+            type(error), "文件内容已损坏")
         raise DocxReadError(
-            f"无法读取这个 Word 文档（{error}）",
+            f"无法读取这个 Word 文档：{reason}",
             Location(path) if path else None,
             "请确认它是 .docx 文件：在 Word 或 WPS 中“另存为”Word 文档（*.docx）后再试；.doc 和 .wps 格式不能读取。",
         ) from None
