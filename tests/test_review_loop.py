@@ -73,6 +73,10 @@ def test_review_copy_has_a_comment_on_every_figure(cli, workspace):
     body = next(p for p in document.paragraphs if "参保人数合计" in p.text)
     ranges = body._p.findall(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}commentRangeStart")
     assert len(ranges) >= 4
+    # every page says it is not for publishing (odd and even pages have their own headers)
+    section = document.sections[0]
+    assert section.header.paragraphs[0].text.startswith("审阅稿")
+    assert section.even_page_header.paragraphs[0].text.startswith("审阅稿")
 
 
 def test_review_copy_puts_failed_checks_at_their_figures(cli, workspace):

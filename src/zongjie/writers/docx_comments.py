@@ -67,6 +67,7 @@ class CommentWriter:
             self.first_paragraph.append(_reference_run(number))
         if self.comments:
             add_comments_part(package, self.comments)
+        add_review_header(package)
 
     def _comment(self, text: str) -> int:
         self.comments.append(text)
@@ -150,19 +151,59 @@ def add_comments_part(package, comments: list[str]) -> None:
     _add_content_type(package.part(CONTENT_TYPES_PART))
 
 
-def _add_relationship(relationships) -> None:
+HEADER_PART = "word/header-review.xml"
+HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+HEADER_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+REVIEW_HEADER_TEXT = "审阅稿　请勿发布"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def add_review_header(package) -> None:
+    """“审阅稿 请勿发布” in red in the page header of every page (odd, even and first), so a
+    printed or forwarded review copy cannot pass for the document to publish. The header sits in
+    the top margin: the body's layout is that of the clean copy."""
+    from zongjie.writers.docx_package import DOCUMENT
+
+    root = etree.Element(xml.qn("w:hdr"), nsmap={"w": xml.NAMESPACES["w"]})
+    paragraph = etree.SubElement(root, xml.qn("w:p"))
+    etree.SubElement(etree.SubElement(paragraph, xml.qn("w:pPr")), xml.qn("w:jc")).set(xml.qn("w:val"), "right")
+    run = etree.SubElement(paragraph, xml.qn("w:r"))
+    properties = etree.SubElement(run, xml.qn("w:rPr"))
+    etree.SubElement(properties, xml.qn("w:rFonts")).set(xml.qn("w:eastAsia"), "黑体")
+    etree.SubElement(properties, xml.qn("w:color")).set(xml.qn("w:val"), "C00000")
+    etree.SubElement(properties, xml.qn("w:sz")).set(xml.qn("w:val"), "28")
+    etree.SubElement(run, xml.qn("w:t")).text = REVIEW_HEADER_TEXT
+    package.entries = dict(package.entries)
+    package.entries[HEADER_PART] = b""
+    package.parsed[HEADER_PART] = root
+    relationship = _add_relationship(package.part(RELATIONSHIPS_PART), HEADER_RELATIONSHIP, "header-review.xml")
+    _add_content_type(package.part(CONTENT_TYPES_PART), HEADER_PART, HEADER_TYPE)
+    for section in package.part(DOCUMENT).iter(xml.qn("w:sectPr")):
+        kinds = ["default", "even"] + (["first"] if section.find(xml.qn("w:titlePg")) is not None else [])
+        for existing in section.findall(xml.qn("w:headerReference")):
+            section.remove(existing)
+        for kind in reversed(kinds):  # header references come first in w:sectPr
+            reference = etree.Element(xml.qn("w:headerReference"))
+            reference.set(xml.qn("w:type"), kind)
+            reference.set(f"{{{_R}}}id", relationship)
+            section.insert(0, reference)
+
+
+def _add_relationship(relationships, kind: str = COMMENTS_RELATIONSHIP, target: str = "comments.xml") -> str:
     tag = f"{{{_PACKAGE_RELS}}}Relationship"
     existing = {element.get("Id") for element in relationships.findall(tag)}
-    if any(element.get("Type") == COMMENTS_RELATIONSHIP for element in relationships.findall(tag)):
-        return
+    for element in relationships.findall(tag):
+        if element.get("Type") == kind and element.get("Target") == target:
+            return element.get("Id")
     number = 1
     while f"rId{number}" in existing:
         number += 1
-    etree.SubElement(relationships, tag, Id=f"rId{number}", Type=COMMENTS_RELATIONSHIP, Target="comments.xml")
+    etree.SubElement(relationships, tag, Id=f"rId{number}", Type=kind, Target=target)
+    return f"rId{number}"
 
 
-def _add_content_type(types) -> None:
+def _add_content_type(types, part: str = COMMENTS_PART, content_type: str = COMMENTS_TYPE) -> None:
     tag = f"{{{_CONTENT_TYPES}}}Override"
-    if any(element.get("PartName") == "/" + COMMENTS_PART for element in types.findall(tag)):
+    if any(element.get("PartName") == "/" + part for element in types.findall(tag)):
         return
-    etree.SubElement(types, tag, PartName="/" + COMMENTS_PART, ContentType=COMMENTS_TYPE)
+    etree.SubElement(types, tag, PartName="/" + part, ContentType=content_type)
