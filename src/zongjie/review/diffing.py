@@ -11,9 +11,8 @@ are reported too, so that nothing done in Word goes unseen.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from zongjie.model import FactSpan
 from zongjie.review.docx_read import ReadDocument, ReadParagraph
 from zongjie.review.source_map import Expected, ExpectedParagraph, NarrativeParagraph, normalised
 
