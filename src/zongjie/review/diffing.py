@@ -173,7 +173,7 @@ def _changed_stretch(old: list[ExpectedParagraph], new: list[ReadParagraph], sec
             continue
         breaks, messages = check_figure(span, edited)
         result.figures.append(FigureChange(
-            span.keys, tuple(place(location) for location in span.locations), span.text, edited,
+            span.keys, _places(span, place), span.text, edited,
             paragraph.section, _short(new_text), messages, breaks,
             "已删去" if not edited else ""))
     # What remains once the figures are taken as edited is a change of words.
@@ -196,6 +196,12 @@ def _with_figures_edited(old_text: str, new_text: str, taken) -> str:
     for low, high, new_low, new_high in reversed(merged):
         text = text[:low] + new_text[new_low:new_high] + text[high:]
     return text
+
+
+def _places(span, place) -> tuple[str, ...]:
+    """Where each fact of a figure is written; a derived total is located at its rule."""
+    prefix = "由规则推算：" if span.derived else ""
+    return tuple(prefix + place(location) for location in span.locations)
 
 
 def _mapped(opcodes, position: int, end: bool) -> int:

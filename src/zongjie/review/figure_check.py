@@ -26,12 +26,15 @@ class FigureChecker:
             return None, [f"这个数字由 {len(span.keys)} 项事实计算得出，请核对参与计算的各项（见上列行号）"]
         key = span.keys[0]
         fact = self.loaded.facts.get(key)
-        if fact is None or fact.derived or span.derived:
-            return None, ["这是推算出的数字（facts.yaml 中没有直接填写），请核对参与推算的各项"]
+        if fact is None:
+            return None, ["这个数字不是直接来自 facts.yaml 的一项，请核对它的来源"]
         value = self._fact_value(fact, span.text, edited)
         if value is None:
             return None, [f"无法把“{edited}”换算为 {key} 的单位（{fact.单位 or '无单位'}），未能校验"]
-        return self._run(key, replace(fact, value=value, written=edited))
+        breaks, messages = self._run(key, replace(fact, value=value, written=edited, derived=False))
+        if fact.derived:  # checked as if the edited total were written in facts.yaml
+            messages.insert(0, "这是由分项推算出的合计，facts.yaml 中没有这一行；如要改，请改参与推算的分项")
+        return breaks, messages
 
     def _fact_value(self, fact: Fact, shown: str, edited: str):
         """The edited text as a value of the fact, in the fact's unit."""
