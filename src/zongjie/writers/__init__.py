@@ -27,6 +27,9 @@ class WriteOptions:
     # from and what the checks found. None (the default) writes the clean copy to publish,
     # which carries no internal keys, paths or line numbers.
     review: object | None = None
+    # The local preview (zongjie serve) only: each figure's key and file:line in its tooltip,
+    # for the writer at their own desk. Never set for files that are written.
+    trace: bool = False
 
 
 def write(format_name: str, document: Document, options: WriteOptions = WriteOptions()) -> bytes:

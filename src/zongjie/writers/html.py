@@ -4,14 +4,17 @@ printable on A4 with the official fonts first and free fallbacks after.
 The page to publish carries no internal key, path or line number: a figure is plain text.
 In a review copy (审阅稿, `options.review`) every figure is a `<span class="fact">` whose note
 (its source, the rules that check it, what they found) shows on hover and, on a phone, on tap;
-figures a rule finds wrong are highlighted.
+figures a rule finds wrong are highlighted. The local preview (`zongjie serve`, never a written
+file) asks for `options.trace`: each figure's key and file:line in its tooltip.
 """
 
 from __future__ import annotations
 
+import os
 from html import escape
 from pathlib import Path
 
+from zongjie.errors import display_path
 from zongjie.writers.layout import closing_indents
 from zongjie.model import (
     Block,
@@ -80,11 +83,13 @@ hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
 
 
 def write(document: Document, options) -> bytes:
-    return render(document, options.source_root, options.lang, getattr(options, "review", None)).encode("utf-8")
+    return render(document, options.source_root, options.lang, getattr(options, "review", None),
+                  getattr(options, "trace", False)).encode("utf-8")
 
 
-def render(document: Document, source_root: Path | None = None, lang: str = "zh-CN", review=None) -> str:
-    writer = _HtmlWriter(source_root, review)
+def render(document: Document, source_root: Path | None = None, lang: str = "zh-CN", review=None,
+           trace: bool = False) -> str:
+    writer = _HtmlWriter(source_root, review, trace)
     title = plain_text(document.meta.title) or "工作总结"
     body = []
     extra_head = ""
@@ -115,8 +120,11 @@ def render(document: Document, source_root: Path | None = None, lang: str = "zh-
 
 
 class _HtmlWriter:
-    def __init__(self, source_root: Path | None, review=None):
+    def __init__(self, source_root: Path | None, review=None, trace: bool = False):
         self.review = review  # ReviewNotes of a review copy, else None
+        self.trace = trace  # the local preview: keys and file:line in tooltips
+        self.root_prefix = str(source_root) + os.sep if source_root is not None else None
+        self._places: dict = {}  # location → "file:line", computed once per location
 
     def block(self, block: Block) -> str:
         if isinstance(block, Heading):
@@ -176,8 +184,33 @@ class _HtmlWriter:
         return "".join(out)
 
     def fact(self, span: FactSpan) -> str:
-        if self.review is None:  # the copy to publish: no key, path or line number
-            return escape(span.text)
-        from zongjie.writers.html_review import review_fact
+        if self.review is not None:
+            from zongjie.writers.html_review import review_fact
 
-        return review_fact(span, self.review)
+            return review_fact(span, self.review)
+        if self.trace:
+            return self.traced_fact(span)
+        return escape(span.text)  # the copy to publish: no key, path or line number
+
+    def traced_fact(self, span: FactSpan) -> str:
+        sources = "；".join(
+            f"{key} ← {self._where(location)}" for key, location in zip(span.keys, span.locations)
+        )
+        if span.derived:
+            sources += "（推算）"
+        keys = " ".join(span.keys)
+        return f'<span class="fact" data-fact="{escape(keys)}" title="{escape(sources)}">{escape(span.text)}</span>'
+
+    def _where(self, location) -> str:
+        place = self._places.get(location)
+        if place is None:
+            place = self._places[location] = self._place(location)
+        return place
+
+    def _place(self, location) -> str:
+        text = str(location.file)
+        if self.root_prefix is None:
+            text = display_path(location.file)
+        elif text.startswith(self.root_prefix):
+            text = text[len(self.root_prefix):].replace(os.sep, "/")
+        return f"{text}:{location.line}" if location.line else text
