@@ -476,3 +476,14 @@ def test_check_does_not_even_write_the_private_cache(workspace, cli, tmp_path, m
         assert sorted(p.relative_to(workspace) for p in workspace.rglob("*")) == before
     finally:
         privatecache.private_dir.cache_clear()
+
+
+def test_init_never_writes_through_a_dangling_link(tmp_path, outside, cli):
+    folder = tmp_path / "新工作区"
+    folder.mkdir()
+    (folder / "config.yaml").symlink_to(outside / "planted.yaml")
+    (folder / "templates").symlink_to(outside, target_is_directory=True)
+    run = cli("init", str(folder))
+    assert not (outside / "planted.yaml").exists()
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt", "victim.txt"]
+    assert run.code == 2 and "链接" in run.err, run.err

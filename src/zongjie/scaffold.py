@@ -7,6 +7,7 @@ the `zongjie_templates` data package. The sample district is the annual-summary 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from zongjie.errors import Location, WorkspaceError
@@ -63,6 +64,13 @@ def _standard_files() -> dict[str, bytes]:
     }
 
 
+def _create_new(path: Path, data: bytes) -> None:
+    # O_EXCL refuses any existing name, a dangling link included: nothing is written through it
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(path, flags, 0o666), "wb") as file:
+        file.write(data)
+
+
 def init_workspace(folder: Path) -> list[Path]:
     """Write config.yaml, templates/ and a sample district; existing files are kept."""
     if folder.exists() and not folder.is_dir():
@@ -77,10 +85,13 @@ def init_workspace(folder: Path) -> list[Path]:
     written = []
     try:
         for target, data in planned.items():
-            if target.exists():
+            if os.path.lexists(target):  # an existing file, or a link (even a dangling one): kept
                 continue
+            if not target.parent.resolve().is_relative_to(folder.resolve()):
+                raise WorkspaceError(f"{target.parent.name} 是指向别处的链接，不会写入", Location(target.parent),
+                                     "请删除这个链接，或换一个空文件夹。")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _create_new(target, data)
             written.append(target)
     except OSError as error:
         raise WorkspaceError(
