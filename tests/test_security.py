@@ -487,3 +487,23 @@ def test_init_never_writes_through_a_dangling_link(tmp_path, outside, cli):
     assert not (outside / "planted.yaml").exists()
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt", "victim.txt"]
     assert run.code == 2 and "链接" in run.err, run.err
+
+
+@pytest.mark.parametrize("name", ["../content/裕安区", "/tmp", "..", "医保年度工作总结/../../content"])
+def test_a_template_name_is_a_folder_name_not_a_path(workspace, cli, name):
+    config = workspace / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("template: 医保年度工作总结", f"template: '{name}'"),
+                      encoding="utf-8")
+    run = cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace))
+    assert run.code == 2 and "不是 templates/ 下的一个文件夹名" in run.err, run.err
+    run = cli("new", "新区", "2024", "-t", name, "-w", str(workspace))
+    assert run.code == 2 and not (workspace / "content/新区/2024").exists()
+
+
+def test_a_template_rules_file_linked_out_of_its_folder_is_refused(workspace, outside, cli):
+    rules = workspace / "templates/医保年度工作总结/checks.yaml"
+    (outside / "checks.yaml").write_bytes(rules.read_bytes())
+    rules.unlink()
+    rules.symlink_to(outside / "checks.yaml")
+    run = cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace))
+    assert run.code == 2 and "工作区之外" in run.err, run.err

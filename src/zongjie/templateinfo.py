@@ -34,16 +34,29 @@ class TemplateInfo:
 
     @property
     def rules_path(self) -> Path | None:
-        path = self.folder / "checks.yaml"
-        return path if path.is_file() else None
+        return self._own_file("checks.yaml", "校验规则文件")
 
     @property
     def skeleton_path(self) -> Path | None:
-        path = self.folder / "facts.yaml"
-        return path if path.is_file() else None
+        return self._own_file("facts.yaml", "事实骨架")
+
+    def _own_file(self, name: str, what: str) -> Path | None:
+        """A file of the template, which (like its .md files) may not link out of its folder."""
+        from zongjie.containment import ensure_inside
+
+        path = self.folder / name
+        if not path.is_file():
+            return None
+        return ensure_inside(path, self.folder, what)
 
 
 def load_template_info(templates_dir: Path, name: str) -> TemplateInfo:
+    if not name or name.startswith(".") or any(ch in name for ch in "/\\:") or Path(name).is_absolute():
+        raise TemplateError(
+            f"模板名“{name}”不是 templates/ 下的一个文件夹名",
+            Location(templates_dir),
+            "模板名只能是 templates/ 下的文件夹名（如 医保年度工作总结），不能写路径。",
+        )
     manifest = templates_dir / name / MANIFEST
     stat = manifest.stat() if manifest.is_file() else None
     return _load_template_info(templates_dir, name, stat.st_mtime_ns if stat else 0)
