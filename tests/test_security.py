@@ -507,3 +507,10 @@ def test_a_template_rules_file_linked_out_of_its_folder_is_refused(workspace, ou
     rules.symlink_to(outside / "checks.yaml")
     run = cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace))
     assert run.code == 2 and "工作区之外" in run.err, run.err
+
+
+def test_a_file_that_includes_itself_is_called_an_include_loop(workspace, cli, outside):
+    (workspace / "templates/医保年度工作总结/自己.md").write_text('{% include "自己.md" %}\n', encoding="utf-8")
+    (workspace / NARRATIVE).write_text('{% include "自己.md" %}\n', encoding="utf-8")
+    run = build_md(cli, workspace)
+    assert run.code == 2 and "include" in run.err and "宏" not in run.err.split("→")[0], run.err
