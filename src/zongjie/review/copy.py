@@ -47,6 +47,7 @@ def review_paths(out_dir: Path, district_year: DistrictYear, title: str, formats
 def build_review_copy(workspace: Workspace, district_year: DistrictYear, out_dir: Path,
                       formats: tuple[str, ...] | None = None) -> ReviewCopy:
     from zongjie.build import assemble, check, check_document, document_title, load, render_outputs, write_options
+    from zongjie.build import _refuse_linked_output_folder
     from zongjie.output import write_files
     from zongjie.review.notes import ReviewNotes
 
@@ -61,6 +62,7 @@ def build_review_copy(workspace: Workspace, district_year: DistrictYear, out_dir
         chosen = review_formats(formats, district_year)
         data = render_outputs(document, chosen, replace(write_options(workspace, district_year), review=notes))
         paths = review_paths(out_dir, district_year, document_title(document, loaded), chosen)
+        _refuse_linked_output_folder(out_dir, paths[chosen[0]].parent)  # a link elsewhere is not written into
         write_files({paths[fmt]: data[fmt] for fmt in chosen})
         copy.paths = [paths[fmt] for fmt in chosen]
     except ZongjieError as error:
