@@ -62,3 +62,12 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_of_the_test_run(tmp_path_factory):
+    """Compiled templates of the many test workspaces go to a cache of this run, not the user's."""
+    import os
+
+    os.environ["ZONGJIE_CACHE_DIR"] = str(tmp_path_factory.mktemp("zongjie-cache"))
+    yield

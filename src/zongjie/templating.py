@@ -199,25 +199,39 @@ class Sandbox(ImmutableSandboxedEnvironment):
 # ---- environment ---------------------------------------------------------------------------
 class PrivateBytecodeCache(jinja2.BytecodeCache):
     """Jinja's compiled templates, kept in the user's private cache folder: compiling is most
-    of a one-document build's time. A damaged file is a miss, never an error."""
+    of a one-document build's time. Our own file format (Jinja's unpickles its checksum):
+    Python's magic number, the source's checksum, then the marshalled code. A damaged or
+    foreign file is a miss, never an error."""
 
     def __init__(self, folder: Path):
+        import importlib.util
+
         self.folder = folder
+        self.header = b"zongjie-jinja\n" + importlib.util.MAGIC_NUMBER + b"\n"
 
     def load_bytecode(self, bucket) -> None:
+        import marshal
+
         from zongjie.privatecache import read_private
 
         data = read_private(self.folder / f"{bucket.key}.cache")
-        if data is not None:
-            try:
-                bucket.bytecode_from_string(data)
-            except Exception:  # truncated or foreign: compile again
-                bucket.reset()
+        if data is None or not data.startswith(self.header):
+            return
+        checksum, newline, code = data[len(self.header):].partition(b"\n")
+        if not newline or checksum.decode("ascii", "replace") != bucket.checksum:
+            return
+        try:
+            bucket.code = marshal.loads(code)
+        except (EOFError, ValueError, TypeError):  # truncated: compile again
+            bucket.reset()
 
     def dump_bytecode(self, bucket) -> None:
+        import marshal
+
         from zongjie.privatecache import write_private
 
-        write_private(self.folder / f"{bucket.key}.cache", bucket.bytecode_to_string())
+        data = self.header + bucket.checksum.encode("ascii") + b"\n" + marshal.dumps(bucket.code)
+        write_private(self.folder / f"{bucket.key}.cache", data)
 
 
 def _bytecode_cache() -> PrivateBytecodeCache | None:
@@ -232,6 +246,12 @@ def _bytecode_cache() -> PrivateBytecodeCache | None:
         digest_size=8,
     ).hexdigest()
     folder = private_dir(f"jinja-{key}")
+    if folder is not None and not any(folder.iterdir()):  # a new version: drop the old ones' caches
+        import shutil
+
+        for old in folder.parent.glob("jinja-*"):
+            if old != folder and old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
     return PrivateBytecodeCache(folder) if folder is not None else None
 
 
