@@ -521,3 +521,21 @@ def test_a_file_that_includes_itself_is_called_an_include_loop(workspace, cli, o
     (workspace / NARRATIVE).write_text('{% include "自己.md" %}\n', encoding="utf-8")
     run = build_md(cli, workspace)
     assert run.code == 2 and "include" in run.err and "宏" not in run.err.split("→")[0], run.err
+
+
+def test_an_endless_input_file_is_refused(workspace, cli):
+    import os
+
+    narrative = workspace / NARRATIVE
+    narrative.unlink()
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero")
+    narrative.symlink_to("/dev/zero")  # outside the workspace too, but size is checked on any read
+    run = build_md(cli, workspace)
+    assert run.code == 2, run.err
+    big = workspace / "content/岳阳楼区/2023/大.md"
+    with open(big, "wb") as file:
+        file.truncate(30 * 1024 * 1024)
+    narrative.unlink()
+    run = build_md(cli, workspace)
+    assert run.code == 2 and "过大" in run.err, run.err

@@ -66,10 +66,18 @@ def read_source(path: Path) -> SourceText:
     return SourceText(path, text, encoding)
 
 
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # a year's facts or a narrative is a few KB; /dev/zero is endless
+
+
 def read_bytes(path: Path) -> bytes:
     """A file's bytes, or an error saying why it cannot be read (not a traceback)."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputEncodingError(f"文件过大（超过 {MAX_INPUT_BYTES // 1024 // 1024} MB），不像是事实、叙述或模板",
+                                     Location(path), "请检查是否选错了文件（如把数据库或图片放进了工作区）。")
+        return data
     except IsADirectoryError:
         raise InputEncodingError("这是一个文件夹，不是文件", Location(path), "请检查文件名。") from None
     except PermissionError:
