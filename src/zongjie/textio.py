@@ -43,7 +43,7 @@ def read_source(path: Path) -> SourceText:
     nonsense, never the other way round, so a file that fails as UTF-8 and passes as GB18030
     really is GBK (the usual Windows Notepad/WPS save). The caller warns about it.
     """
-    data = read_bytes(path)
+    data = read_bytes(path, MAX_INPUT_BYTES)
     try:
         text = data.decode("utf-8-sig")
         encoding = "utf-8"
@@ -69,13 +69,15 @@ def read_source(path: Path) -> SourceText:
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a year's facts or a narrative is a few KB; /dev/zero is endless
 
 
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes, or an error saying why it cannot be read (not a traceback)."""
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes (at most `limit`), or an error saying why it cannot be read (not a traceback)."""
     try:
+        if limit is None:
+            return path.read_bytes()
         with open(path, "rb") as file:
-            data = file.read(MAX_INPUT_BYTES + 1)
-        if len(data) > MAX_INPUT_BYTES:
-            raise InputEncodingError(f"文件过大（超过 {MAX_INPUT_BYTES // 1024 // 1024} MB），不像是事实、叙述或模板",
+            data = file.read(limit + 1)
+        if len(data) > limit:
+            raise InputEncodingError(f"文件过大（超过 {limit // 1024 // 1024} MB），不像是事实、叙述或模板",
                                      Location(path), "请检查是否选错了文件（如把数据库或图片放进了工作区）。")
         return data
     except IsADirectoryError:
