@@ -138,7 +138,19 @@ def template_context(loaded: Loaded) -> dict:
         context["上年"] = context["prev"] = loaded.previous.root
     if not district_year.is_city:
         context["历年"] = context["years"] = YearsOfDistrict(district_year.folder.parent)
+    if district_year.settings.locale != "zh_CN":
+        _add_traditional_names(context)
     return context
+
+
+def _add_traditional_names(context: dict) -> None:
+    """A Traditional workspace's templates may write 醫療救助 or 地區: the same names as 医疗救助
+    and 地区 (fact keys are kept in Simplified form, see facts.py)."""
+    from zongjie.script import traditional_forms
+
+    for name, value in list(context.items()):
+        for form in traditional_forms(name):
+            context.setdefault(form, value)
 
 
 class YearsOfDistrict(Mapping):
@@ -165,9 +177,23 @@ class YearsOfDistrict(Mapping):
 
 
 def assemble(workspace: Workspace, loaded: Loaded) -> Document:
+    """The document as it is written out: assembled, then in the locale's script."""
+    return localize(assemble_source(workspace, loaded), loaded.district_year.settings)
+
+
+def localize(document: Document, settings) -> Document:
+    """The document in the locale's script (Traditional for zh_Hant_*), the workspace's own
+    phrases first. Checks run on the document before this step."""
+    from zongjie.script import convert_document
+
+    return convert_document(document, settings.locale, settings.phrases)
+
+
+def assemble_source(workspace: Workspace, loaded: Loaded) -> Document:
+    """The document in Simplified, as the templates made it: what every check reads."""
+    from zongjie.counting import count_numerals
     from zongjie.numbering import number_headings
     from zongjie.reader import read_document
-    from zongjie.script import convert_document
     from zongjie.templating import RenderRequest, render
 
     district_year = loaded.district_year
@@ -184,7 +210,7 @@ def assemble(workspace: Workspace, loaded: Loaded) -> Document:
     )
     document = read_document(rendered.markdown, rendered.sources)
     document = number_headings(document, loaded.template.numbering)
-    return convert_document(document, district_year.settings.locale)
+    return count_numerals(document)
 
 
 def template_search_dirs(workspace: Workspace, loaded: Loaded) -> tuple[Path, ...]:
@@ -236,11 +262,12 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         if outcome.checks.errors and not allow_errors:
             outcome.status = "blocked"
             return outcome
-        document = assemble(workspace, loaded)
+        document = assemble_source(workspace, loaded)
         check_document(document, loaded, outcome.checks)
         if outcome.checks.errors and not allow_errors:
             outcome.status = "blocked"
             return outcome
+        document = localize(document, district_year.settings)
         outcome.title = document_title(document, loaded)
         formats = formats or district_year.settings.formats
         options = write_options(workspace, district_year)
@@ -268,7 +295,13 @@ def write_options(workspace: Workspace, district_year: DistrictYear) -> WriteOpt
                 "路径相对于工作区文件夹；请检查文件名，或删去这一项使用 zongjie 自带的样式。",
             )
     return WriteOptions(source_root=workspace.root, lang=_html_lang(settings.locale), reference_docx=reference,
-                        cache_dir=workspace.output_dir / ".zongjie")
+                        cache_dir=workspace.output_dir / ".zongjie", fonts=_fonts(settings))
+
+
+def _fonts(settings) -> tuple[tuple[str, str], ...]:
+    from zongjie.fonts import document_fonts
+
+    return tuple(document_fonts(settings.locale, settings.fonts).items())
 
 
 def _html_lang(locale: str) -> str:
@@ -294,7 +327,7 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             if search_dirs not in compiled:  # a syntax error in a part this document does not use
                 compile_all(search_dirs)
                 compiled.add(search_dirs)
-            document = assemble(workspace, loaded)
+            document = assemble_source(workspace, loaded)
             check_document(document, loaded, result)
             result.findings.extend(lint_narrative(loaded))
             for folder in (*district_year.override_dirs(), loaded.template.folder):

@@ -20,6 +20,7 @@ from typing import Union
 from zongjie.errors import FactError, Location, NumberFormatError
 from zongjie.numbers.parse import parse_value
 from zongjie.numbers.quantity import Quantity, YearMonth
+from zongjie.script import fold
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 FactValue = Union[Quantity, datetime.date, YearMonth, str]
@@ -129,15 +130,16 @@ class FactSet:
     encoding: str = "utf-8"
 
     def get(self, key: str) -> Fact | None:
-        return self.index.get(key)
+        fact = self.index.get(key)
+        return fact if fact is not None else self.index.get(fold(key))
 
     def empty_location(self, key: str) -> Location | None:
         """Where a key was declared but left empty, if it was."""
         parent, _, name = key.rpartition(".")
         node: FactNode | None = self.root
-        for part in parent.split(".") if parent else []:
+        for part in fold(parent).split(".") if parent else []:
             node = node.members.get(part) if isinstance(node, FactGroup) else None
-        return node.empty.get(name) if isinstance(node, FactGroup) else None
+        return node.empty.get(fold(name)) if isinstance(node, FactGroup) else None
 
 
 def load_facts(path: Path) -> FactSet:
@@ -176,8 +178,10 @@ def _join(path: str, key: str) -> str:
 def _group(node: YMap, path: str, index: dict[str, Fact]) -> FactGroup:
     members: dict[str, FactNode] = {}
     empty: dict[str, Location] = {}
-    for key, (key_node, value) in node.entries.items():
-        _check_key(key, key_node)
+    written: dict[str, YScalar] = {}
+    for original, (key_node, value) in node.entries.items():
+        _check_key(original, key_node)
+        key = _same_key_once(original, key_node, written)
         child_path = _join(path, key)
         if isinstance(value, YScalar) and value.is_null:
             empty[key] = key_node.location
@@ -209,6 +213,22 @@ def _fact(node: YScalar, path: str) -> Fact:
     except NumberFormatError as error:
         raise FactError(f"{path}: {error.message}", node.location, error.hint) from None
     return Fact(path, value, node.text, node.location)
+
+
+def _same_key_once(original: str, key_node: YScalar, written: dict[str, YScalar]) -> str:
+    """A key in either script is the same key (醫療救助 is 医疗救助, as templates and rules write
+    it): kept in Simplified form. Two keys of a group that are the same after conversion would
+    silently hide one another."""
+    key = fold(original)
+    earlier = written.get(key)
+    if earlier is not None:
+        raise FactError(
+            f"键“{earlier.text}”（{earlier.location}）和“{original}”繁简转换后是同一个键“{key}”",
+            key_node.location,
+            "同一个事实只能写一次；请删去其中一个，或给它们起不同的名字。",
+        )
+    written[key] = key_node
+    return key
 
 
 def _check_key(key: str, key_node: YScalar) -> None:

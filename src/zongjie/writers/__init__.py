@@ -23,6 +23,8 @@ class WriteOptions:
     lang: str = "zh-CN"
     reference_docx: Path | None = None
     cache_dir: Path | None = None  # where a writer may keep what it prepares once (the DOCX prototype)
+    # role → East Asian font of this document (zongjie.fonts.document_fonts); () = the official ones
+    fonts: tuple[tuple[str, str], ...] = ()
 
 
 def write(format_name: str, document: Document, options: WriteOptions = WriteOptions()) -> bytes:

@@ -62,9 +62,17 @@ def write(document: Document, options) -> bytes:
     numbered_levels = _number_headings(package, document.numbering)
     body = package.part(DOCUMENT).find(xml.qn("w:body"))
     _DocxWriter(body, numbered_levels).write(document)
+    _localize(package, options)
     _set_core_properties(package.part(CORE), plain_text(document.meta.title),
                          plain_text(document.meta.signature) or "zongjie")
     return package.to_bytes()
+
+
+def _localize(package: DocxPackage, options) -> None:
+    from zongjie.fonts import replacements
+    from zongjie.writers.docx_locale import localize_package
+
+    localize_package(package, options.lang, replacements(dict(options.fonts)))
 
 
 # ---- the prototype -------------------------------------------------------------------------

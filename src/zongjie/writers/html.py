@@ -80,10 +80,11 @@ hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
 
 
 def write(document: Document, options) -> bytes:
-    return render(document, options.source_root, options.lang).encode("utf-8")
+    return render(document, options.source_root, options.lang, options.fonts).encode("utf-8")
 
 
-def render(document: Document, source_root: Path | None = None, lang: str = "zh-CN") -> str:
+def render(document: Document, source_root: Path | None = None, lang: str = "zh-CN",
+           fonts: tuple[tuple[str, str], ...] = ()) -> str:
     writer = _HtmlWriter(source_root)
     title = plain_text(document.meta.title) or "工作总结"
     body = []
@@ -99,10 +100,19 @@ def render(document: Document, source_root: Path | None = None, lang: str = "zh-
         f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="zongjie">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+        f"<title>{escape(title)}</title>\n<style>{STYLE}{_locale_fonts(fonts, lang)}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(part for part in body if part)
         + "\n</main>\n</body>\n</html>\n"
     )
+
+
+def _locale_fonts(fonts: tuple[tuple[str, str], ...], lang: str) -> str:
+    """The Traditional (or configured) font stack, overriding the official one's variables."""
+    if not fonts:
+        return ""
+    from zongjie.fonts import css_overrides
+
+    return css_overrides(dict(fonts), {"zh-TW": "zh_Hant_TW", "zh-HK": "zh_Hant_HK"}.get(lang, "zh_CN"))
 
 
 class _HtmlWriter:
