@@ -223,7 +223,7 @@ def _same_key_once(original: str, key_node: YScalar, written: dict[str, YScalar]
     earlier = written.get(key)
     if earlier is not None:
         raise FactError(
-            f"键“{earlier.text}”（{earlier.location}）和“{original}”繁简转换后是同一个键“{key}”",
+            f"键“{original}”和第 {earlier.location.line} 行的“{earlier.text}”繁简转换后是同一个键“{key}”",
             key_node.location,
             "同一个事实只能写一次；请删去其中一个，或给它们起不同的名字。",
         )

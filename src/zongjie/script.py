@@ -34,7 +34,9 @@ _CONFIGS = {"zh_Hant_TW": "s2tw", "zh_Hant_HK": "s2hk"}
 TRADITIONAL_LOCALES = tuple(_CONFIGS)
 # Character forms a locale writes differently from what OpenCC gives: Taiwan writes the 大写
 # three as 參 (OpenCC's s2tw gives the variant 叄).
-_LOCALE_FIXES = {"zh_Hant_TW": str.maketrans({"叄": "參"})}
+# Both write quotation marks as 「」 and 『』, which OpenCC leaves as “” and ‘’.
+_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
+_LOCALE_FIXES = {"zh_Hant_TW": str.maketrans({**_QUOTES, "叄": "參"}), "zh_Hant_HK": str.maketrans(_QUOTES)}
 
 
 @lru_cache(maxsize=4)

@@ -21,8 +21,7 @@ def localize_package(package, lang: str, fonts: dict[str, str]) -> None:
         for name in (STYLES, NUMBERING, DOCUMENT):
             if name in package.entries:
                 _replace_fonts(package.part(name), fonts)
-    if lang != "zh-CN":
-        _set_language(package, lang)
+    _set_language(package, lang)
 
 
 def _replace_fonts(root, fonts: dict[str, str]) -> None:
@@ -34,10 +33,12 @@ def _replace_fonts(root, fonts: dict[str, str]) -> None:
 
 
 def _set_language(package, lang: str) -> None:
-    for name in (STYLES, DOCUMENT):
-        for element in package.part(name).iter(xml.qn("w:lang")):
-            if element.get(xml.qn("w:eastAsia")) is not None:
-                element.set(xml.qn("w:eastAsia"), lang)
+    if lang != "zh-CN":  # the prototype's styles say zh-CN already
+        for name in (STYLES, DOCUMENT):
+            for element in package.part(name).iter(xml.qn("w:lang")):
+                if element.get(xml.qn("w:eastAsia")) is not None:
+                    element.set(xml.qn("w:eastAsia"), lang)
+    # python-docx's template says ja-JP here, which would make Word pick Japanese theme fonts
     if SETTINGS in package.entries:
         settings = package.part(SETTINGS)
         theme_lang = settings.find(xml.qn("w:themeFontLang"))
