@@ -223,6 +223,12 @@ def test_messages_are_traditional_in_a_traditional_workspace(workspace, cli):
     assert missing.code == 2 and "沒有名為「某县」的地區" in missing.err
 
 
+def test_a_district_typed_in_traditional_is_the_simplified_folder(workspace, cli):
+    run = cli("build", "岳陽樓區", "2023", "--format", "md", cwd=workspace)
+    assert run.code == 0, run.err
+    assert built(workspace, ".md").is_file()
+
+
 def test_messages_stay_simplified_in_a_simplified_workspace(workspace, cli):
     missing = cli("build", "某县", cwd=workspace)
     assert missing.code == 2 and "没有名为“某县”的地区" in missing.err
