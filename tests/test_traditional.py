@@ -255,3 +255,11 @@ def test_rendered_taiwan_docx_uses_traditional_fonts(workspace, cli, tmp_path):
         pytest.skip("此机器上没有免费的繁体字体（fonts-arphic-ukai / fonts-noto-cjk）")
     assert "UKaiTW" in fonts  # 標楷體 → AR PL UKai TW: body and title in a Traditional Kai font
     assert "UKaiCN" not in fonts and "UMingCN" not in fonts  # no Simplified stand-in left
+
+
+def test_a_name_in_corner_brackets_is_not_linted_as_a_typed_figure(workspace, cli):
+    add_to_narrative(workspace, "打造「醫保15分鐘服務圈」，覆蓋12個社區。")
+    run = cli("check", "岳阳楼区", cwd=workspace)
+    lines = [line for line in run.out.splitlines() if "无法追溯来源" in line]
+    assert any("“12個社區”" in line for line in lines)  # a figure typed into prose is still found
+    assert not any("15" in line for line in lines)
