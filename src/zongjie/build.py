@@ -144,11 +144,12 @@ def template_context(loaded: Loaded) -> dict:
 
 
 def _add_traditional_names(context: dict) -> None:
-    """A Traditional workspace's templates may write 醫療救助 or 地區: the same names as 医疗救助
-    and 地区 (fact keys are kept in Simplified form, see facts.py)."""
+    """A Traditional workspace's templates may write 醫療救助, 地區 or 合計(…): the same names as
+    医疗救助, 地区 and 合计 (fact keys are kept in Simplified form, see facts.py)."""
+    from zongjie.filters import GLOBALS
     from zongjie.script import traditional_forms
 
-    for name, value in list(context.items()):
+    for name, value in [*context.items(), *GLOBALS.items()]:
         for form in traditional_forms(name):
             context.setdefault(form, value)
 

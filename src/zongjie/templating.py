@@ -187,10 +187,34 @@ def environment(search_dirs: tuple[Path, ...], cache_dir: Path | None = None):
         finalize=_finalize,
         extensions=["jinja2.ext.loopcontrols"],
     )
-    env.filters.update(FILTERS)
+    env.filters = EitherScript({**env.filters, **FILTERS})
     env.globals.update(GLOBALS)
     env.globals["range"] = bounded_range
     return env
+
+
+class EitherScript(dict):
+    """Filter names in either script: a Traditional template's `| 中文數字` is `| 中文数字`.
+    Only a name not found is converted, so Simplified templates pay nothing."""
+
+    def __missing__(self, key):
+        folded = fold(key) if isinstance(key, str) else key
+        if folded != key and dict.__contains__(self, folded):
+            return dict.__getitem__(self, folded)
+        raise KeyError(key)
+
+    def __contains__(self, key) -> bool:
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
 
 def _finalize(value):
