@@ -187,10 +187,24 @@ def environment(search_dirs: tuple[Path, ...], cache_dir: Path | None = None):
         finalize=_finalize,
         extensions=["jinja2.ext.loopcontrols"],
     )
-    env.filters = EitherScript({**env.filters, **FILTERS})
-    env.globals.update(GLOBALS)
+    env.filters = EitherScript({**env.filters, **{name: _arguments_in_either_script(f) for name, f in FILTERS.items()}})
+    env.globals.update({name: _arguments_in_either_script(f) for name, f in GLOBALS.items()})
     env.globals["range"] = bounded_range
     return env
+
+
+def _arguments_in_either_script(function):
+    """`| 保留(小數=1)` is `| 保留(小数=1)`: keyword names folded to Simplified, as the
+    functions name them (only when a keyword is given at all)."""
+    import functools
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        if kwargs:
+            kwargs = {fold(name): value for name, value in kwargs.items()}
+        return function(*args, **kwargs)
+
+    return call
 
 
 class EitherScript(dict):
