@@ -40,8 +40,8 @@ def localized(text: str) -> str:
 
 def _names_on_disk(workspace) -> set[str]:
     """Folder and file names (and file stems) a message may quote."""
-    names = {workspace.root.resolve().name}
-    for folder in (workspace.content_dir, workspace.templates_dir):
+    names = {workspace.root.resolve().name, *workspace.districts, *workspace.config.cities}
+    for folder in (workspace.templates_dir, workspace.content_dir):  # narrative names repeat across districts
         if not folder.is_dir():
             continue
         for path in _walk(folder, limit=5000):
