@@ -267,3 +267,11 @@ def test_a_name_in_corner_brackets_is_not_linted_as_a_typed_figure(workspace, cl
     lines = [line for line in run.out.splitlines() if "无法追溯来源" in line]
     assert any("“12個社區”" in line for line in lines)  # a figure typed into prose is still found
     assert not any("15" in line for line in lines)
+
+
+@pytest.mark.parametrize("written", ["phrases: [腾冲, 騰沖]", "phrases:\n  腾冲:"])
+def test_a_malformed_phrase_list_names_its_line(workspace, cli, written):
+    replace_in(workspace / "config.yaml", "phrases:\n  腾冲: 騰沖", written)
+    run = cli("build", "岳阳楼区", "2023", cwd=workspace)
+    assert run.code == 2
+    assert "config.yaml:" in run.err and "phrases" in run.err and "腾冲: 騰沖" in run.err

@@ -153,8 +153,10 @@ def _locale_settings(node: YMap, settings: DocumentSettings) -> DocumentSettings
 def _text_pairs(node: YNode, key: str, how: str) -> list[tuple[str, str, Location]]:
     if isinstance(node, YScalar) and node.is_null:
         return []
+    if not isinstance(node, YMap):
+        raise ConfigError(f"{key} 应当是“键: 值”的分组", node.location, "请在下一行缩进后逐项" + how)
     pairs = []
-    for name, (key_node, value) in _mapping(node, key).entries.items():
+    for name, (key_node, value) in node.entries.items():
         text = _text(value, f"{key}.{name}")
         if not name.strip() or not text:
             raise ConfigError(f"{key} 中“{name}”的值是空的", key_node.location, how)
