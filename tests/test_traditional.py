@@ -275,3 +275,20 @@ def test_a_malformed_phrase_list_names_its_line(workspace, cli, written):
     run = cli("build", "岳阳楼区", "2023", cwd=workspace)
     assert run.code == 2
     assert "config.yaml:" in run.err and "phrases" in run.err and "腾冲: 騰沖" in run.err
+
+
+def test_a_workspace_written_wholly_in_traditional_builds_the_same_document(workspace, cli, tmp_path):
+    import opencc
+
+    set_locale(workspace, "zh_Hant_TW")
+    assert cli("build", "岳阳楼区", "2023", "--format", "md", cwd=workspace).code == 0
+    from_simplified = built(workspace, ".md").read_text(encoding="utf-8")
+    to_traditional = opencc.OpenCC("s2tw").convert
+    for path in (workspace / "content").rglob("*"):  # facts, narrative and rules files, not folder names
+        if path.suffix in (".yaml", ".md"):
+            path.write_text(to_traditional(path.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "規則:" in (workspace / "content/岳阳楼区/checks.yaml").read_text(encoding="utf-8")
+    checked = cli("check", "岳阳楼区", cwd=workspace)
+    assert checked.code == 0, checked.out + checked.err  # the district's 例外 still replaces the template's rule
+    assert cli("build", "岳阳楼区", "2023", "--format", "md", "--force", cwd=workspace).code == 0
+    assert built(workspace, ".md").read_text(encoding="utf-8") == from_simplified

@@ -57,7 +57,9 @@ def load(workspace: Workspace, district_year: DistrictYear) -> Loaded:
     local_rules = [replace(rule, local=True) for path in district_year.rule_files() for rule in load_rules(path)]
     # A district's rule with the same name as a template rule replaces it (e.g. to add a
     # documented exception); dict order keeps the template's order.
-    rules_by_name = {rule.name: rule for rule in template_rules + local_rules}
+    from zongjie.script import fold  # 新增定點機構合計 replaces 新增定点机构合计
+
+    rules_by_name = {fold(rule.name): rule for rule in template_rules + local_rules}
     return Loaded(district_year, facts, previous, template, tuple(rules_by_name.values()), tuple(rollup_findings))
 
 
