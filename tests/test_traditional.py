@@ -292,3 +292,15 @@ def test_a_workspace_written_wholly_in_traditional_builds_the_same_document(work
     assert checked.code == 0, checked.out + checked.err  # the district's 例外 still replaces the template's rule
     assert cli("build", "岳阳楼区", "2023", "--format", "md", "--force", cwd=workspace).code == 0
     assert built(workspace, ".md").read_text(encoding="utf-8") == from_simplified
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_preview_of_a_traditional_workspace_is_checked_clean_and_shown_in_traditional(workspace, locale):
+    from zongjie.preview.server import PreviewState
+
+    set_locale(workspace, locale)
+    state = PreviewState(workspace, "岳阳楼区", "2023")
+    state.rebuild()
+    preview = state.previews["岳阳楼区 2023"]
+    assert preview.status == "ok", [finding.message for finding in preview.findings]
+    assert preview.title.startswith("岳陽樓區醫療保障局")
