@@ -95,11 +95,12 @@ def test_a_traditional_template_reads_simplified_facts(workspace, cli):
     set_locale(workspace, "zh_Hant_TW")
     add_to_narrative(workspace, "救助資金{{ 醫療救助.資助參保資金 }}，地區為{{ 地區 }}；"
                                 "合計{{ 合計(醫療救助.門診救助.資金, 醫療救助.再救助.金額) | 萬元 }}，"
-                                "{{ 醫療救助.兜底保障.人數 | 中文數字 }}，{{ 醫療救助.資助參保資金 | 萬元(小數=1) }}。")
+                                "{{ 醫療救助.兜底保障.人數 | 中文數字 }}，{{ 醫療救助.資助參保資金 | 萬元(小數=1) }}，"
+                                "{{ 醫療救助[\"再救助\"].人數 }}。")
     run = cli("build", "岳阳楼区", "2023", "--format", "md", cwd=workspace)
     assert run.code == 0, run.err
     text = built(workspace, ".md").read_text(encoding="utf-8")
-    assert "救助資金278.75萬元，地區為岳陽樓區；合計65.19萬元，六，278.8萬元。" in text
+    assert "救助資金278.75萬元，地區為岳陽樓區；合計65.19萬元，六，278.8萬元，4人。" in text
     assert cli("check", "岳阳楼区", cwd=workspace).code == 0
 
 

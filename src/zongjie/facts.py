@@ -89,7 +89,12 @@ class FactGroup(Mapping):
     empty: dict[str, Location] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> "FactNode":
-        return self.members[key]
+        member = self.members.get(key)
+        if member is None and isinstance(key, str):
+            member = self.members.get(fold(key))  # keys are kept in Simplified form
+        if member is None:
+            raise KeyError(key)
+        return member
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.members)
