@@ -115,7 +115,7 @@ def fold(text: str) -> str:
 def traditional_forms(text: str) -> set[str]:
     """The ways a Simplified name is written in Traditional (Taiwan, Hong Kong, OpenCC's
     standard), for looking up a name a Traditional template writes."""
-    if _is_gb2312(text) and text.isascii():
+    if text.isascii():
         return set()
     return {_converter(config).convert(text) for config in ("s2t", "s2tw", "s2hk")} - {text}
 
