@@ -305,3 +305,14 @@ def test_the_preview_of_a_traditional_workspace_is_checked_clean_and_shown_in_tr
     preview = state.previews["岳阳楼区 2023"]
     assert preview.status == "ok", [finding.message for finding in preview.findings]
     assert preview.title.startswith("岳陽樓區醫療保障局")
+
+
+def test_json_reports_are_not_converted(workspace, cli):
+    import json
+
+    set_locale(workspace, "zh_Hant_TW")
+    run = cli("check", "岳阳楼区", "--format", "json", cwd=workspace)
+    assert run.code == 0
+    findings = json.loads(run.out)["documents"][0]["findings"]
+    messages = " ".join(finding["message"] for finding in findings)
+    assert "新增定点机构" in messages and "新增定點機構" not in messages  # for tools: as zongjie writes it

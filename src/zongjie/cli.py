@@ -174,7 +174,7 @@ def check(
     if output_format == "text":
         _warn_gbk(gbk_files)
     if output_format == "json":
-        _say(as_json(reports))
+        typer.echo(as_json(reports))  # for tools: as zongjie wrote it, whatever the locale
     else:
         for report in reports:
             if report.error:
