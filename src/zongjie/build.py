@@ -179,9 +179,10 @@ class YearsOfDistrict(Mapping):
         return sum(1 for _ in self)
 
 
-def assemble(workspace: Workspace, loaded: Loaded) -> Document:
-    """The document as it is written out: assembled, then in the locale's script."""
-    return localize(assemble_source(workspace, loaded), loaded.district_year.settings)
+def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None) -> Document:
+    """The document as it is written out: assembled, then in the locale's script. `keep_rendered`
+    (a list) receives the rendering, for zongjie diff to trace paragraphs back to their narrative."""
+    return localize(assemble_source(workspace, loaded, keep_rendered), loaded.district_year.settings)
 
 
 def localize(document: Document, settings) -> Document:
@@ -192,7 +193,7 @@ def localize(document: Document, settings) -> Document:
     return convert_document(document, settings.locale, settings.phrases)
 
 
-def assemble_source(workspace: Workspace, loaded: Loaded) -> Document:
+def assemble_source(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None) -> Document:
     """The document in Simplified, as the templates made it: what every check reads."""
     from zongjie.counting import count_numerals
     from zongjie.numbering import number_headings
@@ -211,6 +212,8 @@ def assemble_source(workspace: Workspace, loaded: Loaded) -> Document:
             cache_dir=workspace.output_dir / ".zongjie" / "jinja",
         )
     )
+    if keep_rendered is not None:
+        keep_rendered.append(rendered)
     document = read_document(rendered.markdown, rendered.sources)
     document = number_headings(document, loaded.template.numbering)
     return count_numerals(document)
