@@ -316,3 +316,18 @@ def test_json_reports_are_not_converted(workspace, cli):
     findings = json.loads(run.out)["documents"][0]["findings"]
     messages = " ".join(finding["message"] for finding in findings)
     assert "新增定点机构" in messages and "新增定點機構" not in messages  # for tools: as zongjie writes it
+
+
+def test_narrative_already_in_traditional_is_not_converted_twice(workspace, cli):
+    set_locale(workspace, "zh_Hant_TW")
+    add_to_narrative(workspace, "岳陽樓區赴騰沖市學習。")  # OpenCC's s2tw alone makes 岳陽 嶽陽, 騰沖 騰衝
+    assert cli("build", "岳阳楼区", "2023", "--format", "md", cwd=workspace).code == 0
+    assert "岳陽樓區赴騰沖市學習。" in built(workspace, ".md").read_text(encoding="utf-8")
+
+
+def test_messages_name_built_files_as_they_are_on_disk(workspace, cli):
+    set_locale(workspace, "zh_Hant_TW")
+    run = cli("build", "岳阳楼区", "2023", "--format", "md", cwd=workspace)
+    assert run.code == 0
+    shown = next(line.strip() for line in run.out.splitlines() if line.strip().endswith(".md"))
+    assert (workspace / shown.split("ws/", 1)[-1]).is_file() or (workspace.parent / shown).is_file()

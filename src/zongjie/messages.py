@@ -8,6 +8,7 @@ spelled on disk: a message must name a file the writer can find.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 _convert = None
@@ -17,7 +18,7 @@ def use_workspace_locale(workspace, typed: tuple[str | None, ...] = ()) -> None:
     """Messages from here on in the workspace's (default) locale; names on disk and names the
     user typed on the command line (`typed`) stay as they are."""
     global _convert
-    from zongjie.script import is_traditional, text_converter
+    from zongjie.script import fold, is_traditional, text_converter
 
     settings = workspace.config.defaults
     if not is_traditional(settings.locale):
@@ -25,7 +26,7 @@ def use_workspace_locale(workspace, typed: tuple[str | None, ...] = ()) -> None:
         return
     plain = text_converter(settings.locale, settings.phrases)
     names = _names_on_disk(workspace) | {name for name in typed if name}
-    kept = tuple((name, name) for name in names if plain(name) != name)
+    kept = tuple((fold(name), name) for name in names if plain(name) != name)  # matched on Simplified text
     _convert = text_converter(settings.locale, settings.phrases + kept)
 
 
@@ -34,8 +35,28 @@ def use_simplified() -> None:
     _convert = None
 
 
+# File paths are shown as they are on disk: a path token (starting where a word may start, with
+# an ASCII character, as zongjie shows paths: content/…, build/…, /home/…, C:\…), or a listed
+# output file (whose name, a title, may hold spaces) on a line of its own. 元/万元 is no path.
+_STOP = "\\s“”「」‘’（）()，。；：、"
+_PATHS = re.compile(
+    rf"^[ \t]+[A-Za-z0-9_.~/\\-]\S*[/\\].*\.(?:docx|html|md|pdf)[ \t]*$"
+    rf"|(?<![^{_STOP}])(?:[A-Za-z]:)?[A-Za-z0-9_.~/\\-][^{_STOP}]*[/\\][^{_STOP}]*",
+    re.MULTILINE,
+)
+
+
 def localized(text: str) -> str:
-    return _convert(text) if _convert is not None and text else text
+    if _convert is None or not text:
+        return text
+    parts, start = [], 0
+    for match in _PATHS.finditer(text):
+        path = match.group()
+        parts.append(_convert(text[start:match.start()]))
+        parts.append(path)
+        start = match.end()
+    parts.append(_convert(text[start:]))
+    return "".join(parts)
 
 
 def _names_on_disk(workspace) -> set[str]:

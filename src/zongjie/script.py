@@ -71,6 +71,9 @@ class _PhraseConverter:
     def __call__(self, text: str) -> str:
         if not text:
             return text
+        # Text already in Traditional (a narrative, a name) is first made Simplified: OpenCC's
+        # s2tw is not idempotent (岳陽 would become 嶽陽), and the phrases are Simplified.
+        text = simplified(text)
         if self.pattern is None:
             return self._opencc(text)
         parts, start = [], 0
@@ -101,15 +104,19 @@ def _is_gb2312(text: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    """The Simplified form of a name written in either script: 醫療救助 → 医疗救助.
-
-    Text GB2312 can encode is taken as Simplified already (nearly every Traditional form lies
-    outside it), so a Simplified workspace never loads OpenCC for this."""
+def simplified(text: str) -> str:
+    """Text in either script, in Simplified. Text GB2312 can encode is taken as Simplified
+    already (nearly every Traditional form lies outside it): no OpenCC for it."""
     if _is_gb2312(text):
         return text
     return _converter("t2s").convert(text)
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """The Simplified form of a name written in either script, to compare names by:
+    醫療救助 → 医疗救助. A Simplified workspace never loads OpenCC for this."""
+    return simplified(text)
 
 
 def traditional_forms(text: str) -> set[str]:
