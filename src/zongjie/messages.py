@@ -2,14 +2,13 @@
 Traditional; then every message is converted as the documents are (OpenCC after the
 workspace's phrases), so a Taiwan writer reads 錯誤 and 請.
 
-The names of the workspace's own folders and files (地区, 模板, 叙述文件) are kept as they are
-spelled on disk: a message must name a file the writer can find.
+File paths, and the names of districts and templates, are kept as they are spelled on disk: a
+message must name a file the writer can find.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 _convert = None
 
@@ -60,19 +59,9 @@ def localized(text: str) -> str:
 
 
 def _names_on_disk(workspace) -> set[str]:
-    """Folder and file names (and file stems) a message may quote."""
-    names = {workspace.root.resolve().name, *workspace.districts, *workspace.config.cities}
-    for folder in (workspace.templates_dir, workspace.content_dir):  # narrative names repeat across districts
-        if not folder.is_dir():
-            continue
-        for path in _walk(folder, limit=5000):
-            names.add(path.name)
-            names.add(path.stem)
-    return {name for name in names if name and not name.isascii()}
-
-
-def _walk(folder: Path, limit: int):
-    for count, path in enumerate(folder.rglob("*")):
-        if count >= limit:
-            return
-        yield path
+    """District, city and template names, which messages quote outside paths (岳阳楼区 2023).
+    Deeper names (章节, 医疗救助.md) are common words too; they appear inside paths, kept whole."""
+    names = {*workspace.districts, *workspace.config.cities}
+    if workspace.templates_dir.is_dir():
+        names.update(path.name for path in workspace.templates_dir.iterdir() if path.is_dir())
+    return {name for name in names if not name.isascii()}
