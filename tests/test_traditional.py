@@ -182,6 +182,9 @@ def test_docx_language_and_fonts_follow_the_locale(workspace, cli, locale, lang,
     defaults = document.styles.element.find(f"{W}docDefaults").find(f"{W}rPrDefault").find(f"{W}rPr")
     assert defaults.find(f"{W}lang").get(f"{W}eastAsia") == lang
     assert re.search(rf'<w:themeFontLang [^>]*w:eastAsia="{lang}"', docx_part(path, "word/settings.xml"))
+    table = docx_part(path, "word/fontTable.xml")  # how Word/WPS substitutes a missing font
+    charset = "86" if locale == "zh_CN" else "88"  # GB2312 / Big5
+    assert re.search(rf'<w:font w:name="{body_font}"><w:altName w:val="[^"]+"/><w:charset w:val="{charset}"/>', table)
     styles = docx_part(path, "word/styles.xml") + docx_part(path, "word/numbering.xml")
     if locale != "zh_CN":
         for official in ("仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"):

@@ -48,6 +48,28 @@ _CSS_FALLBACKS = {
 _CSS_VARIABLES = {"正文": "--fangsong", "标题": "--xiaobiaosong", "一级标题": "--heiti", "二级标题": "--kaiti"}
 
 
+# How Word and WPS find a stand-in when a font is missing (word/fontTable.xml): its other name,
+# character set (86 GB2312, 88 Big5) and kind.
+FONT_TABLE = {
+    "仿宋_GB2312": ("FangSong_GB2312", "86", "modern", "fixed"),
+    "黑体": ("SimHei", "86", "modern", "fixed"),
+    "楷体_GB2312": ("KaiTi_GB2312", "86", "modern", "fixed"),
+    "方正小标宋简体": ("FZXiaoBiaoSong-B05S", "86", "auto", "variable"),
+    "宋体": ("SimSun", "86", "auto", "variable"),
+    "標楷體": ("DFKai-SB", "88", "script", "fixed"),
+    "新細明體": ("PMingLiU", "88", "roman", "variable"),
+    "細明體": ("MingLiU", "88", "modern", "fixed"),
+    "細明體_HKSCS": ("MingLiU_HKSCS", "88", "modern", "fixed"),
+    "微軟正黑體": ("Microsoft JhengHei", "88", "swiss", "variable"),
+}
+
+
+def font_table_entry(family: str, locale: str) -> tuple[str, str, str, str]:
+    """(other name, charset, family kind, pitch) for word/fontTable.xml; a font zongjie does
+    not know gets the locale's character set only."""
+    return FONT_TABLE.get(family) or ("", "88" if locale.startswith("zh_Hant") else "86", "auto", "variable")
+
+
 def font_role(name: str, location: Location | None = None) -> str:
     """A role as config.yaml names it, in either script (標題 is 标题)."""
     from zongjie.script import fold

@@ -79,7 +79,8 @@ def _localize(package: DocxPackage, options) -> None:
     from zongjie.fonts import replacements
     from zongjie.writers.docx_locale import localize_package
 
-    localize_package(package, options.lang, replacements(dict(options.fonts)))
+    fonts = dict(options.fonts)
+    localize_package(package, options.lang, replacements(fonts), tuple(fonts.values()))
 
 
 # ---- the prototype -------------------------------------------------------------------------
