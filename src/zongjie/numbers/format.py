@@ -23,7 +23,7 @@ SIMPLIFIED = "zh_CN"
 # Babel (CLDR) used to supply digit grouping and the long date. For every locale zongjie
 # accepts (config.LOCALES: zh_CN, zh_Hant_TW, zh_Hant_HK) CLDR says the same: group separator
 # ",", groups of three, long date "y年M月d日". Measured on a cold `zongjie build` of one
-# document: importing babel and loading its zh_CN data cost ≈25 ms CPU of ≈330 ms, and babel
+# document: importing babel and loading its zh_CN data cost 25–40 ms CPU of ≈330 ms; babel
 # installs 36 MB. So these two rules are written out here; tests/test_numbers_properties.py
 # checks them against babel for all three locales when babel is installed (tests only).
 CLDR_GROUP_SEPARATOR = ","
