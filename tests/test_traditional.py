@@ -334,3 +334,13 @@ def test_messages_name_built_files_as_they_are_on_disk(workspace, cli):
     assert run.code == 0
     shown = next(line.strip() for line in run.out.splitlines() if line.strip().endswith(".md"))
     assert (workspace / shown.split("ws/", 1)[-1]).is_file() or (workspace.parent / shown).is_file()
+
+
+def test_a_fact_nothing_reads_is_a_warning_naming_its_line(workspace, cli):
+    facts = workspace / "content/岳阳楼区/2023/facts.yaml"
+    replace_in(facts, "\n医疗救助:", "\n医疗求助:")  # a key the template does not know: its section drops
+    run = cli("check", "岳阳楼区", cwd=workspace)
+    assert run.code == 0
+    line = line_of(facts, "医疗求助:")
+    assert f"facts.yaml:{line}: 警告：事实“医疗求助”没有被任何模板、叙述文件或校验规则用到" in run.out
+    assert "没有被任何模板" not in cli("check", "裕安区", cwd=workspace).out  # every example fact is read

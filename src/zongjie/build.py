@@ -322,6 +322,7 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
     from zongjie.templating import compile_all
 
     reports = []
+    template_texts: dict = {}  # search path → its templates as one folded text, read once
     linted_templates: set[Path] = set()
     compiled: set[tuple[Path, ...]] = set()
     for district_year in selected:
@@ -336,6 +337,7 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             document = assemble_source(workspace, loaded)
             check_document(document, loaded, result)
             result.findings.extend(lint_narrative(loaded))
+            result.findings.extend(_unused_facts(loaded, search_dirs, template_texts))
             for folder in (*district_year.override_dirs(), loaded.template.folder):
                 for path in sorted(folder.rglob("*.md")):
                     if path not in linted_templates and "示例" not in path.relative_to(folder).parts:
@@ -346,3 +348,13 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             continue
         reports.append(DocumentChecks(district_year.label, result))
     return reports
+
+
+def _unused_facts(loaded: Loaded, search_dirs: tuple[Path, ...], template_texts: dict) -> list:
+    """Top-level facts that no template, narrative or rule names (a key spelled otherwise)."""
+    from zongjie.checks.unused import source_text, unused_facts
+
+    if search_dirs not in template_texts:
+        template_texts[search_dirs] = source_text(sorted({p for folder in search_dirs for p in folder.rglob("*.md")}))
+    narrative = source_text(list(loaded.district_year.narrative_paths().values()))
+    return unused_facts(loaded.facts, template_texts[search_dirs] + "\n" + narrative, loaded.rules)

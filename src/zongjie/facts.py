@@ -87,6 +87,8 @@ class FactGroup(Mapping):
     members: dict[str, "FactNode"] = field(default_factory=dict)
     # keys written with an empty value, with their location, for "please fill in" messages
     empty: dict[str, Location] = field(default_factory=dict)
+    # where each member's key is written (a group's own location is that of its first line)
+    key_locations: dict[str, Location] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> "FactNode":
         member = self.members.get(key)
@@ -198,7 +200,7 @@ def _group(node: YMap, path: str, index: dict[str, Fact]) -> FactGroup:
             empty[key] = key_node.location
             continue
         members[key] = child
-    return FactGroup(path, node.location, members, empty)
+    return FactGroup(path, node.location, members, empty, {key: key_node.location for key, key_node in written.items()})
 
 
 def _node(node: YNode, path: str, index: dict[str, Fact]) -> FactNode:
