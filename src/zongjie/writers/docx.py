@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from zongjie.model import (
 )
 from zongjie.writers import docx_xml as xml
 from zongjie.writers.docx_package import CORE, DOCUMENT, NUMBERING, STYLES, DocxPackage
+from zongjie.writers.docx_properties import APP, SETTINGS, build_time, set_document_properties, set_language
 from zongjie.writers.docx_styles import (
     EMU_PER_PT,
     HEADING_STYLES,
@@ -44,13 +46,14 @@ from zongjie.writers.docx_styles import (
     TABLE_FONT_SIZE,
     TEXT_WIDTH_EMU,
 )
-from zongjie.writers.layout import closing_indents, display_width, title_lines
+from zongjie.writers.layout import closing_positions, display_width, title_lines
 
 TEXT_WIDTH = TEXT_WIDTH_EMU
 _HERE = Path(__file__).resolve().parent
 # The prototype is rebuilt whenever the code that shapes it changes.
 _PROTOTYPE_KEY = hashlib.blake2b(
-    b"".join((_HERE / name).read_bytes() for name in ("docx_prototype.py", "docx_styles.py", "docx_xml.py")),
+    b"".join((_HERE / name).read_bytes()
+             for name in ("docx_prototype.py", "docx_styles.py", "docx_xml.py", "docx_properties.py")),
     digest_size=8,
 ).hexdigest()
 
@@ -62,8 +65,10 @@ def write(document: Document, options) -> bytes:
     numbered_levels = _number_headings(package, document.numbering)
     body = package.part(DOCUMENT).find(xml.qn("w:body"))
     _DocxWriter(body, numbered_levels).write(document)
-    _set_core_properties(package.part(CORE), plain_text(document.meta.title),
-                         plain_text(document.meta.signature) or "zongjie")
+    organisation = getattr(options, "organisation", "") or plain_text(document.meta.signature)
+    set_document_properties(package.part(CORE), package.part(APP), plain_text(document.meta.title).replace("\n", ""),
+                            organisation, build_time())
+    set_language(package.part(SETTINGS), package.part(STYLES), getattr(options, "lang", "zh-CN") or "zh-CN")
     return package.to_bytes()
 
 
@@ -83,7 +88,7 @@ def _prototype(cache_dir: Path | None = None) -> DocxPackage:
         if cached is not None:
             _save_quietly(cached, data)
     package = DocxPackage.from_bytes(data)
-    for name in (DOCUMENT, STYLES, NUMBERING, CORE):
+    for name in (DOCUMENT, STYLES, NUMBERING, CORE, APP, SETTINGS):
         package.part(name)
     return package
 
@@ -129,14 +134,6 @@ def _apply_reference_styles(ours, path: Path) -> None:
     if defaults is not None:
         ours.remove(ours.find(xml.qn("w:docDefaults")))
         ours.insert(0, copy.deepcopy(defaults))
-
-
-def _set_core_properties(core, title: str, author: str) -> None:
-    for tag, value in (("dc:title", title), ("dc:creator", author)):
-        element = core.find(xml.qn(tag))
-        if element is None:
-            element = xml.etree.SubElement(core, xml.qn(tag))
-        element.text = value
 
 
 def _number_headings(package: DocxPackage, patterns: tuple[str, ...]) -> set[int]:
@@ -188,13 +185,35 @@ class _DocxWriter:
                 label = "附件：" if number == 1 else "　　　"
                 self.paragraph((Text(f"{label}{number}. "),) + item, "Attachment")
         if meta.signature or meta.date:
-            self.blank_line()
-            self.blank_line()
-            indents = closing_indents(plain_text(meta.signature), plain_text(meta.date))
-            for part, right_chars in zip((meta.signature, meta.date), indents):
-                if part:
-                    paragraph = self.paragraph(part, "Signature")
-                    xml.set_char_indent(xml.paragraph_properties(paragraph), 0, 0, round(right_chars * 100))
+            last = self._last_content()
+            self.blank_line()  # 正文下空一行 (GB/T 9704-2012 §7.3.5.2)
+            for paragraph in (last, self._last_content()):  # never a page holding the signature alone
+                if paragraph is not None and paragraph.tag == xml.qn("w:p"):
+                    xml.child(xml.paragraph_properties(paragraph), "w:keepNext")
+            self.closing(meta.signature, meta.date)
+
+    def closing(self, signature: tuple[Inline, ...], date: tuple[Inline, ...]) -> None:
+        """The signature and the date, each anchored by an indent computed from the widths of
+        its own characters (see layout.closing_positions)."""
+        spec = SPECS["Signature"]
+        spacing = spec.character_spacing / 20
+        positions = closing_positions(plain_text(signature), plain_text(date), TEXT_WIDTH / EMU_PER_PT,
+                                      spec.size + spacing, spec.size, spacing)
+        for name, part in (("signature", signature), ("date", date)):
+            if not part:
+                continue
+            paragraph = self.paragraph(part, "Signature")
+            properties = xml.paragraph_properties(paragraph)
+            side, indent = positions[name]
+            if name == "signature":
+                xml.child(properties, "w:keepNext")
+            xml.child(properties, "w:ind").attrib.update({xml.qn(f"w:{side}"): str(round(indent * 20))})
+            xml.child(properties, "w:jc").set(xml.qn("w:val"), side)
+
+    def _last_content(self):
+        """The body's last paragraph or table (the section properties come after it)."""
+        content = [element for element in self.body if element.tag != xml.qn("w:sectPr")]
+        return content[-1] if content else None
 
     def title(self, inlines: tuple[Inline, ...]) -> None:
         """The title centred, a long one broken into balanced lines (GB/T 9704: a trapezoid,
@@ -226,17 +245,28 @@ class _DocxWriter:
     def paragraph(self, inlines: tuple[Inline, ...], style_id: str):
         """A body paragraph (returned as its w:p element)."""
         paragraph = xml.add_paragraph(self.body, None if style_id == "Normal" else style_id)
-        self.inlines(paragraph, inlines)
+        self.inlines(paragraph, inlines, style_id)
         return paragraph
 
     def blank_line(self) -> None:
         xml.add_paragraph(self.body, None)
 
-    def inlines(self, paragraph, inlines: tuple[Inline, ...]) -> None:
+    def inlines(self, paragraph, inlines: tuple[Inline, ...], style_id: str = "Normal") -> None:
         """One run per stretch of equally formatted text: a paragraph of figures and words is
-        a single run, not one per figure (fewer elements: faster to build and to open)."""
+        a single run, not one per figure (fewer elements: faster to build and to open).
+
+        Quotation marks, dashes and ellipses are shared by Chinese and Latin text; next to a
+        digit Word and LibreOffice set them in the Latin font (a narrow “ in `“351”`). Each
+        stretch of them is its own run whose fonts are all the paragraph's Chinese font."""
+        style = SPECS.get(style_id, SPECS["Normal"])
         for text, bold, emphasis in _runs(inlines):
-            xml.add_run(paragraph, text, bold, KAITI if emphasis else None, LATIN)
+            east_asia = KAITI if emphasis else None
+            for piece, shared in _split_shared_punctuation(text):
+                if shared:
+                    font = east_asia or style.east_asia
+                    xml.add_run(paragraph, piece, bold, font, font, hint="eastAsia")
+                else:
+                    xml.add_run(paragraph, piece, bold, east_asia, LATIN)
 
     def table(self, table: Table) -> None:
         """A table as OOXML directly (python-docx recomputes its cell grid on every cell
@@ -253,7 +283,17 @@ class _DocxWriter:
             cells = cells + [()] * (columns - len(cells))
             paragraphs = xml.add_table_row(element, widths, [style_id] * columns, cell_aligns, is_header)
             for paragraph, inlines in zip(paragraphs, cells):
-                self.inlines(paragraph, inlines)
+                self.inlines(paragraph, inlines, style_id)
+
+
+_SHARED_PUNCTUATION = re.compile("([“”‘’—…·–]+)")
+
+
+def _split_shared_punctuation(text: str) -> list[tuple[str, bool]]:
+    """(piece, is shared punctuation) in order; text without such marks stays one piece."""
+    if not _SHARED_PUNCTUATION.search(text):
+        return [(text, False)]
+    return [(piece, index % 2 == 1) for index, piece in enumerate(_SHARED_PUNCTUATION.split(text)) if piece]
 
 
 def _runs(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = False) -> list[tuple[str, bool, bool]]:

@@ -108,14 +108,17 @@ def set_char_indent(ppr, first_line_chars: int = 0, left_chars: int = 0, right_c
 
 
 def add_run(paragraph_element, text: str, bold: bool = False, east_asia: str | None = None,
-            latin: str = "Times New Roman") -> None:
+            latin: str = "Times New Roman", hint: str | None = None) -> None:
     """Append a run with `text` (newlines become line breaks), built directly: python-docx's
     add_run resolves child order by XPath for every element, which dominates build time."""
     run = _make("w:r")
     if bold or east_asia:
         rpr = _make("w:rPr")
         if east_asia:
-            rpr.append(_element("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin))
+            fonts = _element("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin)
+            if hint:
+                fonts.set(qn("w:hint"), hint)
+            rpr.append(fonts)
         if bold:
             rpr.append(_make("w:b"))
         run.append(rpr)
