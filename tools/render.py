@@ -36,6 +36,14 @@ def run(command: list[str], **kwargs) -> None:
 
 
 def docx_to_png(docx: Path, out: Path, dpi: int = 60) -> Path:
+    """DOCX → PDF as `zongjie build --format pdf` converts it (the copy LibreOffice reads
+    right, see zongjie/pdf.py) → PNG pages."""
+    from zongjie.pdf import for_libreoffice
+
+    converted = out / "lo" / docx.name
+    converted.parent.mkdir(parents=True, exist_ok=True)
+    converted.write_bytes(for_libreoffice(docx.read_bytes()))
+    docx = converted
     run(["soffice", f"-env:UserInstallation=file:///tmp/lo-profile-{os.getpid()}", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(docx)], timeout=180)
     pdf = out / (docx.stem + ".pdf")
     run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(out / docx.stem)])
@@ -97,9 +105,10 @@ def report_layout(docx: Path, pdf: Path) -> None:
     pages = read_lines(pdf)
     closing = measure_closing(pages, *closing_texts(docx))
     figure = lambda value: "-" if value is None else f"{value:.2f}"  # noqa: E731
-    print(f"  {len(pages)} 页；落款右空 {figure(closing.signature_right_space)} 字（应 2±0.25），"
-          f"日期首字右移 {figure(closing.date_offset)} 字（应 2±0.25），日期右空 {figure(closing.date_right_space)} 字，"
-          f"落款前空行 {closing.blank_lines_before}（应 1）")
+    print(f"  {len(pages)} 页；署名右空 {figure(closing.signature_right_space)} 字，"
+          f"日期首字右移 {figure(closing.date_offset)} 字，日期右空 {figure(closing.date_right_space)} 字"
+          f"（日期{'长' if closing.date_is_longer else '不长'}于署名），落款前空行 {closing.blank_lines_before}；"
+          f"{'；'.join(closing.problems()) or '符合 GB/T 9704（±0.25 字）'}")
     print(f"  标点伸出版心最多 {overhang(pages):.1f} mm；孤行：{'；'.join(stranded_lines(pages)) or '无'}")
 
 

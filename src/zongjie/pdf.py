@@ -66,11 +66,13 @@ def stage(out_dir: Path, docx: bytes, target: Path) -> Path:
 
     relative = target.relative_to(out_dir) if target.is_relative_to(out_dir) else Path(target.name)
     staged = out_dir / STAGING / relative.with_suffix(".docx")
-    write_files({staged: _for_libreoffice(docx)})
+    write_files({staged: for_libreoffice(docx)})
     return staged
 
 
-def _for_libreoffice(docx: bytes) -> bytes:
+def for_libreoffice(docx: bytes) -> bytes:
+    """The DOCX as LibreOffice must read it to lay out the page Word would: the hanging
+    punctuation flag flipped."""
     from zongjie.writers.docx_package import STYLES, DocxPackage
 
     package = DocxPackage.from_bytes(docx)
@@ -105,7 +107,8 @@ def convert(jobs: list[tuple[Path, Path]], timeout: float = 1800) -> Converted:
         command = [program, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(temporary / "out"), *map(str, inputs)]
         try:
-            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout, check=False)
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout, check=False,
+                           env=_environment())
         except (OSError, subprocess.TimeoutExpired) as error:
             raise ZongjieError(f"LibreOffice 转换 PDF 失败（{error}）", hint=INSTALL_HINT) from None
         for index, (staged, target) in enumerate(jobs):
@@ -121,6 +124,15 @@ def convert(jobs: list[tuple[Path, Path]], timeout: float = 1800) -> Converted:
     for staged, _ in jobs:
         staged.unlink(missing_ok=True)
     return result
+
+
+def _environment() -> dict[str, str]:
+    """On Linux, free fonts of the right kind stand in for the official ones (fonts.conf:
+    仿宋 → a serif, 楷体 → a kai, 黑体 → a sans) unless the user set up fontconfig already."""
+    environment = dict(os.environ)
+    if os.name == "posix" and "FONTCONFIG_FILE" not in environment:
+        environment["FONTCONFIG_FILE"] = str(Path(__file__).with_name("fonts.conf"))
+    return environment
 
 
 def fonts_named_in(docx: Path) -> set[str]:

@@ -80,6 +80,23 @@ class Closing:
     date_offset: float | None  # the date's first character right of the signature's: 2 expected
     date_right_space: float | None
     blank_lines_before: int | None  # between the last text and the signature: 1 expected
+    date_is_longer: bool = False  # then the date keeps two characters and the signature moves left
+
+    def problems(self, tolerance: float = 0.25) -> list[str]:
+        """How the block departs from GB/T 9704-2012 §7.3.5.2 (a document without a seal)."""
+        found = []
+        if self.signature_right_space is None or self.date_right_space is None:
+            return ["找不到落款或成文日期（是否折行了？）"]
+        if abs(self.date_offset - 2) > tolerance:
+            found.append(f"成文日期首字比署名首字右移 {self.date_offset:.2f} 字，应为 2 字")
+        if self.date_is_longer:
+            if abs(self.date_right_space - 2) > tolerance:
+                found.append(f"成文日期长于署名，应右空 2 字，实为 {self.date_right_space:.2f} 字")
+        elif abs(self.signature_right_space - 2) > tolerance:
+            found.append(f"署名应右空 2 字，实为 {self.signature_right_space:.2f} 字")
+        if self.blank_lines_before != 1:
+            found.append(f"正文与署名之间应空 1 行，实为 {self.blank_lines_before} 行")
+        return found
 
 
 def measure_closing(pages: list[list[Line]], signature: str, date: str) -> Closing:
@@ -99,6 +116,8 @@ def measure_closing(pages: list[list[Line]], signature: str, date: str) -> Closi
         date_offset=(date_line.x_min - signature_line.x_min) / CHAR if signature_line and date_line else None,
         date_right_space=(RIGHT - date_line.x_max) / CHAR if date_line else None,
         blank_lines_before=blank,
+        date_is_longer=bool(signature_line and date_line and
+                            date_line.x_max - date_line.x_min > signature_line.x_max - signature_line.x_min + 0.1),
     )
 
 

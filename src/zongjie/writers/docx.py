@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -194,7 +195,8 @@ class _DocxWriter:
 
     def closing(self, signature: tuple[Inline, ...], date: tuple[Inline, ...]) -> None:
         """The signature and the date, each anchored by an indent computed from the widths of
-        its own characters (see layout.closing_positions)."""
+        its own characters and of the space Word and LibreOffice put between Chinese and
+        digits (see layout.closing_positions)."""
         spec = SPECS["Signature"]
         spacing = spec.character_spacing / 20
         positions = closing_positions(plain_text(signature), plain_text(date), TEXT_WIDTH / EMU_PER_PT,
@@ -273,17 +275,27 @@ class _DocxWriter:
         access): Table Grid style, centred, the text width shared out by `_column_widths`,
         fixed layout, header row repeated on every page, rows kept whole."""
         columns = max(len(table.header), *(len(row) for row in table.rows)) if table.rows else len(table.header)
-        widths = [round(width / EMU_PER_PT * 20) for width in _column_widths(table, columns)]  # twips
+        plan = _plan_columns(table, columns)
+        widths = [round(width / EMU_PER_PT * 20) for width in plan.widths]  # twips
         aligns = list(table.align) + [""] * (columns - len(table.align))
-        rows = [("TableHeading", [cell for cell in table.header], ["center"] * columns, True)]
+        header = [_broken_header(cell) if broken else cell for cell, broken in zip(table.header, plan.break_header)]
+        rows = [("TableHeading", header, ["center"] * columns, True)]
         for row in table.rows:
             rows.append(("TableText", list(row), [aligns[i] or _guess_alignment(cell) for i, cell in enumerate(row)], False))
+        before = self._last_content()
+        if before is not None and before.tag == xml.qn("w:p"):  # the sentence that leads into the table
+            xml.child(xml.paragraph_properties(before), "w:keepNext")
         element = xml.add_table(self.body, widths, round(TEXT_WIDTH / EMU_PER_PT * 20))
-        for style_id, cells, cell_aligns, is_header in rows:
+        # A short table stays whole (on the next page if need be); a long one keeps its
+        # header with its first rows: keep-with-next on the paragraphs of those rows.
+        kept = len(rows) - 1 if len(table.rows) <= _SMALL_TABLE_ROWS else 1 + _KEPT_FIRST_ROWS
+        for number, (style_id, cells, cell_aligns, is_header) in enumerate(rows):
             cells = cells + [()] * (columns - len(cells))
             paragraphs = xml.add_table_row(element, widths, [style_id] * columns, cell_aligns, is_header)
             for paragraph, inlines in zip(paragraphs, cells):
                 self.inlines(paragraph, inlines, style_id)
+                if number < kept:
+                    xml.child(xml.paragraph_properties(paragraph), "w:keepNext")
 
 
 _SHARED_PUNCTUATION = re.compile("([“”‘’—…·–]+)")
@@ -319,24 +331,78 @@ def _runs(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = Fals
     return runs
 
 
+_CELL_PADDING = 1.2  # cell margins, in characters of the table's font
+_SMALL_TABLE_ROWS = 8  # a table this short is kept on one page when it fits on the next
+_KEPT_FIRST_ROWS = 2  # a longer one keeps its header with this many rows
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    widths: list[int]  # EMU
+    break_header: list[bool]  # the header goes on two lines, broken before its unit （万元）
+
+
 def _column_widths(table: Table, columns: int) -> list[int]:
-    """Column widths (EMU) that keep every body cell on one line and the header on one line
-    if the text width allows (else on two), sharing out what is left in proportion."""
+    return _plan_columns(table, columns).widths
+
+
+def _plan_columns(table: Table, columns: int) -> ColumnPlan:
+    """Column widths (EMU) in which every figure and every header stays whole.
+
+    A header that does not fit on one line is broken before its unit（万元）, never inside
+    it; a column of words (the label column) wraps before any figure would; what width is
+    left goes first to the label column, then to headers that can then stay on one line."""
     available = TEXT_WIDTH / (TABLE_FONT_SIZE * EMU_PER_PT)  # characters of the table's font per line
-    body = [1.0] * columns
-    header = [1.0] * columns
-    for index, cell in enumerate(table.header[:columns]):
-        header[index] = display_width(plain_text(cell))
-    for row in table.rows:
-        for index, cell in enumerate(row[:columns]):
-            body[index] = max(body[index], display_width(plain_text(cell)))
-    padding = 1.2  # cell margins, in characters
-    for header_lines in (1, 2, 3):
-        need = [max(b, h / header_lines) + padding for b, h in zip(body, header)]
-        if sum(need) <= available:
-            break
+    texts = [[plain_text(row[i]) if i < len(row) else "" for row in table.rows] for i in range(columns)]
+    headers = [plain_text(table.header[i]) if i < len(table.header) else "" for i in range(columns)]
+    numeric = [bool(column) and all(not text or _guess_alignment((Text(text),)) == "right" for text in column)
+               for column in texts]
+    body = [max([display_width(text) for text in column] + [1.0]) for column in texts]
+    header_whole = [display_width(header) for header in headers]
+    header_split = [max([display_width(part) for part in _split_unit(header)] + [1.0]) for header in headers]
+    pad = _CELL_PADDING
+    whole = [max(b, h) + pad for b, h in zip(body, header_whole)]
+    if sum(whole) <= available:
+        need = whole
+    else:
+        need = [max(b, h) + pad for b, h in zip(body, header_split)]
+        over = sum(need) - available
+        for index in (i for i in range(columns) if not numeric[i]):  # words wrap, figures do not
+            if over <= 0:
+                break
+            floor = max(header_split[index], min(body[index], 4.0)) + pad
+            cut = min(over, need[index] - floor)
+            if cut > 0:
+                need[index] -= cut
+                over -= cut
+        spare = available - sum(need)
+        for wanted in ([(i, max(body[i], header_split[i]) + pad) for i in range(columns) if not numeric[i]],
+                       [(i, whole[i]) for i in range(columns)]):
+            for index, width in wanted:
+                grow = min(max(spare, 0), width - need[index])
+                if grow > 0:
+                    need[index] += grow
+                    spare -= grow
     total = sum(need)
-    return [int(TEXT_WIDTH * share / total) for share in need]
+    widths = [int(TEXT_WIDTH * share / total) for share in need]
+    scale = available / total  # < 1 only when even the least widths do not fit
+    break_header = [header_whole[i] + pad > need[i] * scale + 0.01 and len(_split_unit(headers[i])) > 1
+                    for i in range(columns)]
+    return ColumnPlan(widths, break_header)
+
+
+def _split_unit(header: str) -> list[str]:
+    """"收入（万元）" → ["收入", "（万元）"]: the places a header may break."""
+    at = max(header.find("（"), header.find("("))
+    return [header[:at], header[at:]] if at > 0 else [header]
+
+
+def _broken_header(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A header cell on two lines, broken before its unit (plain-text headers only)."""
+    parts = _split_unit(plain_text(inlines))
+    if len(parts) < 2 or any(not isinstance(inline, (Text, FactSpan)) for inline in inlines):
+        return inlines
+    return (Text(parts[0]), LineBreak(), Text(parts[1]))
 
 
 def _guess_alignment(inlines) -> str:
