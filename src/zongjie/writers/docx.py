@@ -282,9 +282,6 @@ class _DocxWriter:
         rows = [("TableHeading", header, ["center"] * columns, True)]
         for row in table.rows:
             rows.append(("TableText", list(row), [aligns[i] or _guess_alignment(cell) for i, cell in enumerate(row)], False))
-        before = self._last_content()
-        if before is not None and before.tag == xml.qn("w:p"):  # the sentence that leads into the table
-            xml.child(xml.paragraph_properties(before), "w:keepNext")
         element = xml.add_table(self.body, widths, round(TEXT_WIDTH / EMU_PER_PT * 20))
         # A short table stays whole (on the next page if need be); a long one keeps its
         # header with its first rows: keep-with-next on the paragraphs of those rows.
