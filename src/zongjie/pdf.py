@@ -123,6 +123,11 @@ def convert(jobs: list[tuple[Path, Path]], timeout: float = 1800) -> Converted:
                 result.substituted[target] = (missing, used)
     for staged, _ in jobs:
         staged.unlink(missing_ok=True)
+        for folder in (staged.parent, staged.parent.parent):  # <district>/<year>/, if now empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
     return result
 
 
