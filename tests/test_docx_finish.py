@@ -149,3 +149,13 @@ def test_html_print_sets_28_characters_digits_in_times_and_keeps_the_table_borde
     assert re.search(r"unicode-range: U\+0020-007E, U\+00A0-00FF;", html)  # “” are not in the Latin range
     assert '收入<span class="unit">（万元）</span>' in html
     assert '<td class="right">1.5</td>' in html
+
+
+def test_html_closing_gives_no_width_to_the_shorter_of_signature_and_date():
+    def closing(signature: str, date: str) -> str:
+        html = write("html", Document(Meta(signature=(Text(signature),), date=(Text(date),)), ()),
+                     WriteOptions()).decode("utf-8")
+        return re.search(r'<div class="closing">.*?</div></div>', html).group(0)
+
+    assert '<p class="signature">岳阳楼区医疗保障局</p><p class="date free">' in closing("岳阳楼区医疗保障局", "2023年12月20日")
+    assert '<p class="signature free">某局</p><p class="date">' in closing("某局", "2023年12月20日")

@@ -123,6 +123,10 @@ def main() -> None:
     for html in sorted(build.rglob("*.html")):
         print("HTML", html.relative_to(build))
         html_to_png(html, out)
+        printed = out / f"{html.stem}-print.pdf"
+        if printed.is_file() and html.with_suffix(".docx").is_file():
+            print("  打印（Chromium）：", end="")
+            report_layout(html.with_suffix(".docx"), printed)
     lines, chars = measure_grid(out)
     print(f"full pages of body text: lines per page {lines}; characters per full line: "
           f"{sorted(set(chars))} (most often {max(set(chars), key=chars.count) if chars else '-'})")

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from zongjie.errors import display_path
-from zongjie.writers.layout import closing_indents
+from zongjie.writers.layout import text_width
 from zongjie.model import (
     Block,
     Document,
@@ -67,7 +67,9 @@ td.right, th.right { text-align: right; } td.center, th.center { text-align: cen
 td.right, span.unit { white-space: nowrap; }  /* figures and units whole; the label column wraps first */
 .table-wrap { overflow-x: auto; }
 .closing { margin-top: 1.9em; text-indent: 0; }  /* one blank line (GB/T 9704) */
-.closing p { text-indent: 0; text-align: right; }
+.closing-block { display: table; margin-left: auto; margin-right: 2em; }
+.closing p { text-indent: 0; text-align: left; white-space: nowrap; }
+.closing p.date { padding-left: 2em; } .closing p.free { width: 0; }
 .attachments { margin-top: 1.9em; }
 .attachments p { text-indent: 0; padding-left: 2em; }
 span.fact:hover { text-decoration: underline dotted #777; text-underline-offset: 0.2em; cursor: help; }
@@ -175,10 +177,20 @@ class _HtmlWriter:
         return '<div class="attachments">' + "".join(lines) + "</div>"
 
     def closing(self, signature, date) -> str:
-        indents = closing_indents(plain_text(signature), plain_text(date))
-        parts = [f'<p style="padding-right:{right:g}em">{self.inlines(part)}</p>'
-                 for part, right in zip((signature, date), indents) if part]
-        return f'<div class="closing">{"".join(parts)}</div>' if parts else ""
+        """GB/T 9704-2012 §7.3.5.2 in CSS, without estimating where the lines end: a block
+        shrunk to the longer of signature and date stands two characters from the right;
+        the signature starts at its left, the date two characters further; the shorter
+        one is given no width of its own (a date a little shorter than the signature may
+        reach past the signature's end, as the rule has it)."""
+        if not signature and not date:
+            return ""
+        date_longer = text_width(plain_text(date)) > text_width(plain_text(signature))
+        parts = []
+        for name, part in (("signature", signature), ("date", date)):
+            if part:
+                free = " free" if signature and date and (name == "signature") == date_longer else ""
+                parts.append(f'<p class="{name}{free}">{self.inlines(part)}</p>')
+        return f'<div class="closing"><div class="closing-block">{"".join(parts)}</div></div>'
 
     def inlines(self, inlines: tuple[Inline, ...]) -> str:
         out = []

@@ -96,20 +96,6 @@ def text_width(text: str, size: float = 1.0, spacing: float = 0.0, cjk_latin_gap
     return width
 
 
-def closing_indents(signature: str, date: str) -> tuple[float, float]:
-    """Right indents (characters) of the signature and the date: the signature two
-    characters from the right margin, the date starting two characters right of the
-    signature's start; if the date is the longer, the date keeps two characters and the
-    signature moves left (GB/T 9704-2012 §7.3.5.2, documents without a seal)."""
-    signature_width, date_width = text_width(signature), text_width(date)
-    signature_right = 2.0
-    date_right = signature_right + signature_width - 2 - date_width
-    if date_right < 2:
-        date_right = 2.0
-        signature_right = date_right + date_width + 2 - signature_width
-    return signature_right, date_right
-
-
 # The space Word and LibreOffice put between a Chinese character and a digit or Latin letter
 # (自动调整中文与数字的间距, on by default and not switched off by LibreOffice 7.4 even when
 # the DOCX asks), in ems: 3.44 pt at 16 pt, measured in LibreOffice's PDF.
