@@ -9,6 +9,8 @@ work as well on python-docx's element objects, which are lxml elements too.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml import etree
 
 NAMESPACES = {
@@ -19,6 +21,7 @@ NAMESPACES = {
 }
 
 
+@lru_cache(maxsize=None)  # a few dozen tags, asked for hundreds of times per document
 def qn(tag: str) -> str:
     """"w:p" → "{http://…/main}p"."""
     prefix, name = tag.split(":")
@@ -68,14 +71,20 @@ def child(parent, tag: str):
     if existing is not None:
         return existing
     element = OxmlElement(tag)
-    order = _CHILD_ORDER.get(_PREFIXED.get(parent.tag, ""), ())
-    later = {qn(name) for name in order[order.index(tag) + 1 :]} if tag in order else set()
+    later = _later_siblings(parent.tag, tag)
     successor = next((node for node in parent if node.tag in later), None)
     if successor is not None:
         successor.addprevious(element)
     else:
         parent.append(element)
     return element
+
+
+@lru_cache(maxsize=None)
+def _later_siblings(parent_tag: str, tag: str) -> frozenset:
+    """Clark names of the children that must come after `tag` in `parent_tag`."""
+    order = _CHILD_ORDER.get(_PREFIXED.get(parent_tag, ""), ())
+    return frozenset(qn(name) for name in order[order.index(tag) + 1:]) if tag in order else frozenset()
 
 
 def set_fonts(rpr, east_asia: str, latin: str) -> None:
