@@ -65,7 +65,14 @@ def write(document: Document, options) -> bytes:
         _apply_reference_styles(package.part(STYLES), options.reference_docx)
     numbered_levels = _number_headings(package, document.numbering)
     body = package.part(DOCUMENT).find(xml.qn("w:body"))
-    _DocxWriter(body, numbered_levels).write(document)
+    comments = None
+    if getattr(options, "review", None) is not None:  # a review copy: a comment on every figure
+        from zongjie.writers.docx_comments import CommentWriter
+
+        comments = CommentWriter(options.review)
+    _DocxWriter(body, numbered_levels, comments).write(document)
+    if comments is not None:
+        comments.finish(package)
     organisation = getattr(options, "organisation", "") or plain_text(document.meta.signature)
     set_document_properties(package.part(CORE), package.part(APP), plain_text(document.meta.title).replace("\n", ""),
                             organisation, build_time())
@@ -167,8 +174,9 @@ def _number_headings(package: DocxPackage, patterns: tuple[str, ...]) -> set[int
 
 # ---- blocks --------------------------------------------------------------------------------
 class _DocxWriter:
-    def __init__(self, body, numbered_levels: set[int] = frozenset()):
+    def __init__(self, body, numbered_levels: set[int] = frozenset(), comments=None):
         self.body = body
+        self.comments = comments  # a CommentWriter in a review copy
         self.numbered_levels = numbered_levels  # heading levels Word numbers itself
 
     def write(self, model: Document) -> None:
@@ -260,6 +268,9 @@ class _DocxWriter:
         Quotation marks, dashes and ellipses are shared by Chinese and Latin text; next to a
         digit Word and LibreOffice set them in the Latin font (a narrow “ in `“351”`). Each
         stretch of them is its own run whose fonts are all the paragraph's Chinese font."""
+        if self.comments is not None:
+            self.comments.inlines(paragraph, inlines)
+            return
         style = SPECS.get(style_id, SPECS["Normal"])
         for text, bold, emphasis in _runs(inlines):
             east_asia = KAITI if emphasis else None
