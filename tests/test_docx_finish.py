@@ -159,3 +159,16 @@ def test_html_closing_gives_no_width_to_the_shorter_of_signature_and_date():
 
     assert '<p class="signature">岳阳楼区医疗保障局</p><p class="date free">' in closing("岳阳楼区医疗保障局", "2023年12月20日")
     assert '<p class="signature free">某局</p><p class="date">' in closing("某局", "2023年12月20日")
+
+
+def test_html_print_keeps_short_paragraphs_and_small_tables_whole():
+    """Chromium ignores `widows` when printing: three lines or fewer are never broken, a
+    table of up to 8 rows moves whole to the next page, as in the DOCX."""
+    long_text = "医疗保障工作坚持以人民健康为中心。" * 6
+    document = Document(Meta(), (Paragraph((Text("短段落。"),)), Paragraph((Text(long_text),)),
+                                 Table(((Text("项目"),),), tuple(((Text("甲"),),) for _ in range(5)), ()),
+                                 Table(((Text("项目"),),), tuple(((Text("乙"),),) for _ in range(20)), ())))
+    html = write("html", document, WriteOptions()).decode("utf-8")
+    assert '<p class="short">短段落。</p>' in html and f"<p>{long_text}</p>" in html
+    assert html.count('<div class="table-wrap small">') == 1 and html.count('<div class="table-wrap">') == 1
+    assert "p.short { break-inside: avoid; }" in html and ".table-wrap.small { break-inside: avoid; }" in html

@@ -86,8 +86,9 @@ hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
   /* 28 characters in the 156 mm line, as the DOCX: 16 pt characters condensed by 0.25 pt */
   main { max-width: none; padding: 0; font-size: 16pt; line-height: 28.95pt; letter-spacing: -0.25pt; }
   h1.title, table { letter-spacing: 0; }
-  p, h2, h3, h4, h5 { orphans: 2; widows: 2; }
+  p, h2, h3, h4, h5 { orphans: 2; widows: 2; } p.short { break-inside: avoid; }
   .table-wrap { overflow: visible; }  /* a scrolling box would cut the table's right border */
+  .table-wrap.small { break-inside: avoid; }
   table { width: calc(100% - 1px); }
   .closing { margin-top: 28.95pt; break-before: avoid; break-inside: avoid; }  /* never a page of signature alone */
   h1.title { font-size: 22pt; line-height: 1.45; margin-bottom: 28.95pt; }
@@ -97,6 +98,9 @@ hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
   thead { display: table-header-group; }
 }
 """
+
+
+_SHORT_PARAGRAPH = 26 + 28 + 28  # characters in three printed lines
 
 
 def write(document: Document, options) -> bytes:
@@ -149,7 +153,10 @@ class _HtmlWriter:
             number = f'<span class="number">{escape(block.number)}</span>' if block.number else ""
             return f"<{tag}>{number}{self.inlines(block.content)}</{tag}>"
         if isinstance(block, Paragraph):
-            return f"<p>{self.inlines(block.content)}</p>"
+            # Chromium prints ignoring `widows`: a paragraph of three lines or fewer (26 + 28 + 28
+            # characters) can only break leaving one line alone, so it is not broken at all.
+            short = ' class="short"' if text_width(plain_text(block.content)) <= _SHORT_PARAGRAPH else ""
+            return f"<p{short}>{self.inlines(block.content)}</p>"
         if isinstance(block, ListBlock):
             tag = "ol" if block.ordered else "ul"
             start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
@@ -174,7 +181,8 @@ class _HtmlWriter:
 
         rows = "".join("<tr>" + "".join(cell("td", c, figure_or(a, c)) for c, a in zip(row, aligns)) + "</tr>"
                        for row in table.rows)
-        return f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+        small = " small" if len(table.rows) <= 8 else ""  # printed whole, on the next page if need be (as the DOCX)
+        return f'<div class="table-wrap{small}"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
 
     def header(self, inlines) -> str:
         """A header cell whose unit（万元）never breaks inside: the cell may break before it."""
