@@ -115,3 +115,39 @@ def test_a_font_missing_from_the_pdf_is_named(tmp_path, monkeypatch):
     assert used == ["NotoSerifCJKsc-Regular", "LiberationSerif"]
     warning = pdf.substitution_warning(tmp_path / "总结.pdf", missing, used)
     assert "仿宋_GB2312" in warning and "NotoSerifCJKsc-Regular" in warning and "总结.pdf" in warning
+
+
+needs_chromium = pytest.mark.skipif(
+    (shutil.which("chromium") or shutil.which("chromium-browser")) is None or shutil.which("pdftotext") is None,
+    reason="Chromium 与 poppler-utils（pdftotext）未安装：无法打印 HTML 并测量",
+)
+
+
+@needs_chromium
+def test_html_printout_keeps_the_official_layout(rendered, tmp_path):
+    """The HTML of the longest example printed by Chromium: 28 characters in a full line,
+    signature and date where GB/T 9704 puts them, no stranded single line."""
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from zongjie.cli import app
+
+    docx, _ = rendered["岳阳楼区"]
+    workspace = docx.parents[3]  # <workspace>/out/岳阳楼区/2023/<title>.docx
+    out = workspace / "html"
+    result = CliRunner().invoke(app, ["build", "岳阳楼区", "2023", "--workspace", str(workspace), "--format", "html",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    html = next(out.rglob("*.html"))
+    pdf = tmp_path / "print.pdf"
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    html.as_uri()], check=True, capture_output=True, timeout=120)
+    pages = read_lines(pdf)
+    full = [line for page in pages for line in page
+            if line.is_body and line.flush_left and line.x_max > 500 and all(ord(ch) > 0x2E7F for ch in line.text)]
+    assert full and max(len(line.text) for line in full) == 28
+    assert measure_closing(pages, *_closing_texts(docx)).problems() == []
+    assert stranded_lines(pages) == []

@@ -88,14 +88,16 @@ class Converted:
     substituted: dict[Path, tuple[list[str], list[str]]] = field(default_factory=dict)  # missing, used instead
 
 
-def convert(jobs: list[tuple[Path, Path]], timeout: float = 1800) -> Converted:
-    """Convert staged DOCX files (staged, target PDF) in one LibreOffice process."""
+def convert(jobs: list[tuple[Path, Path]], timeout: float | None = None) -> Converted:
+    """Convert staged DOCX files (staged, target PDF) in one LibreOffice process (given a
+    minute to start and five seconds a document: about ten times what it needs)."""
     from zongjie.output import write_files
 
     result = Converted()
     if not jobs:
         return result
     program = require_soffice()
+    timeout = timeout if timeout is not None else 60 + 5 * len(jobs)
     with tempfile.TemporaryDirectory(prefix="zongjie-pdf-") as temporary:
         temporary = Path(temporary)
         inputs = []
