@@ -151,3 +151,26 @@ def test_html_printout_keeps_the_official_layout(rendered, tmp_path):
     assert full and max(len(line.text) for line in full) == 28
     assert measure_closing(pages, *_closing_texts(docx)).problems() == []
     assert stranded_lines(pages) == []
+
+
+@needs_libreoffice
+def test_signatures_and_dates_of_other_lengths_in_libreoffice(tmp_path, monkeypatch):
+    """A short signature with a long date, a long signature with a short date, a date of
+    about the signature's length: converted together through zongjie.pdf, then measured."""
+    from zongjie.model import Document, Meta, Paragraph, Text
+    from zongjie.pdf import convert, stage
+    from zongjie.writers import WriteOptions, write
+
+    cases = [("某局", "2023年12月20日"), ("六安市裕安区医疗保障局", "2024年1月5日"), ("岳阳楼区医疗保障局", "2023年10月1日")]
+    jobs = []
+    for number, (signature, date) in enumerate(cases):
+        document = Document(Meta(signature=(Text(signature),), date=(Text(date),)), (Paragraph((Text("正文。" * 30),)),))
+        target = tmp_path / f"{number}.pdf"
+        jobs.append((stage(tmp_path, write("docx", document, WriteOptions()), target), target))
+    monkeypatch.setenv("FONTCONFIG_FILE", str(REPO / "tools" / "fonts.conf"))
+    converted = convert(jobs)
+    assert converted.failed == []
+    for (signature, date), (_, target) in zip(cases, jobs):
+        closing = measure_closing(read_lines(target), signature, date)
+        assert closing.problems() == [], (signature, date, closing)
+    assert measure_closing(read_lines(jobs[0][1]), *cases[0]).date_is_longer  # 某局 moves left of the date
