@@ -113,8 +113,10 @@ def test_a_font_missing_from_the_pdf_is_named(tmp_path, monkeypatch):
     missing, used = pdf.substituted_fonts(tmp_path / "x.pdf", {"仿宋_GB2312", "黑体", "Times New Roman"})
     assert missing == ["Times New Roman", "仿宋_GB2312"]
     assert used == ["NotoSerifCJKsc-Regular", "LiberationSerif"]
-    warning = pdf.substitution_warning(tmp_path / "总结.pdf", missing, used)
+    warning = pdf.substitution_warning([tmp_path / "总结.pdf"], missing, used)
     assert "仿宋_GB2312" in warning and "NotoSerifCJKsc-Regular" in warning and "总结.pdf" in warning
+    many = pdf.substitution_warning([tmp_path / f"{n}.pdf" for n in range(2800)], missing, used)
+    assert "等 2800 份 PDF" in many and many.count("\n") == 1  # one warning, not 2,800
 
 
 needs_chromium = pytest.mark.skipif(
@@ -174,3 +176,13 @@ def test_signatures_and_dates_of_other_lengths_in_libreoffice(tmp_path, monkeypa
         closing = measure_closing(read_lines(target), signature, date)
         assert closing.problems() == [], (signature, date, closing)
     assert measure_closing(read_lines(jobs[0][1]), *cases[0]).date_is_longer  # 某局 moves left of the date
+
+
+def test_the_font_substitutions_shipped_for_libreoffice_are_valid_fontconfig():
+    from xml.dom.minidom import parse
+
+    import zongjie
+
+    conf = Path(zongjie.__file__).with_name("fonts.conf")
+    families = [node.firstChild.data for node in parse(str(conf)).getElementsByTagName("family")]
+    assert {"仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"} <= set(families)

@@ -290,13 +290,20 @@ def _convert_pdfs(results: list[JobResult]) -> None:
     from zongjie.pdf import convert, substitution_warning
 
     converted = convert([(staged, target) for staged, target, _ in jobs])
+    substituted: dict[tuple, list[tuple[Path, JobResult]]] = {}  # the same fonts missing: one warning
+    stand_ins: dict[tuple, list[str]] = {}
     for _, target, result in jobs:
         if target in converted.failed:
             result.pdf_messages.append(f"错误：LibreOffice 没能把 {target.name} 转换为 PDF；DOCX 与其他格式已生成。")
             result.exit_code = max(result.exit_code, 2)
             result.status = "failed"
         elif target in converted.substituted:
-            result.pdf_messages.append(substitution_warning(target, *converted.substituted[target]))
+            missing, used = converted.substituted[target]
+            substituted.setdefault(tuple(missing), []).append((target, result))
+            stand_ins.setdefault(tuple(missing), []).extend(name for name in used if name not in stand_ins[tuple(missing)])
+    for missing, documents in substituted.items():
+        documents[0][1].pdf_messages.append(
+            substitution_warning([target for target, _ in documents], list(missing), stand_ins[missing]))
 
 
 def _pairs(work: list[Job], results: list[JobResult]):

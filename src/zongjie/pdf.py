@@ -174,8 +174,10 @@ def substituted_fonts(pdf: Path, wanted: set[str]) -> tuple[list[str], list[str]
     return missing, others
 
 
-def substitution_warning(target: Path, missing: list[str], used: list[str]) -> str:
+def substitution_warning(targets: list[Path], missing: list[str], used: list[str]) -> str:
+    """One warning for all the PDFs that lack the same fonts (a batch of 2,800 gives one line)."""
     instead = f"，实际使用的是 {'、'.join(used)}" if used else ""
-    return (f"警告：{target.name} 中没有公文字体 {'、'.join(missing)}（本机未安装{instead}）。\n"
-            "  → 这份 PDF 的字体与公文要求不符，请勿直接印发：安装这些字体后重新生成，"
+    names = "、".join(target.name for target in targets[:3]) + (f" 等 {len(targets)} 份 PDF" if len(targets) > 3 else "")
+    return (f"警告：{names} 中没有公文字体 {'、'.join(missing)}（本机未安装{instead}）。\n"
+            "  → PDF 的字体与公文要求不符，请勿直接印发：安装这些字体后重新生成，"
             "或在装有公文字体的 Word/WPS 中打开 DOCX 另存为 PDF。")
