@@ -7,9 +7,17 @@ Heavy modules are imported inside the commands, so `zongjie --help` starts quick
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import Optional
+
+# A cold start creates ~50k objects that live as long as the process (modules, classes, typer,
+# Jinja and markdown-it tables); with CPython's default thresholds the collector scans them
+# again and again while they are imported (93 collections in one cold build; 2 with this).
+# So collect rarely from here on, before the heavy imports, as batch.tune_garbage_collector
+# does for the build itself. Measured: −9 ms CPU (3%) of a cold `zongjie build` of one document.
+gc.set_threshold(50_000, 20, 20)
 
 import typer
 
