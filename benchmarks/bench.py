@@ -12,6 +12,8 @@ left out, so each document stays consistent), then times with the `zongjie` comm
 - a no-op rebuild, and a rebuild after one facts.yaml changed;
 - peak memory: the largest single process, and all zongjie processes together;
 - per format, milliseconds per document (in-process, over a sample of documents);
+- `--format pdf` (DOCX → PDF by LibreOffice, one process for the batch) on a sample of
+  min(N, 50) documents, when LibreOffice is installed;
 - pandoc (Debian package), one process per file as pandoc is used, converting the same
   generated Markdown to DOCX and HTML, run on as many cores; and one cold `zongjie build` of
   one document against pandoc's DOCX + HTML of it;
@@ -216,6 +218,7 @@ def run(count: int) -> None:
         warm = warm_rebuild_ms(workspace)
         print(f"zongjie serve, warm rebuild of one document after a save: {warm:.1f} ms (median of 20; target ≤ 50 ms)")
         markdown = sorted((workspace / "build").rglob("*.md"))
+        pdf_batch(count)
         pandoc = pandoc_batch(markdown, Path(tmp) / "pandoc")
         if pandoc is None:
             print("pandoc: not installed (apt-get install pandoc) — no comparison")
@@ -223,6 +226,25 @@ def run(count: int) -> None:
         print(f"pandoc, DOCX + HTML:     {pandoc:7.2f} s  ({pandoc / count * 1000:.1f} ms per document)  "
               f"→ zongjie is {pandoc / two_formats:.1f}× pandoc's throughput")
         cold_document(workspace, markdown[0], Path(tmp))
+
+
+PDF_SAMPLE = 50  # LibreOffice takes ~0.1–0.3 s a document: PDFs are timed on a sample
+
+
+def pdf_batch(count: int) -> None:
+    """`zongjie build --format pdf` on min(N, 50) documents: one LibreOffice run for all."""
+    if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+        print("pdf: LibreOffice not installed (apt-get install libreoffice-writer) — not timed")
+        return
+    sample = min(count, PDF_SAMPLE)
+    with tempfile.TemporaryDirectory(prefix="zongjie-bench-pdf-") as tmp:
+        workspace = Path(tmp) / "ws"
+        make_workspace(workspace, sample)
+        docx, _, _ = zongjie(workspace, "--force", "--format", "docx", "--out", str(Path(tmp) / "docx"))
+        both, watch, summary = zongjie(workspace, "--force", "--format", "docx,pdf", "--out", str(Path(tmp) / "pdf"))
+        pdfs = len(list((Path(tmp) / "pdf").rglob("*.pdf")))
+        print(f"PDF ({sample} documents, one LibreOffice run): {both:7.2f} s, of which LibreOffice ≈ {both - docx:.2f} s "
+              f"({(both - docx) / max(pdfs, 1) * 1000:.0f} ms per PDF, {pdfs} PDFs)  [{summary}]")
 
 
 def warm_rebuild_ms(workspace: Path, runs: int = 20) -> float:

@@ -1,9 +1,11 @@
-"""The DOCX in the locale's language and fonts: a pass over the written package.
+"""The DOCX in the locale's fonts: a pass over the written package.
 
-The prototype and styles are written for the official Simplified layout (zh-CN, GB2312 fonts);
-a Traditional document says it is zh-TW / zh-HK (Word's proofing and font fallback go by
-`w:lang`, its theme fonts by `w:themeFontLang`) and names the locale's fonts instead, wherever
-the official ones are named: styles, heading numbering and the runs of the body.
+The prototype and styles are written for the official Simplified layout (GB2312 fonts); a
+Traditional document (or one whose config.yaml sets `fonts:`) names its own fonts instead,
+wherever the official ones are named: styles, heading numbering, the runs of the body and the
+theme's East Asian fonts; and the font table describes them (other name, Big5 or GB2312), so
+that Word or WPS without them substitutes a font of the same kind. The document's language
+(zh-TW / zh-HK) is set by docx_properties.set_language.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 from zongjie.writers import docx_xml as xml
 from zongjie.writers.docx_package import DOCUMENT, NUMBERING, STYLES
 
-SETTINGS = "word/settings.xml"
-FONT_TABLE_PART = "word/fontTable.xml"
+FONT_TABLE_PART, THEME_PART = "word/fontTable.xml", "word/theme/theme1.xml"
 _FONT_ATTRIBUTES = tuple(xml.qn(f"w:{name}") for name in ("ascii", "hAnsi", "eastAsia", "cs"))
+_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
 def localize_package(package, lang: str, fonts: dict[str, str], used: tuple[str, ...] = ()) -> None:
@@ -23,9 +25,26 @@ def localize_package(package, lang: str, fonts: dict[str, str], used: tuple[str,
         for name in (STYLES, NUMBERING, DOCUMENT):
             if name in package.entries:
                 _replace_fonts(package.part(name), fonts)
-    _set_language(package, lang)
+        if THEME_PART in package.entries:
+            _replace_theme_fonts(package.part(THEME_PART), fonts)
     if used and FONT_TABLE_PART in package.entries:
         _describe_fonts(package.part(FONT_TABLE_PART), used, lang)
+
+
+def _replace_fonts(root, fonts: dict[str, str]) -> None:
+    for element in root.iter(xml.qn("w:rFonts")):
+        for attribute in _FONT_ATTRIBUTES:
+            replacement = fonts.get(element.get(attribute))
+            if replacement is not None:
+                element.set(attribute, replacement)
+
+
+def _replace_theme_fonts(theme, fonts: dict[str, str]) -> None:
+    for tag in ("ea", "font"):
+        for element in theme.iter(f"{{{_DRAWING}}}{tag}"):
+            replacement = fonts.get(element.get("typeface"))
+            if replacement is not None:
+                element.set("typeface", replacement)
 
 
 def _describe_fonts(table, families: tuple[str, ...], lang: str) -> None:
@@ -47,26 +66,3 @@ def _describe_fonts(table, families: tuple[str, ...], lang: str) -> None:
         xml.etree.SubElement(font, xml.qn("w:charset")).set(xml.qn("w:val"), charset)
         xml.etree.SubElement(font, xml.qn("w:family")).set(xml.qn("w:val"), kind)
         xml.etree.SubElement(font, xml.qn("w:pitch")).set(xml.qn("w:val"), pitch)
-
-
-def _replace_fonts(root, fonts: dict[str, str]) -> None:
-    for element in root.iter(xml.qn("w:rFonts")):
-        for attribute in _FONT_ATTRIBUTES:
-            replacement = fonts.get(element.get(attribute))
-            if replacement is not None:
-                element.set(attribute, replacement)
-
-
-def _set_language(package, lang: str) -> None:
-    if lang != "zh-CN":  # the prototype's styles say zh-CN already
-        for name in (STYLES, DOCUMENT):
-            for element in package.part(name).iter(xml.qn("w:lang")):
-                if element.get(xml.qn("w:eastAsia")) is not None:
-                    element.set(xml.qn("w:eastAsia"), lang)
-    # python-docx's template says ja-JP here, which would make Word pick Japanese theme fonts
-    if SETTINGS in package.entries:
-        settings = package.part(SETTINGS)
-        theme_lang = settings.find(xml.qn("w:themeFontLang"))
-        if theme_lang is None:
-            theme_lang = xml.child(settings, "w:themeFontLang")
-        theme_lang.set(xml.qn("w:eastAsia"), lang)
