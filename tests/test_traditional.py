@@ -344,3 +344,16 @@ def test_a_fact_nothing_reads_is_a_warning_naming_its_line(workspace, cli):
     line = line_of(facts, "医疗求助:")
     assert f"facts.yaml:{line}: 警告：事实“医疗求助”没有被任何模板、叙述文件或校验规则用到" in run.out
     assert "没有被任何模板" not in cli("check", "裕安区", cwd=workspace).out  # every example fact is read
+
+
+def test_a_file_name_quoted_in_a_message_stays_as_on_disk(workspace):
+    from zongjie.messages import localized, use_simplified, use_workspace_locale
+    from zongjie.workspace import Workspace
+
+    set_locale(workspace, "zh_Hant_TW")
+    use_workspace_locale(Workspace.open(workspace))
+    try:
+        text = localized("警告：岳陽樓區醫療保障局2023年度工作總結.pdf 中没有公文字体；金额请统一用元/万元。")
+    finally:
+        use_simplified()
+    assert text == "警告：岳陽樓區醫療保障局2023年度工作總結.pdf 中沒有公文字體；金額請統一用元/萬元。"

@@ -35,12 +35,14 @@ def use_simplified() -> None:
 
 
 # File paths are shown as they are on disk: a path token (starting where a word may start, with
-# an ASCII character, as zongjie shows paths: content/…, build/…, /home/…, C:\…), or a listed
-# output file (whose name, a title, may hold spaces) on a line of its own. 元/万元 is no path.
+# an ASCII character, as zongjie shows paths: content/…, build/…, /home/…, C:\…), a listed
+# output file (whose name, a title, may hold spaces) on a line of its own, or a file name with
+# its extension. 元/万元 is no path.
 _STOP = "\\s“”「」‘’（）()，。；：、"
 _PATHS = re.compile(
     rf"^[ \t]+[A-Za-z0-9_.~/\\-]\S*[/\\].*\.(?:docx|html|md|pdf)[ \t]*$"
-    rf"|(?<![^{_STOP}])(?:[A-Za-z]:)?[A-Za-z0-9_.~/\\-][^{_STOP}]*[/\\][^{_STOP}]*",
+    rf"|(?<![^{_STOP}])(?:[A-Za-z]:)?[A-Za-z0-9_.~/\\-][^{_STOP}]*[/\\][^{_STOP}]*"
+    rf"|(?<![^{_STOP}])[^{_STOP}/\\]+\.(?:docx|html|md|pdf|yaml|yml|xlsx)\b",
     re.MULTILINE,
 )
 
