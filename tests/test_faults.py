@@ -160,9 +160,10 @@ def test_a_worker_ends_when_its_parent_is_killed(tmp_path):
     script.write_text(
         "import os, sys, time\n"
         "from zongjie.batch import _end_with_parent\n"
+        "parent = os.getpid()\n"  # taken before the fork, as the pool does: no race with the kill
         "pid = os.fork()\n"
         "if pid == 0:\n"
-        "    _end_with_parent(os.getppid())\n"
+        "    _end_with_parent(parent)\n"
         "    time.sleep(60)\n"
         "    os._exit(0)\n"
         "print(pid, flush=True)\n"
