@@ -539,3 +539,21 @@ def test_an_endless_input_file_is_refused(workspace, cli):
     narrative.unlink()
     run = build_md(cli, workspace)
     assert run.code == 2 and "过大" in run.err, run.err
+
+
+def test_a_poisoned_build_record_removes_nothing_but_our_own_outputs(workspace, cli):
+    import json
+
+    assert cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace)).code == 0
+    folder = workspace / "build/岳阳楼区/2023"
+    (folder / "我的笔记.txt").write_text("keep", encoding="utf-8")
+    (folder / "子文件夹.md").mkdir()
+    manifest = workspace / "build/.zongjie/manifest/岳阳楼区.json"
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    record["2023"]["outputs"] += ["我的笔记.txt", "..", "子文件夹.md", "../../../config.yaml", 7]
+    record["2023"]["fingerprint"] = "changed"
+    manifest.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    run = cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace))
+    assert run.code == 0, run.err
+    assert (folder / "我的笔记.txt").exists() and (folder / "子文件夹.md").is_dir()
+    assert (workspace / "config.yaml").exists()

@@ -169,7 +169,7 @@ class Manifest:
                 record = {}
             except (OSError, ValueError):  # damaged (a full disk, a crash): its documents are built again
                 record = None
-            if not isinstance(record, dict):
+            if not isinstance(record, dict) or not all(isinstance(entry, dict) for entry in record.values()):
                 self.damaged.append(path)
                 record = {}
             self._districts[district] = record
@@ -203,7 +203,10 @@ def _recorded_outputs(record: dict | None, fingerprint: str, folder: Path) -> li
     """The recorded outputs if the record matches the fingerprint and they all exist."""
     if not record or record.get("fingerprint") != fingerprint:
         return None
-    outputs = [folder / name for name in record.get("outputs", [])]
+    names = record.get("outputs", [])
+    if not isinstance(names, list) or not all(isinstance(name, str) and "/" not in name for name in names):
+        return None  # a record someone edited: build again
+    outputs = [folder / name for name in names]
     if not outputs or not all(p.is_file() for p in outputs):
         return None
     return [str(p) for p in outputs]
@@ -258,9 +261,20 @@ def run_job(job: Job, settings: BatchSettings) -> JobResult:
 def _remove_stale_outputs(earlier: tuple[str, ...], folder: Path, current: set[str]) -> None:
     """Outputs an earlier build wrote under another title (the title changed) are ours to
     remove; nothing else in the folder is touched."""
+    from zongjie.writers import EXTENSIONS
+
+    ours = {extension.lower() for extension in EXTENSIONS.values()}
     for name in earlier:
-        if name not in current and "/" not in name and "\\" not in name:
+        # the manifest lies in the output folder, which others may write: only our own kinds
+        # of file, by a plain name, are ever removed
+        if not isinstance(name, str) or name in current or "/" in name or "\\" in name or name.startswith("."):
+            continue
+        if Path(name).suffix.lower() not in ours:
+            continue
+        try:
             (folder / name).unlink(missing_ok=True)
+        except OSError:  # a folder of that name, or no permission: left alone
+            pass
 
 
 def tune_garbage_collector() -> None:
@@ -317,7 +331,8 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
             results.append(JobResult(district_year.label, "uptodate", recorded))
             on_result(results[-1])
         else:
-            earlier = tuple((manifest.get(district_year) or {}).get("outputs", ()))
+            earlier = (manifest.get(district_year) or {}).get("outputs", ())
+            earlier = tuple(earlier) if isinstance(earlier, list) else ()
             work.append(Job(district_year.district, district_year.year, fingerprint, earlier))
     if on_note is not None:
         from zongjie.errors import display_path
