@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from zongjie.checks.expr import Binary, Call, Expr, Number, Reference, Unary, references
+from zongjie.checks.expr import Binary, Call, Expr, Number, Reference, Relation, Unary, references
 from zongjie.checks.measure import Measure, UnitMismatch
 from zongjie.checks.rules import Rule
 from zongjie.errors import Location
@@ -52,6 +52,7 @@ class Finding:
     difference: str = ""
     hint: str = ""
     check_location: Location | None = None  # where the rule is written
+    causes: tuple = ()  # diagnose.Cause: single-figure corrections that make the relation hold
 
 
 @dataclass
@@ -85,6 +86,20 @@ class _Resolver:
     def __init__(self, facts: FactSet, previous: FactSet | None):
         self.facts = facts
         self.previous = previous
+        self.overrides: dict[int, Measure] = {}  # id(fact) → a corrected value being tried
+        self.exact: frozenset[str] = frozenset()  # keys the rule being checked marks 精确
+
+    def holds(self, relation: Relation, overrides: dict[int, Measure]) -> bool:
+        """Whether the relation holds with some figures replaced (a diagnosis trying a cause)."""
+        self.overrides = overrides
+        try:
+            left = self.measure(relation.left, [])
+            right = self.measure(relation.right, [])
+            return left.compare(relation.operator, right)
+        except (_Missing, _NotExact, UnitMismatch, ZeroDivisionError, ArithmeticError):
+            return False
+        finally:
+            self.overrides = {}
 
     def facts_for(self, reference: Reference) -> list[Fact]:
         path = reference.path
@@ -127,12 +142,15 @@ class _Resolver:
         left, right = self.measure(expr.left, used), self.measure(expr.right, used)
         return {"+": left.__add__, "-": left.__sub__, "*": left.__mul__, "/": left.__truediv__}[expr.operator](right)
 
-    @staticmethod
-    def _fact_measure(fact: Fact, used: list[Fact]) -> Measure:
+    def _fact_measure(self, fact: Fact, used: list[Fact]) -> Measure:
         used.append(fact)
+        if id(fact) in self.overrides:
+            return self.overrides[id(fact)]
         quantity = fact.quantity
         if quantity is None or quantity.approx:
             raise _NotExact(fact)
+        if fact.key in self.exact:
+            return Measure.exact(quantity)
         return Measure.of(quantity)
 
 
@@ -195,7 +213,7 @@ def _instances(rule: Rule, facts: FactSet) -> list[Rule]:
     pattern = path_pattern(rule.scope)
     groups = [path for path in _group_paths(facts.root) if pattern.match(path)]
     return [
-        replace(rule, name=f"{rule.name}（{path}）", scope="",
+        replace(rule, name=f"{rule.name}（{path}）", scope="", exact=tuple(f"{path}.{key}" for key in rule.exact),
                 relation=replace(rule.relation, left=_inside(rule.relation.left, path), right=_inside(rule.relation.right, path)))
         for path in groups
     ]
@@ -226,6 +244,7 @@ def path_pattern(path: str) -> re.Pattern:
 
 
 def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
+    resolver.exact = frozenset(rule.exact)
     relation = rule.relation
     used: list[Fact] = []
     try:
@@ -264,7 +283,7 @@ def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
             rule.location, figures, hint="可以删除这条规则的“例外:”说明。", check_location=rule.location,
         ))
     elif not holds:
-        result.findings.append(_mismatch(rule, left, right, used, figures))
+        result.findings.append(_mismatch(rule, left, right, used, figures, resolver))
     return "checked"
 
 
@@ -313,8 +332,10 @@ def _amount(value: Decimal, unit: str, decimals: int) -> str:
     return f"{plain_decimal(shown)}{unit}"
 
 
-def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figures) -> Finding:
-    from zongjie.checks.diagnose import diagnose
+def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figures, resolver: _Resolver) -> Finding:
+    from zongjie.checks.diagnose import MAX_NAMED, diagnosis_text, find_causes
+
+    causes = []
 
     unit = _display_unit(rule, used, left)
     decimals = max([fact.quantity.decimals for fact in used if fact.quantity] + [0])
@@ -332,13 +353,14 @@ def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figur
     if rule.exception:
         severity, code, hint = "info", "known-exception", f"已知例外：{rule.exception}"
     else:
-        severity, code, hint = rule.severity, "mismatch", diagnose(rule, left, right, used, unit)
+        causes = find_causes(rule.relation, used, lambda overrides: resolver.holds(rule.relation, overrides))
+        severity, code, hint = rule.severity, "mismatch", diagnosis_text(rule.relation, causes)
     primary = used[-1].location if used else rule.location
     left_facts = [fact for fact in used if any(fact.key == ref.path for ref in references(rule.relation.left))]
     if left_facts:
         primary = left_facts[0].location
     return Finding(code, severity, rule.name, message, primary, figures, expected, found, difference, hint,
-                   rule.location)
+                   rule.location, causes=tuple(causes) if len(causes) <= MAX_NAMED else ())
 
 
 def _single_fact(expr: Expr, used: list[Fact]) -> Fact | None:

@@ -79,6 +79,10 @@ def _finding_json(finding: Finding) -> dict:
         "found": finding.found,
         "difference": finding.difference,
         "hint": finding.hint,
+        "causes": [
+            {"kind": cause.kind, "key": cause.fact.key, "location": str(cause.fact.location), "text": cause.text}
+            for cause in finding.causes
+        ],
         "figures": [
             {"key": f.key, "written": f.written, "location": str(f.location), "derived": f.derived}
             for f in finding.figures

@@ -8,6 +8,9 @@
         小数: 2               # decimals of a derived value
         说明: 为什么有这条规则
         例外: 原报告中此项不相符，保留原文数字   # a documented, known exception
+        例外差额: 2家         # the discrepancy the exception excuses (left − right)
+        精确: 知晓率.达标线、知晓率.扣分标准   # policy standards: exact, not rounded figures
+        约数误差: 10%         # how far 约300万元 / 300万元左右 may be off (default 5%)
       - 名称: 一级指标小计
         对每个: 自评.一级指标.*     # the rule holds inside every matching group
         关系: 自评得分 = 求和(二级指标.*.自评得分)
@@ -18,16 +21,21 @@ every district using it), the district folder and the year folder.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from decimal import Decimal
 from pathlib import Path
 
 from zongjie.checks.expr import FormulaError, Relation, parse_relation, references
-from zongjie.errors import Location, RuleError
+from zongjie.errors import Location, NumberFormatError, RuleError
+from zongjie.numbers.parse import parse_quantity
+from zongjie.numbers.quantity import Quantity
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 SEVERITIES = {"错误": "error", "error": "error", "警告": "warning", "warning": "warning"}
-_KEYS = {"名称", "关系", "级别", "小数", "说明", "例外", "对每个"}
+_KEYS = {"名称", "关系", "级别", "小数", "说明", "例外", "例外差额", "对每个", "精确", "约数误差"}
+_LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,9 @@ class Rule:
     exception: str = ""  # non-empty: a known, documented mismatch in the source
     scope: str = ""  # a group pattern (自评.一级指标.*): the formula's keys are inside each match
     local: bool = False  # written for this district (its own checks.yaml), not shared by a template
-
+    pinned: Quantity | None = None  # 例外差额: the one discrepancy the exception excuses
+    exact: tuple[str, ...] = ()  # 精确: keys of figures that are exact (policy standards)
+    tolerance: Decimal | None = None  # 约数误差 as a fraction (0.05 for 5%)
 
 def load_rules(path: Path) -> list[Rule]:
     """The rules of a file; a batch build reads a template's rules once, not per district."""
@@ -99,7 +109,29 @@ def _rule(node: YNode) -> Rule:
         note=_text(node.get("说明")),
         exception=_text(node.get("例外")),
         scope=_text(node.get("对每个")),
+        pinned=_figure(node.get("例外差额"), "例外差额", "如：例外差额: 2家（左边减右边的差，照检查报告里的“相差”填写）"),
+        exact=tuple(key for key in _LIST_SEPARATORS.split(_text(node.get("精确"))) if key),
+        tolerance=_tolerance(node.get("约数误差")),
     )
+
+
+def _figure(node: YNode | None, name: str, hint: str) -> Quantity | None:
+    text = _text(node)
+    if not text:
+        return None
+    try:
+        return parse_quantity(text)
+    except NumberFormatError:
+        raise RuleError(f"{name}“{text}”不是数字", node.location, hint) from None
+
+
+def _tolerance(node: YNode | None) -> Decimal | None:
+    quantity = _figure(node, "约数误差", "如：约数误差: 10%")
+    if quantity is None:
+        return None
+    if quantity.unit != "%" or not 0 <= quantity.value < 100:
+        raise RuleError(f"约数误差“{quantity}”应写成百分数", node.location, "如：约数误差: 10%（约300万元可在 270～330万元之间）")
+    return quantity.value / 100
 
 
 def _relation(text: str, location: Location) -> Relation:
