@@ -97,7 +97,7 @@ def diagnosis_text(relation: Relation, causes: list[Cause]) -> str:
     if 1 < len(causes) <= MAX_NAMED:
         return "以下几种情况都能使之相符，请逐一核对：" + "；".join(cause.text for cause in causes) + "。"
     if causes:
-        return "单改其中任何一个数字都有多种改法能使之相符，无法判断哪一个有误；请逐项核对原始数据。"
+        return "有多种单处改动都能使之相符，无法判断哪个数字有误；请逐项核对原始数据。"
     if relation.operator == "=":
         return "没有找到单个数字的笔误能解释这个差额；请逐项核对各个数字的来源，也可能缺了一项或多写了一项。"
     return "请核对这几个数字；若确有特殊情况，可在规则中写明“例外:”及其差额。"

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from zongjie.checks.expr import Binary, Call, Expr, Number, Reference, Relation, Unary, references
 from zongjie.checks.measure import Measure, UnitMismatch
 from zongjie.checks.rules import Rule
 from zongjie.errors import Location
 from zongjie.facts import Fact, FactGroup, FactSet, add_derived
-from zongjie.numbers.format import plain_decimal, rounded
+from zongjie.numbers.format import rounded
 from zongjie.numbers.quantity import Quantity
 from zongjie.numbers.units import unit_of
 
@@ -89,13 +88,14 @@ class _Resolver:
         self.overrides: dict[int, Measure] = {}  # id(fact) → a corrected value being tried
         self.exact: frozenset[str] = frozenset()  # keys the rule being checked marks 精确
 
-    def holds(self, relation: Relation, overrides: dict[int, Measure]) -> bool:
-        """Whether the relation holds with some figures replaced (a diagnosis trying a cause)."""
+    def holds(self, relation: Relation, overrides: dict[int, Measure], accept=None) -> bool:
+        """Whether the relation holds with some figures replaced (a diagnosis trying a cause);
+        `accept(left, right)` replaces the relation's own test (an exception's discrepancy)."""
         self.overrides = overrides
         try:
             left = self.measure(relation.left, [])
             right = self.measure(relation.right, [])
-            return left.compare(relation.operator, right)
+            return accept(left, right) if accept else left.compare(relation.operator, right)
         except (_Missing, _NotExact, UnitMismatch, ZeroDivisionError, ArithmeticError):
             return False
         finally:
@@ -310,48 +310,37 @@ def _unique(facts: list[Fact]) -> list[Fact]:
     return unique
 
 
-def _display_unit(rule: Rule, resolver_used: list[Fact], measure: Measure) -> str:
-    """Show results in the unit the writer used on the left-hand side."""
-    left_refs = references(rule.relation.left)
-    for fact in resolver_used:
-        if left_refs and fact.key == left_refs[0].path.removeprefix(PREVIOUS_YEAR + ".") and fact.quantity:
-            if _dimension_of(fact.quantity.unit) == measure.dimension:
-                return fact.quantity.unit
-    if measure.dimension == ():
-        return "%"
-    return measure.dimension[0][0] if len(measure.dimension) == 1 and measure.dimension[0][1] == 1 else ""
-
-
-def _dimension_of(unit: str):
-    dimension = unit_of(unit).dimension
-    return ((dimension, 1),) if dimension else ()
-
-
-def _amount(value: Decimal, unit: str, decimals: int) -> str:
-    shown = rounded(value / unit_of(unit).factor, decimals)
-    return f"{plain_decimal(shown)}{unit}"
-
-
 def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figures, resolver: _Resolver) -> Finding:
     from zongjie.checks.diagnose import MAX_NAMED, diagnosis_text, find_causes
 
-    causes = []
+    from zongjie.checks.wording import amount, difference as gap_text, display_unit, formula_text
 
-    unit = _display_unit(rule, used, left)
-    decimals = max([fact.quantity.decimals for fact in used if fact.quantity] + [0])
-    if unit == "%":
-        decimals = max(decimals, 2)
+    causes = []
+    left_used = [fact for fact in used if any(fact.key == ref.path.removeprefix(PREVIOUS_YEAR + ".")
+                                              for ref in references(rule.relation.left))]
+    unit, decimals = display_unit(left_used, used, left.dimension)
     left_fact = _single_fact(rule.relation.left, used)
-    found = str(left_fact.quantity) if left_fact is not None else _amount(left.value, unit, decimals)
-    expected = _amount(right.value, unit, decimals)
-    difference = _amount(abs(left.value - right.value), unit, decimals)
+    found = str(left_fact.quantity) if left_fact is not None else amount(left.value, unit, decimals)
+    expected = amount(right.value, unit, decimals)
+    difference = gap_text(abs(left.value - right.value), unit, decimals)
     relation_word = {"=": "不等于", "<=": "大于", "<": "不小于", ">=": "小于", ">": "不大于"}[rule.relation.operator]
-    left_text = _side_text(rule.relation.left)
-    message = f"{left_text} = {found}，{relation_word} {_side_text(rule.relation.right)} = {expected}"
+    left_text = formula_text(rule.relation.left)
+    message = f"{left_text} = {found}，{relation_word} {formula_text(rule.relation.right)} = {expected}"
     if rule.relation.operator == "=":
         message += f"（相差 {difference}）"
-    if rule.exception:
+    if rule.exception and _excused(rule, left, right):
         severity, code, hint = "info", "known-exception", f"已知例外：{rule.exception}"
+        if rule.pinned is None:
+            severity, code = "warning", "exception-unpinned"
+            hint += (f"\n  → 这条例外没有写明它容许的差额，之后别的差错也会被它掩盖。"
+                     f"请在规则中加上“例外差额: {difference}”。")
+    elif rule.exception:
+        # a cause is now a slip that brings the gap back to the excused one
+        causes = find_causes(rule.relation, used, lambda overrides: resolver.holds(
+            rule.relation, overrides, lambda left, right: _excused(rule, left, right)))
+        severity, code = rule.severity, "exception-mismatch"
+        hint = (f"这条规则的例外（例外差额 {rule.pinned}）只容许原有的那处差额，现在相差 {difference}，"
+                f"是例外之外的新差错。" + diagnosis_text(rule.relation, causes))
     else:
         causes = find_causes(rule.relation, used, lambda overrides: resolver.holds(rule.relation, overrides))
         severity, code, hint = rule.severity, "mismatch", diagnosis_text(rule.relation, causes)
@@ -363,22 +352,22 @@ def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figur
                    rule.location, causes=tuple(causes) if len(causes) <= MAX_NAMED else ())
 
 
+def _excused(rule: Rule, left: Measure, right: Measure) -> bool:
+    """The discrepancy is the one the exception records (例外差额, either sign); an exception
+    that records none excuses any, as before, but is itself a warning."""
+    if rule.pinned is None:
+        return True
+    pinned = Measure.of(rule.pinned)
+    if pinned.dimension != left.dimension and pinned.dimension != ():
+        return False
+    gap = left.value - right.value
+    return any(pinned.low <= value <= pinned.high for value in (gap, -gap))
+
+
 def _single_fact(expr: Expr, used: list[Fact]) -> Fact | None:
     if isinstance(expr, Reference):
         return next((fact for fact in used if fact.key == expr.path and fact.quantity is not None), None)
     return None
-
-
-def _side_text(expr: Expr) -> str:
-    if isinstance(expr, Reference):
-        return expr.path
-    if isinstance(expr, Number):
-        return str(expr.quantity)
-    if isinstance(expr, Call):
-        return f"求和({expr.argument.path})"
-    if isinstance(expr, Unary):
-        return "-" + _side_text(expr.operand)
-    return f"{_side_text(expr.left)} {expr.operator} {_side_text(expr.right)}"
 
 
 def _report_unit(rule: Rule, error: Exception, used: list[Fact], result: CheckResult) -> None:

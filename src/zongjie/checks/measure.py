@@ -45,13 +45,45 @@ def _combine(left: Dimension, right: Dimension, sign: int) -> Dimension:
     return tuple(sorted((name, power) for name, power in powers.items() if power))
 
 
+# Units the checks read differently from plain unit_of: a 百分点 is a hundredth (so
+# 96.19% + 0.3个百分点 = 96.49%), and time units convert (a 年 is 12 月, 个月 is 月).
+_CHECK_UNITS: dict[str, tuple[str, Decimal]] = {
+    "个百分点": ("", Decimal("0.01")),
+    "百分点": ("", Decimal("0.01")),
+    "月": ("月", Decimal(1)),
+    "个月": ("月", Decimal(1)),
+    "年": ("月", Decimal(12)),
+    "天": ("天", Decimal(1)),
+    "日": ("天", Decimal(1)),
+}
+
+
+def unit_dimension(name: str) -> tuple[Dimension, Decimal]:
+    """The dimension and factor to base units of a written unit, compound ones included:
+    万元/月 is 元·月⁻¹ × 10^4, 人/万人 is a plain ratio × 10^-4."""
+    if "/" in name:
+        numerator, denominator = name.split("/", 1)
+        top, top_factor = unit_dimension(numerator)
+        bottom, bottom_factor = unit_dimension(denominator)
+        return _combine(top, bottom, -1), top_factor / bottom_factor
+    if name in _CHECK_UNITS:
+        base, factor = _CHECK_UNITS[name]
+        return (((base, 1),) if base else DIMENSIONLESS), factor
+    for prefix, factor in (("万", Decimal(10000)), ("亿", Decimal(100000000))):
+        if name.startswith(prefix) and name[len(prefix):] in _CHECK_UNITS:
+            dimension, rest = unit_dimension(name[len(prefix):])
+            return dimension, rest * factor
+    unit = unit_of(name)
+    return (((unit.dimension, 1),) if unit.dimension else DIMENSIONLESS), unit.factor
+
+
 def is_exact_count(quantity: Quantity) -> bool:
     """Whole numbers of counted things (429198人, 59975人次, 57家) are exact; everything else
     stands for its rounding interval: decimals (21469.1万元), scaled units (47.31万人, 5300万元),
-    percentages, and money even in whole 元 (it may have been rounded from 角/分)."""
+    percentages, rates (200元/年), and money even in whole 元 (it may have been rounded from 角/分)."""
     unit = unit_of(quantity.unit)
     return (quantity.decimals == 0 and unit.factor == 1 and quantity.unit not in ("", "%", "‰")
-            and unit.dimension != "元")
+            and unit.dimension != "元" and "/" not in quantity.unit and quantity.unit not in _CHECK_UNITS)
 
 
 @dataclass(frozen=True)
@@ -65,9 +97,7 @@ class Measure:
 
     @classmethod
     def of(cls, quantity: Quantity) -> "Measure":
-        unit = unit_of(quantity.unit)
-        factor = unit.factor
-        dimension = ((unit.dimension, 1),) if unit.dimension else DIMENSIONLESS
+        dimension, factor = unit_dimension(quantity.unit)
         value = quantity.value * factor
         if is_exact_count(quantity):
             return cls(value, value, value, dimension)
