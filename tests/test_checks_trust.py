@@ -57,3 +57,74 @@ def test_exception_without_its_discrepancy_is_a_warning_saying_what_to_pin(works
     code, document = check(cli, workspace)
     warning = findings(document, code="exception-unpinned")[0]
     assert code == 0 and warning["severity"] == "warning" and "例外差额: 2家" in warning["hint"]
+
+
+# --- nothing skipped in silence ----------------------------------------------------------
+
+def test_rules_not_evaluated_are_listed_with_the_reason(workspace, cli):
+    add_facts(workspace, "待核:\n  总数: 待统计\n  甲: 3家\n")
+    add_rules(workspace, "  - 名称: 待核总数\n    关系: 待核.总数 = 待核.甲 + 缺省为零(待核.乙)\n",
+              "templates/医保年度工作总结/checks.yaml")
+    add_rules(workspace, "  - 名称: 模板的规则\n    关系: 待遇.特需.人次 <= 待遇.住院.人次\n",
+              "templates/医保年度工作总结/checks.yaml")
+    code, document = check(cli, workspace)
+    reasons = {item["rule"]: item["reason"] for item in document["unchecked"]}
+    assert "不是数字" in reasons["待核总数"] and "待统计" in reasons["待核总数"]
+    assert reasons["模板的规则"] == "事实中没有 待遇.特需.人次"
+    text = cli("check", "岳阳楼区", "2023", cwd=workspace)
+    assert "未校验的规则 2 条" in text.out and "模板的规则：事实中没有 待遇.特需.人次" in text.out
+    assert "另有 2 条规则未校验" in text.out
+
+
+def test_summary_does_not_say_zero_errors_for_a_document_that_could_not_be_read(workspace, cli):
+    (workspace / FACTS).write_text("参保: [\n", encoding="utf-8")
+    run = cli("check", cwd=workspace)
+    assert run.code == 2
+    assert "1 份文档无法校验" in run.out and "共校验 2 份文档" in run.out
+
+
+# --- approximate figures as bounds -------------------------------------------------------
+
+def test_approximate_figures_take_part_as_bounds(workspace, cli):
+    add_facts(workspace, "约数:\n  满意率: 97%以上\n  调查人数: 20余人\n  满意人数: 20人\n  拨款: 约300万元\n"
+                         "  分项甲: 180万元\n  分项乙: 131万元\n")
+    add_rules(workspace, "  - 关系: 约数.满意率 = 约数.满意人数 / 约数.调查人数\n"
+                         "  - 关系: 约数.拨款 = 约数.分项甲 + 约数.分项乙\n")
+    code, document = check(cli, workspace)
+    assert code == 0, findings(document, severity="error")
+    assert not [u for u in document["unchecked"] if "约数" in u["rule"]]
+    # 16 of "20余" (more than 20) people is at most 80%: not "97%以上"
+    replace_in(workspace / FACTS, "满意人数: 20人", "满意人数: 16人")
+    replace_in(workspace / FACTS, "分项乙: 131万元", "分项乙: 160万元")  # 340万元 is not 约300万元 (±5%)
+    code, document = check(cli, workspace)
+    failed = {f["check"] for f in findings(document, severity="error")}
+    assert failed == {"约数.满意率 = 约数.满意人数 / 约数.调查人数", "约数.拨款 = 约数.分项甲 + 约数.分项乙"}
+    replace_in(workspace / RULES, "  - 关系: 约数.拨款 = 约数.分项甲 + 约数.分项乙\n",
+               "  - 关系: 约数.拨款 = 约数.分项甲 + 约数.分项乙\n    约数误差: 15%\n")
+    failed = {f["check"] for f in findings(check(cli, workspace)[1], severity="error")}
+    assert failed == {"约数.满意率 = 约数.满意人数 / 约数.调查人数"}
+
+
+# --- rates, compound units, 百分点 ---------------------------------------------------------
+
+def test_percentage_points_and_compound_units_are_checked_dimensionally(workspace, cli):
+    add_facts(workspace, "比率:\n  今年参保率: 96.49%\n  上年参保率: 96.19%\n  提高: 0.3个百分点\n"
+                         "  结余: 25149.59万元\n  月支出: 552.33万元/月\n  可支付月数: 45.5个月\n"
+                         "  救助人数: 1200人\n  人均标准: 600元/人\n  救助资金: 72万元\n")
+    add_rules(workspace, "  - 关系: 比率.今年参保率 = 比率.上年参保率 + 比率.提高\n"
+                         "  - 关系: 比率.可支付月数 = 比率.结余 ÷ 比率.月支出\n"
+                         "  - 名称: 救助资金\n    关系: 比率.救助资金 = 比率.救助人数 × 比率.人均标准\n    精确: 比率.人均标准\n")
+    code, document = check(cli, workspace)
+    assert code == 0, findings(document, severity="error")
+    replace_in(workspace / FACTS, "提高: 0.3个百分点", "提高: 0.5个百分点")
+    replace_in(workspace / FACTS, "可支付月数: 45.5个月", "可支付月数: 54.5个月")
+    replace_in(workspace / FACTS, "救助资金: 72万元", "救助资金: 27万元")
+    code, document = check(cli, workspace)
+    errors = {f["check"]: f for f in findings(document, severity="error")}
+    assert len(errors) == 3
+    rate = errors["比率.今年参保率 = 比率.上年参保率 + 比率.提高"]
+    assert rate["difference"] == "0.20个百分点"
+    months = errors["比率.可支付月数 = 比率.结余 ÷ 比率.月支出"]
+    assert "÷" in months["message"] and months["expected"] == "45.5个月" and "颠倒" in months["hint"]
+    money = errors["救助资金"]
+    assert money["expected"] == "72万元" and "×" in money["message"] and "颠倒" in money["hint"]

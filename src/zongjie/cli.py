@@ -231,10 +231,18 @@ def _report_checks(result, show_clean: bool, label: str = "") -> None:
             _complain(text)
         else:
             _say(text)
+    if show_clean:
+        from zongjie.checks.report import unchecked_text
+
+        if unchecked_text(result):
+            _say(unchecked_text(result))
     if show_clean and not result.errors:
         derived = f"，推算 {len(result.derived)} 项" if result.derived else ""
         warnings = f"，警告 {len(result.warnings)} 个" if result.warnings else ""
-        _say(f"{label}：校验 {result.checked} 条关系，无错误{warnings}{derived}。")
+        if result.checked == 0:
+            _say(f"{label}：没有一条关系得到校验（原因见上），无法判断数字是否有误{warnings}。")
+        else:
+            _say(f"{label}：校验 {result.checked} 条关系，无错误{warnings}{derived}。")
 
 
 def _shown(path: Path) -> str:

@@ -54,12 +54,22 @@ class Finding:
     causes: tuple = ()  # diagnose.Cause: single-figure corrections that make the relation hold
 
 
+@dataclass(frozen=True)
+class Unchecked:
+    """A rule that was not evaluated for this document, with the reason in the writer's words."""
+
+    rule: str
+    reason: str
+    location: Location | None
+
+
 @dataclass
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     derived: list[Fact] = field(default_factory=list)
     checked: int = 0
     skipped: int = 0
+    unchecked: list["Unchecked"] = field(default_factory=list)  # every rule not evaluated, and why
 
     @property
     def errors(self) -> list[Finding]:
@@ -87,6 +97,7 @@ class _Resolver:
         self.previous = previous
         self.overrides: dict[int, Measure] = {}  # id(fact) → a corrected value being tried
         self.exact: frozenset[str] = frozenset()  # keys the rule being checked marks 精确
+        self.tolerance = None  # 约数误差 of the rule being checked
 
     def holds(self, relation: Relation, overrides: dict[int, Measure], accept=None) -> bool:
         """Whether the relation holds with some figures replaced (a diagnosis trying a cause);
@@ -147,8 +158,10 @@ class _Resolver:
         if id(fact) in self.overrides:
             return self.overrides[id(fact)]
         quantity = fact.quantity
-        if quantity is None or quantity.approx:
+        if quantity is None:
             raise _NotExact(fact)
+        if quantity.approx:  # 97%以上, 20余人, 约300万元: the range it stands for
+            return Measure.of(quantity, self.tolerance)
         if fact.key in self.exact:
             return Measure.exact(quantity)
         return Measure.of(quantity)
@@ -173,6 +186,7 @@ def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None
         pending = retry
     result.skipped += len(pending)
     for rule in pending:
+        result.unchecked.append(Unchecked(rule.name, _missing_reason(rule, resolver), rule.location))
         if rule.local:  # a template rule may not apply to every district; a district's own should
             result.findings.append(_unknown_keys(rule, resolver))
     for rule in rules:
@@ -185,14 +199,38 @@ def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None
     return result
 
 
-def _unknown_keys(rule: Rule, resolver: _Resolver) -> Finding:
+def _missing_keys(rule: Rule, resolver: _Resolver) -> list[str]:
     missing = []
     for side in (rule.relation.left, rule.relation.right):
         for reference in references(side):
+            if reference in _optional_references(side):
+                continue
             try:
                 resolver.facts_for(reference)
             except _Missing:
                 missing.append(reference.path)
+    return list(dict.fromkeys(missing))
+
+
+def _optional_references(expr: Expr) -> list[Reference]:
+    if isinstance(expr, Call):
+        return [expr.argument] if expr.function == "optional" else []
+    if isinstance(expr, Unary):
+        return _optional_references(expr.operand)
+    if isinstance(expr, Binary):
+        return _optional_references(expr.left) + _optional_references(expr.right)
+    return []
+
+
+def _missing_reason(rule: Rule, resolver: _Resolver) -> str:
+    missing = _missing_keys(rule, resolver)
+    if any(path.startswith(PREVIOUS_YEAR + ".") for path in missing) and resolver.previous is None:
+        return "没有上一年度的事实（上年.…）"
+    return f"事实中没有 {'、'.join(missing)}" if missing else "合计无法由各部分推算（含约数或文字）"
+
+
+def _unknown_keys(rule: Rule, resolver: _Resolver) -> Finding:
+    missing = _missing_keys(rule, resolver)
     return Finding(
         "rule-unused", "warning", rule.name,
         f"规则“{rule.name}”用到的 {'、'.join(missing)} 在事实中没有，这条规则没有校验", rule.location,
@@ -245,6 +283,7 @@ def path_pattern(path: str) -> re.Pattern:
 
 def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
     resolver.exact = frozenset(rule.exact)
+    resolver.tolerance = rule.tolerance
     relation = rule.relation
     used: list[Fact] = []
     try:
@@ -291,6 +330,7 @@ def _skip_not_exact(rule: Rule, fact: Fact, result: CheckResult) -> None:
     """An approximate figure (20余人) cannot be checked exactly: skipped quietly. A fact that
     is not a figure at all where a rule needs one is a mistake worth saying."""
     result.skipped += 1
+    result.unchecked.append(Unchecked(rule.name, f"{fact.key} 写作“{fact.written}”，不是数字", rule.location))
     if fact.quantity is None:
         result.findings.append(Finding(
             "not-a-number", "warning", rule.name,
@@ -392,6 +432,8 @@ def _derive(rule: Rule, right: Measure, used: list[Fact], resolver: _Resolver, r
     if left.path.startswith(PREVIOUS_YEAR + "."):
         return False
     parts = [fact.quantity for fact in used if fact.quantity]
+    if any(part.approx for part in parts):
+        return False  # a total of 20余人 and 30人 is not a figure to print
     if right.dimension == ():
         unit, decimals = "%", rule.decimals if rule.decimals is not None else 2
         value = rounded(right.value * 100, decimals)

@@ -86,6 +86,38 @@ def is_exact_count(quantity: Quantity) -> bool:
             and unit.dimension != "元" and "/" not in quantity.unit and quantity.unit not in _CHECK_UNITS)
 
 
+DEFAULT_TOLERANCE = Decimal("0.05")  # 约300万元 / 300万元左右: within 5% unless the rule says
+UNBOUNDED = Decimal(10) ** 24  # "97%以上" has no upper bound; far beyond any figure, yet finite
+
+
+def approximate_bounds(quantity: Quantity, tolerance: Decimal | None = None) -> tuple[Decimal, Decimal]:
+    """The range a qualified figure stands for, in its written unit: 97%以上 is ≥ 97%,
+    20余人 is above 20 and below 30 (the next step of its last non-zero digit), 约300万元 is
+    300万元 ± the tolerance, 近300人 is up to 300人."""
+    value, approx = quantity.value, quantity.approx
+    half = Decimal(5).scaleb(-quantity.decimals - 1)
+    tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
+    if approx in ("以上", "超过", "逾"):
+        return value - (half if approx == "以上" else 0), UNBOUNDED
+    if approx in ("以下", "以内"):
+        return min(Decimal(0), value), value + half
+    if approx in ("余", "多"):
+        return value, value + _step(value, quantity.decimals)
+    if approx == "近":
+        return value * (1 - tolerance), value + half
+    spread = abs(value) * tolerance  # 约, 左右
+    return value - spread - half, value + spread + half
+
+
+def _step(value: Decimal, decimals: int) -> Decimal:
+    """20余 → 10, 1500余 → 100, 3余 → 1, 2.5余 → 0.1: one unit of the last non-zero digit."""
+    if decimals:
+        return Decimal(1).scaleb(-decimals)
+    digits = str(abs(int(value)))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    return Decimal(10) ** zeros if value else Decimal(1)
+
+
 @dataclass(frozen=True)
 class Measure:
     """A figure (or a result computed from figures) as an interval in base units."""
@@ -96,9 +128,12 @@ class Measure:
     dimension: Dimension
 
     @classmethod
-    def of(cls, quantity: Quantity) -> "Measure":
+    def of(cls, quantity: Quantity, tolerance: Decimal | None = None) -> "Measure":
         dimension, factor = unit_dimension(quantity.unit)
         value = quantity.value * factor
+        if quantity.approx:
+            low, high = approximate_bounds(quantity, tolerance)
+            return cls(low * factor, high * factor, value, dimension)
         if is_exact_count(quantity):
             return cls(value, value, value, dimension)
         half = Decimal(5).scaleb(-quantity.decimals - 1)  # half a unit of the last written digit
