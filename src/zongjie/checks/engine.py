@@ -8,6 +8,7 @@ figure with its file:line and, where a likely cause fits, says which.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field, replace
 
@@ -17,7 +18,7 @@ from zongjie.checks.rules import Rule
 from zongjie.errors import Location
 from zongjie.facts import Fact, FactGroup, FactSet, add_derived
 from zongjie.numbers.format import rounded
-from zongjie.numbers.quantity import Quantity
+from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import unit_of
 
 PREVIOUS_YEAR = "上年"
@@ -158,6 +159,8 @@ class _Resolver:
         if id(fact) in self.overrides:
             return self.overrides[id(fact)]
         quantity = fact.quantity
+        if isinstance(fact.value, (datetime.date, YearMonth)):
+            return Measure.of_date(fact.value)
         if quantity is None:
             raise _NotExact(fact)
         if quantity.approx:  # 97%以上, 20余人, 约300万元: the range it stands for
@@ -432,7 +435,7 @@ def _derive(rule: Rule, right: Measure, used: list[Fact], resolver: _Resolver, r
     if left.path.startswith(PREVIOUS_YEAR + "."):
         return False
     parts = [fact.quantity for fact in used if fact.quantity]
-    if any(part.approx for part in parts):
+    if any(part.approx for part in parts) or len(right.dimension) == 1 and right.dimension[0][0] in ("日期", "天"):
         return False  # a total of 20余人 and 30人 is not a figure to print
     if right.dimension == ():
         unit, decimals = "%", rule.decimals if rule.decimals is not None else 2

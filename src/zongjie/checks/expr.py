@@ -84,10 +84,18 @@ _TOKEN = re.compile(
 )
 
 
+# Operators as typed with a Chinese IME or copied from Word: full-width signs, the
+# typographic minus and dashes, ≦/≧.
+_HALF_WIDTH_OPERATORS = str.maketrans({
+    "＋": "+", "－": "-", "−": "-", "–": "-", "—": "-", "＝": "=", "＜": "<", "＞": ">", "≦": "≤", "≧": "≥",
+    "＊": "*", "／": "/", "．": ".", "％": "%", "，": ",", **{chr(0xFF10 + d): str(d) for d in range(10)},
+})
+
+
 def _tokens(text: str) -> list[tuple[str, str]]:
     tokens = []
     position = 0
-    text = text.strip()
+    text = text.strip().translate(_HALF_WIDTH_OPERATORS)
     while position < len(text):
         match = _TOKEN.match(text, position)
         if not match or match.end() == position:

@@ -21,6 +21,8 @@ from zongjie.numbers.units import unit_of
 Dimension = tuple[tuple[str, int], ...]
 DIMENSIONLESS: Dimension = ()
 ANY_DIMENSION: Dimension = (("*", 0),)  # the 0 of an absent optional figure fits any unit
+DATE: Dimension = (("日期", 1),)  # a day, as its ordinal; date − date is 天, date ± 天 a date
+DAYS: Dimension = (("天", 1),)
 
 
 class UnitMismatch(ValueError):
@@ -144,13 +146,32 @@ class Measure:
         measure = cls.of(quantity)
         return cls(measure.value, measure.value, measure.value, measure.dimension)
 
+    @classmethod
+    def of_date(cls, value) -> "Measure":
+        """A date is its day; a month written without a day (2023年11月) is any day in it."""
+        import datetime
+
+        if isinstance(value, datetime.date):
+            day = Decimal(value.toordinal())
+            return cls(day, day, day, DATE)
+        first = datetime.date(value.year, value.month, 1)
+        following = datetime.date(value.year + value.month // 12, value.month % 12 + 1, 1)
+        low, high = Decimal(first.toordinal()), Decimal(following.toordinal() - 1)
+        return cls(low, high, low, DATE)
+
     def __add__(self, other: "Measure") -> "Measure":
-        self._same(other, "相加")
-        return Measure(self.low + other.low, self.high + other.high, self.value + other.value, self._joint(other))
+        dimension = DATE if {self.dimension, other.dimension} == {DATE, DAYS} else None
+        if dimension is None:
+            self._same(other, "相加")
+        return Measure(self.low + other.low, self.high + other.high, self.value + other.value,
+                       dimension or self._joint(other))
 
     def __sub__(self, other: "Measure") -> "Measure":
-        self._same(other, "相减")
-        return Measure(self.low - other.high, self.high - other.low, self.value - other.value, self._joint(other))
+        dimension = {(DATE, DATE): DAYS, (DATE, DAYS): DATE}.get((self.dimension, other.dimension))
+        if dimension is None:
+            self._same(other, "相减")
+        return Measure(self.low - other.high, self.high - other.low, self.value - other.value,
+                       dimension or self._joint(other))
 
     def _joint(self, other: "Measure") -> Dimension:
         return other.dimension if self.dimension == ANY_DIMENSION else self.dimension

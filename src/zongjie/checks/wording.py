@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from zongjie.checks.expr import Call, Expr, Number, Reference, Unary
-from zongjie.checks.measure import Dimension, unit_dimension
+from zongjie.checks.measure import DATE, DAYS, Dimension, unit_dimension
 from zongjie.facts import Fact
 from zongjie.numbers.format import plain_decimal, rounded
 
@@ -15,6 +15,7 @@ _SHOWN_OPERATORS = {"+": "+", "-": "-", "*": "×", "/": "÷"}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 _FUNCTION_NAMES = {"sum": "求和", "optional": "缺省为零"}
 MAX_SHOWN_DECIMALS = 6
+DATE_UNIT = "日期"
 
 
 def formula_text(expr: Expr, context: int = 0) -> str:
@@ -46,13 +47,15 @@ def display_unit(preferred: list[Fact], others: list[Fact], dimension: Dimension
     """The writer's unit for a result of this dimension (the left-hand figure's first), and
     the decimals that keep every figure's written precision in that unit: 467108元 shown in
     万元 is 46.7108万元, never 47万元; 万元 figures summed stay in 万元."""
+    if dimension == DATE:
+        return DATE_UNIT, 0
     facts = [fact for fact in preferred + others if fact.quantity is not None and not fact.quantity.approx]
     same = [fact for fact in facts if dimension_of(fact.quantity.unit) == dimension]
     if not same:
         if dimension == ():
             return "%", 2
         base = dimension[0][0] if len(dimension) == 1 and dimension[0][1] == 1 else ""
-        return base, 2
+        return base, 0 if dimension == DAYS else 2
     unit = same[0].quantity.unit
     factor = _factor(unit)
     decimals = 0
@@ -66,6 +69,10 @@ def display_unit(preferred: list[Fact], others: list[Fact], dimension: Dimension
 
 
 def amount(value: Decimal, unit: str, decimals: int) -> str:
+    if unit == DATE_UNIT:
+        import datetime
+
+        return datetime.date.fromordinal(int(value)).isoformat()
     shown = rounded(value / _factor(unit), decimals)
     return f"{plain_decimal(shown)}{unit}"
 

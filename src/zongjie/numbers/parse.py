@@ -18,7 +18,7 @@ from zongjie.numbers.quantity import PREFIX_QUALIFIERS, SUFFIX_QUALIFIERS, TRAIL
 from zongjie.numbers.units import normalise_unit_name
 
 # Full-width digits and signs as typed with a Chinese IME; 。 is not a decimal point.
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９．，％＋－", "0123456789.,%+-")
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．，％＋－−", "0123456789.,%+--")  # − typographic minus
 _SPACES = re.compile(r"[\s\u00a0\u2009\u200b\u3000\ufeff]+")
 
 # lazy, so that a trailing 以上/左右 is not read as unit; a rate unit has one "/" (200元/年, 元/人)
