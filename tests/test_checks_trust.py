@@ -146,3 +146,49 @@ def test_dates_in_rules_and_full_width_operators(workspace, cli):
     assert "2024-03-31" in errors["统计截至不晚于成文日期"]["message"]
     assert "2023-12-20" in errors["统计截至不晚于成文日期"]["message"]
     assert errors["基金统计至成文相隔"]["found"] == "324天"
+
+
+# --- coverage and plausibility -------------------------------------------------------------
+
+def test_every_example_has_most_figures_covered(workspace, cli):
+    run = cli("check", "--coverage", "--format", "json", cwd=workspace)
+    documents = json.loads(run.out)["documents"]
+    assert len(documents) == 3
+    for document in documents:
+        assert document["coverage"]["share"] >= 0.8, (document["document"], document["coverage"])
+    text = cli("check", "奉化区", "--coverage", cwd=workspace).out
+    assert "天一甬宁保.专班成员单位 = 23个" in text and "← content/奉化区/2022/facts.yaml:" in text
+
+
+def test_a_figure_in_no_rule_is_listed_until_a_rule_covers_it(workspace, cli):
+    add_facts(workspace, "新项:\n  城乡居民医保支出: 24403.76万元\n")
+    text = cli("check", "岳阳楼区", "--coverage", cwd=workspace).out
+    assert "新项.城乡居民医保支出 = 24403.76万元" in text
+    add_rules(workspace, "  - 新项.城乡居民医保支出 = 基金.险种.城乡居民医保.支出\n")
+    assert "新项.城乡居民医保支出" not in cli("check", "岳阳楼区", "--coverage", cwd=workspace).out
+
+
+def test_a_slip_that_breaks_no_sum_is_caught_by_a_plausibility_range(workspace, cli):
+    replace_in(workspace / FACTS, "居民: {人次: 339701人次, 总费用: 3380.1万元", "居民: {人次: 339701人次, 总费用: 338010万元")
+    code, document = check(cli, workspace)
+    caught = [f for f in document["findings"] if f["severity"] in ("error", "warning")]
+    assert caught and all("待遇.普通门诊.居民" in f["check"] for f in caught)
+    assert any("元/人次" in f["message"] for f in caught)
+
+
+def test_implausible_change_from_last_year_names_both_lines(workspace, cli):
+    last_year = workspace / "content/岳阳楼区/2022"
+    last_year.mkdir()
+    text = (workspace / FACTS).read_text(encoding="utf-8")
+    (last_year / "facts.yaml").write_text(text.replace("收入: 566.93万元", "收入: 5669.3万元"), encoding="utf-8")
+    code, document = check(cli, workspace)
+    warning = findings(document, code="implausible-change")[0]
+    assert warning["severity"] == "warning" and "基金.险种.城乡居民医保.收入" in warning["message"]
+    locations = [figure["location"] for figure in warning["figures"]]
+    assert locations[0].startswith("content/岳阳楼区/2023/facts.yaml:")
+    assert locations[1].startswith("content/岳阳楼区/2022/facts.yaml:")
+    assert "小数点错位一位" in warning["hint"] and "5669.3万元" in warning["hint"]
+    # with last year present, a figure no rule touches is still covered by the comparison
+    coverage = json.loads(cli("check", "岳阳楼区", "2023", "--coverage", "--format", "json", cwd=workspace).out)
+    uncovered = {item["key"] for item in coverage["documents"][0]["coverage"]["uncovered"]}
+    assert "基金监管.宣传.横幅" not in uncovered

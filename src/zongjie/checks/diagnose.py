@@ -96,6 +96,8 @@ def diagnosis_text(relation: Relation, causes: list[Cause]) -> str:
         return causes[0].text
     if 1 < len(causes) <= MAX_NAMED:
         return "以下几种情况都能使之相符，请逐一核对：" + "；".join(cause.text for cause in causes) + "。"
+    if causes and relation.operator != "=":
+        return "数量级不合常理：请核对这几个数字的单位（元/万元、人/万人）、小数点和位数；若确属实情，可在地区的 checks.yaml 中写同名规则改写。"
     if causes:
         return "有多种单处改动都能使之相符，无法判断哪个数字有误；请逐项核对原始数据。"
     if relation.operator == "=":

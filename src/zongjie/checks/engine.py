@@ -193,6 +193,8 @@ def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None
         if rule.local:  # a template rule may not apply to every district; a district's own should
             result.findings.append(_unknown_keys(rule, resolver))
     for rule in rules:
+        if not rule.local and rule.scope and not _instances(rule, facts):
+            result.unchecked.append(Unchecked(rule.name, f"没有含所需各项的“{rule.scope}”分组", rule.location))
         if rule.local and rule.scope and not _instances(rule, facts):
             result.findings.append(Finding(
                 "rule-unused", "warning", rule.name,
@@ -253,11 +255,22 @@ def _instances(rule: Rule, facts: FactSet) -> list[Rule]:
         return [rule]
     pattern = path_pattern(rule.scope)
     groups = [path for path in _group_paths(facts.root) if pattern.match(path)]
+    if not rule.local:
+        # A template's 对每个 rule (每组 基金支付 ÷ 人次) applies to the groups that have its
+        # keys; a district's own rule keeps every match, so a missing key there is reported.
+        groups = [path for path in groups if _group_has_keys(rule, path, facts)]
     return [
         replace(rule, name=f"{rule.name}（{path}）", scope="", exact=tuple(f"{path}.{key}" for key in rule.exact),
                 relation=replace(rule.relation, left=_inside(rule.relation.left, path), right=_inside(rule.relation.right, path)))
         for path in groups
     ]
+
+
+def _group_has_keys(rule: Rule, path: str, facts: FactSet) -> bool:
+    needed = [reference for side in (rule.relation.left, rule.relation.right) for reference in references(side)
+              if reference not in _optional_references(side) and not reference.is_pattern
+              and not reference.path.startswith(PREVIOUS_YEAR + ".")]
+    return all(facts.get(f"{path}.{reference.path}") is not None for reference in needed)
 
 
 def _group_paths(group: FactGroup):
@@ -356,12 +369,13 @@ def _unique(facts: list[Fact]) -> list[Fact]:
 def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figures, resolver: _Resolver) -> Finding:
     from zongjie.checks.diagnose import MAX_NAMED, diagnosis_text, find_causes
 
-    from zongjie.checks.wording import amount, difference as gap_text, display_unit, formula_text
+    from zongjie.checks.wording import amount, difference as gap_text, display_unit, formula_text, numbers_in
 
     causes = []
     left_used = [fact for fact in used if any(fact.key == ref.path.removeprefix(PREVIOUS_YEAR + ".")
                                               for ref in references(rule.relation.left))]
-    unit, decimals = display_unit(left_used, used, left.dimension)
+    constants = numbers_in(rule.relation.left) + numbers_in(rule.relation.right)
+    unit, decimals = display_unit(left_used, used, left.dimension, constants)
     left_fact = _single_fact(rule.relation.left, used)
     found = str(left_fact.quantity) if left_fact is not None else amount(left.value, unit, decimals)
     expected = amount(right.value, unit, decimals)

@@ -77,7 +77,9 @@ class Relation:
 
 _TOKEN = re.compile(
     r"\s*(?:"
-    r"(?P<number>\d[\d,]*(?:\.\d+)?(?:%|‰|[\u4e00-\u9fff]{1,5})?)"
+    # a rate constant keeps its "/": 5万元/人次, 600元/人 (a unit, then / and a unit that ends the
+    # token; `甲 / 乙.丙` and `100人/知晓率.有效电话` stay divisions by a key)
+    r"(?P<number>\d[\d,]*(?:\.\d+)?(?:%|‰|[\u4e00-\u9fff]{1,5}(?:/[\u4e00-\u9fff]{1,4}(?![.\w]))?)?)"
     r"|(?P<op><=|>=|==|[=≈≤≥<>+\-*/×÷().（）])"
     r"|(?P<name>[^\W\d][\w]*)"
     r")"

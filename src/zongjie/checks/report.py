@@ -65,12 +65,16 @@ def summary_text(checks: list[DocumentChecks]) -> str:
     return text + "。"
 
 
-def as_json(checks: list[DocumentChecks]) -> str:
+def as_json(checks: list[DocumentChecks], coverages: dict | None = None) -> str:
+    from zongjie.checks.coverage import coverage_json
+
+    coverages = coverages or {}
     return json.dumps(
         {
             "documents": [
                 {
                     "document": item.label,
+                    **({"coverage": coverage_json(coverages[item.label])} if item.label in coverages else {}),
                     "checked": item.result.checked,
                     "skipped": item.result.skipped,
                     "unchecked": [

@@ -70,16 +70,36 @@ def _read_rules(path: Path) -> list[Rule]:
     if node is None:
         return []
     if isinstance(node, YMap):
-        unknown = [key for key in node.entries if key != "规则"]
+        unknown = [key for key in node.entries if key not in ("规则", YEAR_OVER_YEAR)]
         if unknown:
             key_node = node.entries[unknown[0]][0]
-            raise RuleError(f"不认识的键“{unknown[0]}”", key_node.location, "校验文件的最外层只能有“规则:”。")
+            raise RuleError(f"不认识的键“{unknown[0]}”", key_node.location, "校验文件的最外层只能有“规则:”和“同比倍数:”。")
         node = node.get("规则")
         if node is None or (isinstance(node, YScalar) and node.is_null):
             return []
     if not isinstance(node, YSeq):
         raise RuleError("规则应当写成列表（每条以“- ”开头）", node.location)
     return [_rule(item) for item in node.items]
+
+
+YEAR_OVER_YEAR = "同比倍数"
+
+
+def load_year_over_year_factor(path: Path) -> Decimal | None:
+    """`同比倍数: 3` at the top of a checks.yaml: a figure more than ×3 or below ÷3 of last
+    year's is a warning."""
+    node = load_yaml(path).root
+    value = node.get(YEAR_OVER_YEAR) if isinstance(node, YMap) else None
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        factor = Decimal(text)
+    except ArithmeticError:
+        factor = Decimal(0)
+    if factor <= 1:
+        raise RuleError(f"同比倍数“{text}”应是大于 1 的数", value.location, "如：同比倍数: 3（超过上年 3 倍或不到上年三分之一时提醒）")
+    return factor
 
 
 def _rule(node: YNode) -> Rule:

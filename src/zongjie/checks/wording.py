@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zongjie.checks.expr import Call, Expr, Number, Reference, Unary
+from zongjie.checks.expr import Binary, Call, Expr, Number, Reference, Unary
 from zongjie.checks.measure import DATE, DAYS, Dimension, unit_dimension
 from zongjie.facts import Fact
 from zongjie.numbers.format import plain_decimal, rounded
+from zongjie.numbers.quantity import Quantity
 
 _SHOWN_OPERATORS = {"+": "+", "-": "-", "*": "×", "/": "÷"}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
@@ -43,26 +44,38 @@ def _factor(unit: str) -> Decimal:
     return unit_dimension(unit)[1]
 
 
-def display_unit(preferred: list[Fact], others: list[Fact], dimension: Dimension) -> tuple[str, int]:
+def numbers_in(expr: Expr) -> list[Quantity]:
+    """The constants written in a formula (5万元/人次), whose unit may be the one to show."""
+    if isinstance(expr, Number):
+        return [expr.quantity]
+    if isinstance(expr, Unary):
+        return numbers_in(expr.operand)
+    if isinstance(expr, Binary):
+        return numbers_in(expr.left) + numbers_in(expr.right)
+    return []
+
+
+def display_unit(preferred: list[Fact], others: list[Fact], dimension: Dimension,
+                 constants: list[Quantity] = ()) -> tuple[str, int]:
     """The writer's unit for a result of this dimension (the left-hand figure's first), and
     the decimals that keep every figure's written precision in that unit: 467108元 shown in
     万元 is 46.7108万元, never 47万元; 万元 figures summed stay in 万元."""
     if dimension == DATE:
         return DATE_UNIT, 0
-    facts = [fact for fact in preferred + others if fact.quantity is not None and not fact.quantity.approx]
-    same = [fact for fact in facts if dimension_of(fact.quantity.unit) == dimension]
+    figures = [fact.quantity for fact in preferred + others if fact.quantity is not None and not fact.quantity.approx]
+    same = [quantity for quantity in figures + list(constants) if dimension_of(quantity.unit) == dimension]
     if not same:
         if dimension == ():
             return "%", 2
         base = dimension[0][0] if len(dimension) == 1 and dimension[0][1] == 1 else ""
         return base, 0 if dimension == DAYS else 2
-    unit = same[0].quantity.unit
+    unit = same[0].unit
     factor = _factor(unit)
-    decimals = 0
-    for fact in same:
-        ratio = factor / _factor(fact.quantity.unit)  # how many of its units one shown unit is
+    decimals = 0 if "/" not in unit else 2  # a rate worked out from figures is rarely whole
+    for quantity in same:
+        ratio = factor / _factor(quantity.unit)  # how many of its units one shown unit is
         shift = len(str(ratio.normalize().to_integral_value())) - 1 if ratio >= 1 else 0
-        decimals = max(decimals, fact.quantity.decimals + shift)
+        decimals = max(decimals, quantity.decimals + shift)
     if unit == "%":
         decimals = max(decimals, 2)
     return unit, min(decimals, MAX_SHOWN_DECIMALS)
