@@ -192,3 +192,29 @@ def test_implausible_change_from_last_year_names_both_lines(workspace, cli):
     coverage = json.loads(cli("check", "岳阳楼区", "2023", "--coverage", "--format", "json", cwd=workspace).out)
     uncovered = {item["key"] for item in coverage["documents"][0]["coverage"]["uncovered"]}
     assert "基金监管.宣传.横幅" not in uncovered
+
+
+# --- prose lint ------------------------------------------------------------------------------
+
+def test_doubled_unit_for_any_unit_in_the_rendered_text(workspace, cli):
+    template = workspace / "templates/医保年度工作总结/章节/待遇享受.md"
+    replace_in(template, "住院总费用{{ 住院.总费用 }}，", "住院总费用{{ 住院.总费用 }}元，")
+    replace_in(workspace / "content/岳阳楼区/2023/特色亮点.md", "{{ 亮点.网厅服务单位 }}机关", "{{ 亮点.网厅服务单位 }}家机关")
+    messages = [f["message"] for f in findings(check(cli, workspace)[1], code="lint-doubled-unit")]
+    assert any("42817.93万元元" in m for m in messages) and any("1285家家" in m for m in messages)
+
+
+def test_doubled_unit_and_dates_typed_in_prose(workspace, cli):
+    narrative = workspace / "content/岳阳楼区/2023/工作打算.md"
+    text = narrative.read_text(encoding="utf-8")
+    narrative.write_text(text + "\n全年拨付300万元元，服务20人人。年年如此，种种困难，年年有余。"
+                                "截至2023年12月20日，另于2023年3月底完成。\n", encoding="utf-8")
+    document = check(cli, workspace)[1]
+    doubled = [f["message"] for f in findings(document, code="lint-doubled-unit")]
+    assert sorted(doubled) == ["单位重复：“20人人”", "单位重复：“300万元元”"]
+    dates = findings(document, code="lint-untraceable-date")
+    assert [f["message"] for f in dates] == ["日期“2023年12月20日”直接写在文字里，无法追溯来源",
+                                             "日期“2023年3月底”直接写在文字里，无法追溯来源"]
+    assert "成文日期" in dates[0]["hint"] and "参保.统计截至" in dates[1]["hint"]
+    figures = " ".join(f["message"] for f in findings(document, code="lint-untraceable-figure"))
+    assert "“20”" not in figures and "12月" not in figures and "“2023年" not in figures
