@@ -49,9 +49,12 @@ def _figure_variants(quantity: Quantity):
         a, b = text[index], text[index + 1]
         if a.isdigit() and b.isdigit() and a != b and not (index == 0 and b == "0"):
             yield "transposed", quantity.with_value(Decimal(text[:index] + b + a + text[index + 2:]))
-    for index, char in enumerate(text):
+    digit_positions = [index for index, char in enumerate(text) if char.isdigit()]
+    # the first, a middle and the last digit: every figure gets the slip, not every position
+    for index in sorted({digit_positions[0], digit_positions[len(digit_positions) // 2], digit_positions[-1]}):
+        char = text[index]
         if char.isdigit():
-            for step in (1, 7):
+            for step in (1,) if index else (1, 5):
                 digit = str((int(char) + step) % 10)
                 if index == 0 and digit == "0" and len(text.split(".")[0]) > 1:
                     continue
@@ -125,10 +128,13 @@ def test_the_generator_plants_every_kind_of_mistake():
 @pytest.mark.parametrize("district, year", EXAMPLES)
 def test_planted_mistakes_get_the_planted_cause_or_none(district, year):
     wrong, named, total = [], 0, 0
+    loaded = _loaded(district, year)
+    pristine = dict(loaded.facts.index)
     for case_district, case_year, rule, key, kind, quantity in CASES:
         if (case_district, case_year) != (district, year):
             continue
-        loaded = _loaded(district, year)
+        loaded.facts.index.clear()
+        loaded.facts.index.update(pristine)
         original = loaded.facts.get(key)
         _plant(loaded.facts, original, quantity)
         result = run_rules([rule], loaded.facts, loaded.previous)

@@ -58,7 +58,11 @@ class Cause:
     kind: str  # a key of KIND_WORDS
     fact: Fact
     corrected: Measure
-    text: str  # what the writer reads
+    wording: str  # what the writer reads, with {named} for the figure (built only when shown)
+
+    @property
+    def text(self) -> str:
+        return self.wording.replace("{named}", _named(self.fact))
 
     @property
     def corrected_value(self) -> Decimal:
@@ -86,6 +90,8 @@ def find_causes(relation: Relation, used: list[Fact], holds: Holds) -> list[Caus
             if holds({id(cause.fact): cause.corrected}):
                 seen.add(key)
                 found.append(cause)
+                if len(found) > MAX_NAMED:
+                    return found  # too many to name: no need to look for more
     if not found:  # rounding explains a gap only when no slip of a single figure does
         found.extend(_rounded_rate_causes(relation, facts, holds))
     return found
@@ -144,10 +150,8 @@ def _candidates(fact: Fact, is_summand: bool) -> Iterator[Cause]:
     yield from _transpositions(fact, quantity)
     if is_summand:
         measure = Measure.of(quantity)
-        yield Cause("twice", fact, _scaled(measure, 2),
-                    f"合计可能把 {_named(fact)} 算了两次（或分项少写了这一项）")
-        yield Cause("missing", fact, _scaled(measure, 0),
-                    f"合计可能漏加了 {_named(fact)}（或这一项不应计入）")
+        yield Cause("twice", fact, _scaled(measure, 2), "合计可能把 {named} 算了两次（或分项少写了这一项）")
+        yield Cause("missing", fact, _scaled(measure, 0), "合计可能漏加了 {named}（或这一项不应计入）")
     yield from _mistyped_digits(fact, quantity)
 
 
@@ -157,7 +161,7 @@ def _named(fact: Fact) -> str:
 
 def _corrected(fact: Fact, kind: str, quantity: Quantity, why: str) -> Cause:
     shown = _in_writers_unit(quantity, fact.quantity.unit)
-    return Cause(kind, fact, Measure.of(quantity), f"{_named(fact)}可能{why}：按 {shown} 计算则相符")
+    return Cause(kind, fact, Measure.of(quantity), "{named}" + f"可能{why}：按 {shown} 计算则相符")
 
 
 def _in_writers_unit(quantity: Quantity, unit: str) -> str:
@@ -247,7 +251,7 @@ def _rounded_rate_causes(relation: Relation, facts: list[Fact], holds: Holds) ->
             shown = "、".join(f"{fact.key} ≈ {_rounded_text(fact, digits)}" for fact in operands)
             rate = rates[0]
             return [Cause("rounded", rate, Measure.of(rate.quantity),
-                          f"{_named(rate)}可能是用取整后的数算的（{shown}），按原始数字计算并不相符")]
+                          "{named}" + f"可能是用取整后的数算的（{shown}），按原始数字计算并不相符")]
     return []
 
 

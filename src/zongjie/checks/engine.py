@@ -99,6 +99,7 @@ class _Resolver:
         self.overrides: dict[int, Measure] = {}  # id(fact) → a corrected value being tried
         self.exact: frozenset[str] = frozenset()  # keys the rule being checked marks 精确
         self.tolerance = None  # 约数误差 of the rule being checked
+        self.memo: dict[str, list[Fact]] | None = None  # key → facts, while diagnosing one rule
 
     def holds(self, relation: Relation, overrides: dict[int, Measure], accept=None) -> bool:
         """Whether the relation holds with some figures replaced (a diagnosis trying a cause);
@@ -114,6 +115,14 @@ class _Resolver:
             self.overrides = {}
 
     def facts_for(self, reference: Reference) -> list[Fact]:
+        # A diagnosis re-evaluates one rule hundreds of times: resolve each key once.
+        if self.memo is not None:
+            if reference.path not in self.memo:
+                self.memo[reference.path] = self._facts_for(reference)
+            return self.memo[reference.path]
+        return self._facts_for(reference)
+
+    def _facts_for(self, reference: Reference) -> list[Fact]:
         path = reference.path
         fact_set = self.facts
         if path.startswith(PREVIOUS_YEAR + "."):
@@ -367,6 +376,15 @@ def _unique(facts: list[Fact]) -> list[Fact]:
 
 
 def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figures, resolver: _Resolver) -> Finding:
+    resolver.memo = {}
+    try:
+        return _described_mismatch(rule, left, right, used, figures, resolver)
+    finally:
+        resolver.memo = None
+
+
+def _described_mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figures,
+                        resolver: _Resolver) -> Finding:
     from zongjie.checks.diagnose import MAX_NAMED, diagnosis_text, find_causes
 
     from zongjie.checks.wording import amount, difference as gap_text, display_unit, formula_text, numbers_in
