@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import line_of, replace_in
+from conftest import replace_in
 
 FACTS = "content/岳阳楼区/2023/facts.yaml"
 RULES = "content/岳阳楼区/checks.yaml"
