@@ -128,6 +128,9 @@ def test_percentage_points_and_compound_units_are_checked_dimensionally(workspac
     assert "÷" in months["message"] and months["expected"] == "45.5个月" and "颠倒" in months["hint"]
     money = errors["救助资金"]
     assert money["expected"] == "72万元" and "×" in money["message"] and "颠倒" in money["hint"]
+    add_rules(workspace, "  - 名称: 量纲不符\n    关系: 比率.结余 = 比率.月支出\n")
+    unit = next(f for f in check(cli, workspace)[1]["findings"] if f["check"] == "量纲不符")
+    assert unit["code"] == "unit" and "元 与 元/月 不能比较" in unit["message"]
 
 
 # --- dates and operators as typed ----------------------------------------------------------
@@ -135,14 +138,17 @@ def test_percentage_points_and_compound_units_are_checked_dimensionally(workspac
 def test_dates_in_rules_and_full_width_operators(workspace, cli):
     add_rules(workspace, "  - 名称: 统计截至不晚于成文日期\n    关系: 参保.统计截至 ≦ 成文日期\n"
                          "  - 名称: 基金统计至成文相隔\n    关系: 成文日期 － 基金.统计截至 ＜ ６０天\n"
-                         "  - 名称: 差额\n    关系: 待遇.异地备案.省内 − 待遇.异地备案.跨省 ＝ １２０７人次\n")
+                         "  - 名称: 差额\n    关系: 待遇.异地备案.省内 − 待遇.异地备案.跨省 ＝ １２０７人次\n"
+                         "  - 名称: 年内\n    关系: 参保.统计截至 <= 2023年12月31日\n"
+                         "  - 名称: 相隔月数\n    关系: (成文日期 - 基金.统计截至) ÷ 30天/月 < 2个月\n")
     code, document = check(cli, workspace)
     assert code == 0 and not document["unchecked"], findings(document, severity="error")
     replace_in(workspace / FACTS, "统计截至: 2023-03-31", "统计截至: 2024-03-31")
     replace_in(workspace / FACTS, "统计截至: 2023-11-30", "统计截至: 2023-01-30")
     code, document = check(cli, workspace)
     errors = {f["check"]: f for f in findings(document, severity="error")}
-    assert set(errors) == {"统计截至不晚于成文日期", "基金统计至成文相隔"}
+    assert set(errors) == {"统计截至不晚于成文日期", "基金统计至成文相隔", "年内", "相隔月数"}
+    assert "2023年12月31日" in errors["年内"]["message"] and "个月" in errors["相隔月数"]["message"]
     assert "2024-03-31" in errors["统计截至不晚于成文日期"]["message"]
     assert "2023-12-20" in errors["统计截至不晚于成文日期"]["message"]
     assert errors["基金统计至成文相隔"]["found"] == "324天"

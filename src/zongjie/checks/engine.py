@@ -12,7 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass, field, replace
 
-from zongjie.checks.expr import Binary, Call, Expr, Number, Reference, Relation, Unary, references
+from zongjie.checks.expr import Binary, Call, DateLiteral, Expr, Number, Reference, Relation, Unary, references
 from zongjie.checks.measure import Measure, UnitMismatch
 from zongjie.checks.rules import Rule
 from zongjie.errors import Location
@@ -144,6 +144,8 @@ class _Resolver:
     def measure(self, expr: Expr, used: list[Fact]) -> Measure:
         if isinstance(expr, Number):
             return Measure.exact(expr.quantity)
+        if isinstance(expr, DateLiteral):
+            return Measure.of_date(expr.value)
         if isinstance(expr, Reference):
             return self._fact_measure(self.facts_for(expr)[0], used)
         if isinstance(expr, Call) and expr.function == "optional":

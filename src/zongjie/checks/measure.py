@@ -34,10 +34,14 @@ class UnitMismatch(ValueError):
 def dimension_text(dimension: Dimension) -> str:
     if not dimension:
         return "纯数（无单位）"
-    parts = []
-    for name, power in dimension:
-        parts.append(name if power == 1 else f"{name}^{power}")
-    return "·".join(parts)
+    def side(parts):
+        return "·".join(name if abs(power) == 1 else f"{name}^{abs(power)}" for name, power in parts)
+
+    top = [part for part in dimension if part[1] > 0]
+    bottom = [part for part in dimension if part[1] < 0]
+    if not bottom:
+        return side(top)
+    return f"{side(top) or '1'}/{side(bottom)}"  # 元/月, 元/人次: as a writer writes a rate
 
 
 def _combine(left: Dimension, right: Dimension, sign: int) -> Dimension:

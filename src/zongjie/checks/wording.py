@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zongjie.checks.expr import Binary, Call, Expr, Number, Reference, Unary
+from zongjie.checks.expr import Binary, Call, DateLiteral, Expr, Number, Reference, Unary
 from zongjie.checks.measure import DATE, DAYS, Dimension, unit_dimension
 from zongjie.facts import Fact
 from zongjie.numbers.format import plain_decimal, rounded
@@ -25,6 +25,8 @@ def formula_text(expr: Expr, context: int = 0) -> str:
         return expr.path
     if isinstance(expr, Number):
         return str(expr.quantity)
+    if isinstance(expr, DateLiteral):
+        return expr.text
     if isinstance(expr, Call):
         return f"{_FUNCTION_NAMES.get(expr.function, expr.function)}({expr.argument.path})"
     if isinstance(expr, Unary):
