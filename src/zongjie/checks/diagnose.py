@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from zongjie.checks.expr import Call, Reference, Relation, summands
-from zongjie.checks.measure import Measure
+from zongjie.checks.measure import Measure, unit_dimension
 from zongjie.facts import Fact
 from zongjie.numbers.format import plain_decimal
 from zongjie.numbers.quantity import Quantity
@@ -167,19 +167,21 @@ def _corrected(fact: Fact, kind: str, quantity: Quantity, why: str) -> Cause:
 def _in_writers_unit(quantity: Quantity, unit: str) -> str:
     if quantity.unit == unit:
         return f"{plain_decimal(quantity.value)}{unit}"
-    value = quantity.value * unit_of(quantity.unit).factor / unit_of(unit).factor
+    value = quantity.value * unit_dimension(quantity.unit)[1] / unit_dimension(unit)[1]
     return f"{plain_decimal(value.normalize() if value == value.to_integral_value() else value.normalize())}{unit}"
 
 
 def _unit_slips(fact: Fact, quantity: Quantity) -> Iterator[Cause]:
-    unit = unit_of(quantity.unit)
+    """元↔万元↔亿元 and the like; for a rate (万元/月, 元/人) the slip is in its numerator."""
+    numerator, slash, denominator = quantity.unit.partition("/")
+    unit = unit_of(numerator)
     family = UNIT_FAMILIES.get(unit.dimension)
-    if not family or quantity.unit not in family:
+    if not family or numerator not in family:
         return
     for other in family:
-        if other != quantity.unit:
-            corrected = Quantity(quantity.value, other)
-            yield _corrected(fact, "unit", corrected, f"把以{other}计的数写成了{quantity.unit}（{other}与{quantity.unit}弄混）")
+        if other != numerator:
+            corrected = Quantity(quantity.value, other + slash + denominator)
+            yield _corrected(fact, "unit", corrected, f"把以{corrected.unit}计的数写成了{quantity.unit}（{other}与{numerator}弄混）")
 
 
 def _decimal_shifts(fact: Fact, quantity: Quantity) -> Iterator[Cause]:
