@@ -38,16 +38,6 @@ UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
 COUNTED_UNITS = frozenset("人 人次 家 户 个 项 条 次 件 所 篇 期 场 例 名 座 台 辆 份 册 批 笔 张 套".split())
 MAX_NAMED = 3  # more fitting causes than this say nothing useful about which figure is wrong
 
-KIND_WORDS = {
-    "unit": "单位弄混",
-    "decimal": "小数点错位",
-    "transposed": "两位数字颠倒",
-    "digit": "一位数字打错",
-    "twice": "算了两次",
-    "missing": "漏加",
-    "rounded": "用取整后的数计算",
-}
-
 Holds = Callable[[dict[int, Measure]], bool]
 
 
@@ -55,7 +45,7 @@ Holds = Callable[[dict[int, Measure]], bool]
 class Cause:
     """One correction of one figure that makes the relation hold."""
 
-    kind: str  # a key of KIND_WORDS
+    kind: str  # unit | decimal | transposed | digit | twice | missing | rounded
     fact: Fact
     corrected: Measure
     wording: str  # what the writer reads, with {named} for the figure (built only when shown)
