@@ -25,7 +25,7 @@ _FULL_PUNCT = "，。；：、！？"
 _DOUBLED = re.compile(f"[{_FULL_PUNCT}][{_FULL_PUNCT}]|[,;][，。；]|[，。；][,;.]")
 _HALF_IN_CHINESE = re.compile(rf"(?<={_CJK})[,;:?!(]|[,;:?!)](?={_CJK})|(?<={_CJK})\)")
 _JINJA = re.compile(r"\{%-?\s*macro\b.*?\{%-?\s*endmacro\s*-?%\}|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
-_QUOTED = re.compile(r"“[^”\n]*”|‘[^’\n]*’|\"[^\"\n]*\"")
+_QUOTED = re.compile(r"“[^”\n]*”|‘[^’\n]*’|「[^」\n]*」|『[^』\n]*』|\"[^\"\n]*\"")  # 「」: Taiwan, Hong Kong
 _FIGURE = re.compile(r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?(?:[%‰]|[\u4e00-\u9fff]{1,4})?")
 # A date typed into prose is one figure (2023年12月20日, 2023年3月底, 2023-12-20), not three.
 _DATE_IN_PROSE = re.compile(r"(?<![\d.])\d{4}(?:年\d{1,2}月(?:\d{1,2}日|底)?|[-/.]\d{1,2}[-/.]\d{1,2})(?![\d])")

@@ -31,6 +31,7 @@ from zongjie.checks.expr import FormulaError, Relation, parse_relation, referenc
 from zongjie.errors import Location, NumberFormatError, RuleError
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.quantity import Quantity
+from zongjie.script import fold
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 SEVERITIES = {"错误": "error", "error": "error", "警告": "warning", "warning": "warning"}
@@ -70,6 +71,7 @@ def _read_rules(path: Path) -> list[Rule]:
     if node is None:
         return []
     if isinstance(node, YMap):
+        node = _simplified_keys(node)
         unknown = [key for key in node.entries if key not in ("规则", YEAR_OVER_YEAR)]
         if unknown:
             key_node = node.entries[unknown[0]][0]
@@ -89,7 +91,7 @@ def load_year_over_year_factor(path: Path) -> Decimal | None:
     """`同比倍数: 3` at the top of a checks.yaml: a figure more than ×3 or below ÷3 of last
     year's is a warning."""
     node = load_yaml(path).root
-    value = node.get(YEAR_OVER_YEAR) if isinstance(node, YMap) else None
+    value = _simplified_keys(node).get(YEAR_OVER_YEAR) if isinstance(node, YMap) else None
     text = _text(value)
     if not text:
         return None
@@ -107,6 +109,7 @@ def _rule(node: YNode) -> Rule:
         return Rule(node.text, _relation(node.text, node.location), node.location)
     if not isinstance(node, YMap):
         raise RuleError("每条规则应是一个公式，或含“关系:”的分组", node.location)
+    node = _simplified_keys(node)
     for key, (key_node, _value) in node.entries.items():
         if key not in _KEYS:
             raise RuleError(f"规则里不认识的键“{key}”", key_node.location, f"可用的键：{'、'.join(sorted(_KEYS))}。")
@@ -114,7 +117,7 @@ def _rule(node: YNode) -> Rule:
     if not isinstance(formula_node, YScalar) or formula_node.is_null:
         raise RuleError("规则缺少“关系:”（公式）", node.location, "如：关系: 合计 = 甲 + 乙")
     relation = _relation(formula_node.text, formula_node.location)
-    severity_text = _text(node.get("级别")) or "错误"
+    severity_text = fold(_text(node.get("级别")) or "错误")
     if severity_text not in SEVERITIES:
         raise RuleError(f"级别“{severity_text}”不认识", node.get("级别").location, "级别可写“错误”或“警告”。")
     decimals_text = _text(node.get("小数"))
@@ -128,9 +131,9 @@ def _rule(node: YNode) -> Rule:
         decimals=int(decimals_text) if decimals_text else None,
         note=_text(node.get("说明")),
         exception=_text(node.get("例外")),
-        scope=_text(node.get("对每个")),
+        scope=fold(_text(node.get("对每个"))),
         pinned=_figure(node.get("例外差额"), "例外差额", "如：例外差额: 2家（左边减右边的差，照检查报告里的“相差”填写）"),
-        exact=tuple(key for key in _LIST_SEPARATORS.split(_text(node.get("精确"))) if key),
+        exact=tuple(fold(key) for key in _LIST_SEPARATORS.split(_text(node.get("精确"))) if key),
         tolerance=_tolerance(node.get("约数误差")),
     )
 
@@ -152,6 +155,11 @@ def _tolerance(node: YNode | None) -> Decimal | None:
     if quantity.unit != "%" or not 0 <= quantity.value < 100:
         raise RuleError(f"约数误差“{quantity}”应写成百分数", node.location, "如：约数误差: 10%（约300万元可在 270～330万元之间）")
     return quantity.value / 100
+
+
+def _simplified_keys(node: YMap) -> YMap:
+    """A rules file written in Traditional (規則: / 名稱: / 關係:) is read as the same file."""
+    return YMap(node.location, {fold(key): entry for key, entry in node.entries.items()})
 
 
 def _relation(text: str, location: Location) -> Relation:
