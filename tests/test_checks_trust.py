@@ -224,3 +224,13 @@ def test_doubled_unit_and_dates_typed_in_prose(workspace, cli):
     assert "成文日期" in dates[0]["hint"] and "参保.统计截至" in dates[1]["hint"]
     figures = " ".join(f["message"] for f in findings(document, code="lint-untraceable-figure"))
     assert "“20”" not in figures and "12月" not in figures and "“2023年" not in figures
+
+
+def test_rule_keys_of_this_issue_read_in_traditional_script(workspace, cli):
+    replace_in(workspace / RULES, "    例外差额: 2家", "    例外差額: 2家")
+    replace_in(workspace / "content/裕安区/checks.yaml", "    精确: 知晓率.达标线、知晓率.扣分标准", "    精確: 知晓率.达标线、知晓率.扣分标准")
+    code, document = check(cli, workspace)
+    assert code == 0 and findings(document, code="known-exception")
+    assert check(cli, workspace, "裕安区", "2020")[0] == 0
+    replace_in(workspace / FACTS, "新增定点机构: 57家", "新增定点机构: 570家")
+    assert findings(check(cli, workspace)[1], code="exception-mismatch")
