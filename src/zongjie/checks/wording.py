@@ -88,7 +88,11 @@ def amount(value: Decimal, unit: str, decimals: int) -> str:
         import datetime
 
         return datetime.date.fromordinal(int(value)).isoformat()
-    shown = rounded(value / _factor(unit), decimals)
+    scaled = value / _factor(unit)
+    shown = rounded(scaled, decimals)
+    while shown == 0 and scaled != 0 and decimals < MAX_SHOWN_DECIMALS:  # 0.0045个月, not 0.0个月
+        decimals += 1
+        shown = rounded(scaled, decimals)
     return f"{plain_decimal(shown)}{unit}"
 
 
