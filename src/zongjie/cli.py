@@ -230,8 +230,9 @@ def check(
 
     ws = _open_workspace(workspace, district)
     gbk_files = collect_gbk_files()
+    year = normalise_year(year) or year if year is not None else None  # ２０２３ is 2023
     with read_only():  # check writes nothing at all, not even the compiled-template cache
-        reports = check_all(ws, ws.select(district, normalise_year(year) or year if year is not None else None))
+        reports = check_all(ws, ws.select(district, year))
     if output_format == "text":
         _warn_gbk(gbk_files)
     coverages = _coverages(ws, ws.select(district, year)) if show_coverage else {}
