@@ -357,3 +357,17 @@ def test_a_file_name_quoted_in_a_message_stays_as_on_disk(workspace):
     finally:
         use_simplified()
     assert text == "警告：岳陽樓區醫療保障局2023年度工作總結.pdf 中沒有公文字體；金額請統一用元/萬元。"
+
+
+def test_diff_speaks_traditional_in_a_traditional_workspace(workspace, cli):
+    # A Taiwan writer runs the review loop: every message of `diff` in Traditional, like check's
+    set_locale(workspace, "zh_Hant_TW")
+    assert cli("build", "岳阳楼区", "2023", "--format", "docx", cwd=workspace).code == 0
+    same = cli("diff", "岳阳楼区", "2023", str(built(workspace, ".docx")), cwd=workspace)
+    assert same.code == 0, same.err
+    assert "當前" in same.out and "当前" not in same.out
+    (workspace / "記錄.docx").write_text("不是 Word 文檔", encoding="utf-8")
+    broken = cli("diff", "岳阳楼区", "2023", "記錄.docx", cwd=workspace)
+    assert broken.code == 2
+    assert "請確認" in broken.err and "请确认" not in broken.err
+    assert "記錄.docx" in broken.err  # the file name as on disk

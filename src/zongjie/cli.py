@@ -239,14 +239,13 @@ def diff(
     数字有改动时退出码为 1。"""
     from zongjie.review.command import run_diff
     from zongjie.review.report import json_report, text_report
-    from zongjie.workspace import Workspace
 
     if output_format not in ("text", "json"):
         raise ZongjieError(f"不认识的报告格式“{output_format}”", hint="可选：text 或 json。")
-    ws = Workspace.open(workspace)
+    ws = _open_workspace(workspace, district)  # a Taiwan writer reads 錯誤, as from check and build
     run = run_diff(ws, district, year, edited)
     if output_format == "json":
-        _say(json_report(run.result, run.root))
+        typer.echo(json_report(run.result, run.root))  # for tools: as zongjie wrote it, whatever the locale
     else:
         _say(text_report(run.result, run.root, run.label))
     if apply:
