@@ -178,3 +178,15 @@ def test_gbk_facts_build_with_a_hint_to_resave(workspace, cli):
 def test_a_district_name_cannot_reach_outside_content(workspace, cli):
     run = cli("build", "../templates", cwd=workspace)
     assert run.code == 2 and "没有名为" in run.err
+
+
+def test_a_narrative_linked_to_a_file_outside_content_is_refused(workspace, cli, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("服务器密码：123456\n", encoding="utf-8")
+    narrative = workspace / "content/岳阳楼区/2023/特色亮点.md"
+    narrative.unlink()
+    narrative.symlink_to(secret)
+    run = cli("build", "岳阳楼区", "2023", cwd=workspace)
+    assert run.code == 2
+    assert "content/岳阳楼区/2023/特色亮点.md" in run.err and "链接" in run.err
+    assert not (workspace / "build/岳阳楼区/2023").exists()
