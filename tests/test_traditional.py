@@ -371,3 +371,25 @@ def test_diff_speaks_traditional_in_a_traditional_workspace(workspace, cli):
     assert broken.code == 2
     assert "請確認" in broken.err and "请确认" not in broken.err
     assert "記錄.docx" in broken.err  # the file name as on disk
+
+
+def test_apply_writes_a_simplified_narrative_back_in_simplified(workspace, cli):
+    # A Taiwan reviewer adds a sentence in Word; the narrative file is written in Simplified and
+    # stays so: one script per file, and the rebuilt document reads the same.
+    import docx
+
+    set_locale(workspace, "zh_Hant_TW")
+    assert cli("build", "岳阳楼区", "2023", "--format", "docx", cwd=workspace).code == 0
+    document = docx.Document(str(built(workspace, ".docx")))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("督促定點醫療機構"))
+    paragraph.runs[-1].text += "醫療機構協同推進。"
+    edited = workspace / "審閱後.docx"
+    document.save(str(edited))
+    done = cli("diff", "岳阳楼区", "2023", str(edited), "--apply", "--yes", cwd=workspace)
+    assert done.code == 0, done.err
+    plan = (workspace / "content/岳阳楼区/2023/工作打算.md").read_text(encoding="utf-8")
+    assert "督促定点医疗机构把好住院指征、规范诊疗和收费，自查自纠中发现的问题限期整改到位，确保基金安全。医疗机构协同推进。" in plan
+    assert "醫療" not in plan
+    assert cli("build", "岳阳楼区", "2023", "--format", "docx", cwd=workspace).code == 0
+    again = cli("diff", "岳阳楼区", "2023", str(edited), cwd=workspace)
+    assert again.code == 0 and "文字改動 0 處" in again.out

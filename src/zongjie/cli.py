@@ -249,14 +249,15 @@ def diff(
     else:
         _say(text_report(run.result, run.root, run.label))
     if apply:
-        _apply_prose(run, yes, _complain if output_format == "json" else _say)  # JSON stays parseable
+        locale = ws.select(district, year)[0].settings.locale
+        _apply_prose(run, yes, _complain if output_format == "json" else _say, locale)  # JSON stays parseable
     raise typer.Exit(run.result.exit_code)
 
 
-def _apply_prose(run, yes: bool, _say=_say) -> None:
+def _apply_prose(run, yes: bool, _say=_say, locale: str = "zh_CN") -> None:
     from zongjie.review.apply import apply_writes, plan_writes
 
-    planned, left = plan_writes(run.result)
+    planned, left = plan_writes(run.result, locale)
     if not planned:
         _say("--apply：没有可以写回叙述文件的段落。" + (f"另有 {len(left)} 处文字改动需要手工修改（见上）。" if left else ""))
         return
