@@ -393,3 +393,27 @@ def test_apply_writes_a_simplified_narrative_back_in_simplified(workspace, cli):
     assert cli("build", "岳阳楼区", "2023", "--format", "docx", cwd=workspace).code == 0
     again = cli("diff", "岳阳楼区", "2023", str(edited), cwd=workspace)
     assert again.code == 0 and "文字改動 0 處" in again.out
+
+
+def test_the_preview_speaks_traditional_with_paths_as_on_disk(workspace):
+    # a Taiwan writer's preview says 錯誤 and 下載 like the command line, the file named as on disk
+    from zongjie.messages import use_simplified
+    from zongjie.preview.pages import document_page, index_page
+    from zongjie.preview.server import PreviewState
+    from zongjie.build import write_options
+
+    set_locale(workspace, "zh_Hant_TW")
+    replace_in(workspace / "content/岳阳楼区/2023/facts.yaml", "  参保人数: 429198人", "  参保人数: 429199人")
+    try:
+        state = PreviewState(workspace, "岳阳楼区", "2023")
+        state.rebuild()
+        preview = state.previews["岳阳楼区 2023"]
+        page = document_page(preview, write_options(state.workspace, preview.district_year))
+        index = index_page([preview])
+    finally:
+        use_simplified()
+    panel = page[page.index('id="zj-panel"'):]
+    assert "錯誤" in panel and "错误" not in panel and "不等於" in panel
+    assert "content/岳阳楼区/2023/facts.yaml:12" in panel
+    assert "下載 DOCX" in page and "校驗結果" in page
+    assert "地區年度" in index and "錯誤 1" in index
