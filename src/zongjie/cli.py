@@ -114,9 +114,12 @@ def build(
 
 def _build_review_copies(ws, selected, out_dir: Path, chosen) -> int:
     """Review copies are built even when checks fail (they show the failing figures)."""
-    from zongjie.review.copy import build_review_copy
+    from zongjie.review.copy import REVIEW_FORMATS, build_review_copy
 
     exit_code = EXIT_OK
+    left_out = [name for name in (chosen or ()) if name not in REVIEW_FORMATS]
+    if left_out:  # asked for, not written: say so rather than leave the writer looking for it
+        _complain(f"提示：审阅稿只有 DOCX 和 HTML，不生成 {'、'.join(left_out)}；正式稿的 PDF 请不加 --review 生成。")
     for district_year in selected:
         copy = build_review_copy(ws, district_year, out_dir, chosen)
         if copy.error is not None:
