@@ -417,3 +417,19 @@ def test_the_preview_speaks_traditional_with_paths_as_on_disk(workspace):
     assert "content/岳阳楼区/2023/facts.yaml:12" in panel
     assert "下載 DOCX" in page and "校驗結果" in page
     assert "地區年度" in index and "錯誤 1" in index
+
+
+def test_a_traditional_review_copy_speaks_traditional(workspace, cli):
+    # the Taiwan director reads the review copy: header, comments and banner in Traditional
+    set_locale(workspace, "zh_Hant_TW")
+    run = cli("build", "岳阳楼区", "2023", "--review", cwd=workspace)
+    assert run.code == 0, run.err
+    folder = workspace / "build/岳阳楼区/2023"
+    review_docx = next(folder.glob("*審閱稿*.docx"))
+    header = docx_part(review_docx, "word/header-review.xml")
+    assert "審閱稿" in header and "請勿發佈" in header
+    comments = re.sub(r"<[^>]+>", "", docx_part(review_docx, "word/comments.xml"))
+    assert "來源" in comments and "来源" not in comments and "校驗" in comments
+    assert "content/岳阳楼区/2023/facts.yaml" in comments  # the file as on disk
+    page = next(folder.glob("*審閱稿*.html")).read_text(encoding="utf-8")
+    assert "請勿發佈" in page and "來源" in page and "来源" not in page
