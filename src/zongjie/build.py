@@ -164,8 +164,11 @@ class YearsOfDistrict(Mapping):
         return sum(1 for _ in self)
 
 
-def assemble(workspace: Workspace, loaded: Loaded) -> Document:
+def assemble(workspace: Workspace, loaded: Loaded, checks: CheckResult | None = None) -> Document:
+    from zongjie.captions import number_captions
+    from zongjie.charts import resolve_charts
     from zongjie.numbering import number_headings
+    from zongjie.pictures import resolve_pictures
     from zongjie.reader import read_document
     from zongjie.script import convert_document
     from zongjie.templating import RenderRequest, render
@@ -183,8 +186,19 @@ def assemble(workspace: Workspace, loaded: Loaded) -> Document:
         )
     )
     document = read_document(rendered.markdown, rendered.sources)
+    document = resolve_pictures(document)
+    document = resolve_charts(document, loaded.facts, flagged_keys(checks))
+    document = number_captions(document, loaded.template.captions)
     document = number_headings(document, loaded.template.numbering)
     return convert_document(document, district_year.settings.locale)
+
+
+def flagged_keys(checks: CheckResult | None) -> frozenset[str]:
+    """Keys of the facts a rule found wrong: a chart over them is not drawn."""
+    if checks is None:
+        return frozenset()
+    return frozenset(figure.key for finding in checks.findings if finding.severity == "error"
+                     for figure in finding.figures)
 
 
 def template_search_dirs(workspace: Workspace, loaded: Loaded) -> tuple[Path, ...]:
@@ -236,16 +250,16 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         if outcome.checks.errors and not allow_errors:
             outcome.status = "blocked"
             return outcome
-        document = assemble(workspace, loaded)
+        document = assemble(workspace, loaded, outcome.checks)
         check_document(document, loaded, outcome.checks)
         if outcome.checks.errors and not allow_errors:
             outcome.status = "blocked"
             return outcome
         outcome.title = document_title(document, loaded)
         formats = formats or district_year.settings.formats
-        options = write_options(workspace, district_year)
-        data = render_outputs(document, formats, options)
         paths = output_paths(out_dir, district_year, outcome.title, formats)
+        options = replace(write_options(workspace, district_year), output_folder=paths[formats[0]].parent.resolve())
+        data = render_outputs(document, formats, options)
         write_files({paths[fmt]: data[fmt] for fmt in formats})
         outcome.paths = [paths[fmt] for fmt in formats]
         outcome.status = "built"
@@ -294,7 +308,7 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             if search_dirs not in compiled:  # a syntax error in a part this document does not use
                 compile_all(search_dirs)
                 compiled.add(search_dirs)
-            document = assemble(workspace, loaded)
+            document = assemble(workspace, loaded, result)
             check_document(document, loaded, result)
             result.findings.extend(lint_narrative(loaded))
             for folder in (*district_year.override_dirs(), loaded.template.folder):

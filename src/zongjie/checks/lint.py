@@ -27,6 +27,9 @@ _HALF_IN_CHINESE = re.compile(rf"(?<={_CJK})[,;:?!(]|[,;:?!)](?={_CJK})|(?<={_CJ
 _JINJA = re.compile(r"\{%-?\s*macro\b.*?\{%-?\s*endmacro\s*-?%\}|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _QUOTED = re.compile(r"“[^”\n]*”|‘[^’\n]*’|\"[^\"\n]*\"")
 _FIGURE = re.compile(r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?(?:[%‰]|[\u4e00-\u9fff]{1,4})?")
+# a chart block's YAML and a picture's file name are not prose
+_FIGURE_SYNTAX = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*(?:图表|chart)[^\n]*\n.*?^ {0,3}\1[ \t]*$|\]\([^)\n]*\)(?:\{[^}\n]*\})?",
+                            re.DOTALL | re.MULTILINE)
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]\s|[-*+]\s|#+\s|\|)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 
@@ -51,6 +54,8 @@ def _blank_markup(text: str) -> str:
         return re.sub(r"[^\n]", " ", match.group())
 
     text = _QUOTED.sub(blank, _JINJA.sub(blank, text))
+    if "图表" in text or "chart" in text or "](" in text:
+        text = _FIGURE_SYNTAX.sub(blank, text)
     return _blank_front_matter_keys(text)
 
 

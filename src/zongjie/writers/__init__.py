@@ -23,6 +23,7 @@ class WriteOptions:
     lang: str = "zh-CN"
     reference_docx: Path | None = None
     cache_dir: Path | None = None  # where a writer may keep what it prepares once (the DOCX prototype)
+    output_folder: Path | None = None  # where the files go: the Markdown refers to pictures relative to it
 
 
 def write(format_name: str, document: Document, options: WriteOptions = WriteOptions()) -> bytes:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from zongjie.model import (
     Block,
+    Chart,
     Document,
     Emphasis,
     FactSpan,
@@ -28,6 +29,7 @@ from zongjie.model import (
     ListBlock,
     PageBreak,
     Paragraph,
+    Picture,
     Strong,
     Table,
     Text,
@@ -61,7 +63,9 @@ def write(document: Document, options) -> bytes:
         _apply_reference_styles(package.part(STYLES), options.reference_docx)
     numbered_levels = _number_headings(package, document.numbering)
     body = package.part(DOCUMENT).find(xml.qn("w:body"))
-    _DocxWriter(body, numbered_levels).write(document)
+    writer = _DocxWriter(body, numbered_levels)
+    writer.package = package  # pictures and charts add parts to it
+    writer.write(document)
     _set_core_properties(package.part(CORE), plain_text(document.meta.title),
                          plain_text(document.meta.signature) or "zongjie")
     return package.to_bytes()
@@ -172,6 +176,16 @@ class _DocxWriter:
     def __init__(self, body, numbered_levels: set[int] = frozenset()):
         self.body = body
         self.numbered_levels = numbered_levels  # heading levels Word numbers itself
+        self.package = None
+        self._figures = None
+
+    @property
+    def figures(self):
+        if self._figures is None:
+            from zongjie.writers.docx_figures import FigureWriter
+
+            self._figures = FigureWriter(self.package, self.body, self.inlines)
+        return self._figures
 
     def write(self, model: Document) -> None:
         meta = model.meta
@@ -222,6 +236,10 @@ class _DocxWriter:
             self.table(block)
         elif isinstance(block, PageBreak):
             xml.add_page_break(xml.add_paragraph(self.body, None))
+        elif isinstance(block, Picture):
+            self.figures.picture(block)
+        elif isinstance(block, Chart):
+            self.figures.chart(block)
 
     def paragraph(self, inlines: tuple[Inline, ...], style_id: str):
         """A body paragraph (returned as its w:p element)."""
@@ -246,14 +264,23 @@ class _DocxWriter:
         widths = [round(width / EMU_PER_PT * 20) for width in _column_widths(table, columns)]  # twips
         aligns = list(table.align) + [""] * (columns - len(table.align))
         rows = [("TableHeading", [cell for cell in table.header], ["center"] * columns, True)]
-        for row in table.rows:
+        for index, row in enumerate(table.rows):
+            if index < table.header_rows - 1:  # a second header row (cells merged into the first)
+                rows.append(("TableHeading", list(row), ["center"] * columns, True))
+                continue
             rows.append(("TableText", list(row), [aligns[i] or _guess_alignment(cell) for i, cell in enumerate(row)], False))
+        if table.caption or table.label:
+            self.figures.caption(table.label, table.caption, keep_with_next=True)
         element = xml.add_table(self.body, widths, round(TEXT_WIDTH / EMU_PER_PT * 20))
         for style_id, cells, cell_aligns, is_header in rows:
             cells = cells + [()] * (columns - len(cells))
             paragraphs = xml.add_table_row(element, widths, [style_id] * columns, cell_aligns, is_header)
             for paragraph, inlines in zip(paragraphs, cells):
                 self.inlines(paragraph, inlines)
+        if table.merges:
+            from zongjie.writers.docx_figures import apply_merges
+
+            apply_merges(element, table.merges, widths)
 
 
 def _runs(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = False) -> list[tuple[str, bool, bool]]:

@@ -15,6 +15,7 @@ from zongjie.errors import display_path
 from zongjie.writers.layout import closing_indents
 from zongjie.model import (
     Block,
+    Chart,
     Document,
     Emphasis,
     FactSpan,
@@ -24,6 +25,7 @@ from zongjie.model import (
     ListBlock,
     PageBreak,
     Paragraph,
+    Picture,
     Strong,
     Table,
     Text,
@@ -99,10 +101,20 @@ def render(document: Document, source_root: Path | None = None, lang: str = "zh-
         f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="zongjie">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+        f"<title>{escape(title)}</title>\n<style>{STYLE}{_figure_style(document)}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(part for part in body if part)
         + "\n</main>\n</body>\n</html>\n"
     )
+
+
+def _figure_style(document: Document) -> str:
+    """The figures' CSS, only in pages that have a figure or a table caption."""
+    if not any(isinstance(b, (Picture, Chart)) or (isinstance(b, Table) and (b.caption or b.merges))
+               for b in document.blocks):
+        return ""
+    from zongjie.writers.html_figures import STYLE as FIGURE_STYLE
+
+    return FIGURE_STYLE
 
 
 class _HtmlWriter:
@@ -126,6 +138,14 @@ class _HtmlWriter:
             return self.table(block)
         if isinstance(block, PageBreak):
             return '<hr class="page-break">'
+        if isinstance(block, Picture):
+            from zongjie.writers.html_figures import picture_html
+
+            return picture_html(block, self.inlines)
+        if isinstance(block, Chart):
+            from zongjie.writers.html_figures import chart_html
+
+            return chart_html(block, self.inlines, self.source_text)
         raise TypeError(f"unknown block {block!r}")  # pragma: no cover
 
     def table(self, table: Table) -> str:
@@ -133,10 +153,40 @@ class _HtmlWriter:
             css = f' class="{align}"' if align in ("right", "center") else ""
             return f"<{tag}{css}>{self.inlines(inlines)}</{tag}>"
 
+        if table.merges or table.caption or table.label:
+            return self.figure_table(table)
         aligns = list(table.align) + [""] * (len(table.header) - len(table.align))
         head = "".join(cell("th", c, a) for c, a in zip(table.header, aligns))
         rows = "".join("<tr>" + "".join(cell("td", c, a) for c, a in zip(row, aligns)) + "</tr>" for row in table.rows)
         return f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+
+    def figure_table(self, table: Table) -> str:
+        """A table with a caption or merged cells (colspan/rowspan; header rows in thead)."""
+        from zongjie.writers.html_figures import span_attributes, table_caption
+
+        spans = span_attributes(table)
+        grid = [table.header, *table.rows]
+        columns = max(len(row) for row in grid)
+        aligns = list(table.align) + [""] * (columns - len(table.align))
+        head, body = [], []
+        for r, row in enumerate(grid):
+            is_head = r < table.header_rows
+            tag = "th" if is_head else "td"
+            cells = []
+            for c, inlines in enumerate(row):
+                extra = spans.get((r, c))
+                if extra == "":
+                    continue
+                align = "" if is_head else aligns[c]
+                css = f' class="{align}"' if align in ("right", "center") else ""
+                cells.append(f"<{tag}{css}{(extra or '').rstrip()}>{self.inlines(inlines)}</{tag}>")
+            (head if is_head else body).append("<tr>" + "".join(cells) + "</tr>")
+        return (f'<div class="table-wrap"><table>{table_caption(table, self.inlines)}<thead>{"".join(head)}</thead>'
+                f'<tbody>{"".join(body)}</tbody></table></div>')
+
+    def source_text(self, span: FactSpan) -> str:
+        """A figure's source as the page shows it: key ← file:line."""
+        return "；".join(f"{key} ← {self._where(location)}" for key, location in zip(span.keys, span.locations))
 
     def attachments(self, attachments) -> str:
         if not attachments:

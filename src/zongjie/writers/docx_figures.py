@@ -1,0 +1,105 @@
+"""Pictures, charts, captions and merged table cells in the DOCX body.
+
+A picture or chart is an inline drawing centred in a paragraph of its own (style 图片, kept
+with the next paragraph), its caption below in the style 题注; a table's caption goes above
+it. Each picture and chart is a part of the package (docx_parts.py).
+"""
+
+from __future__ import annotations
+
+from zongjie.model import Chart, Inline, Merge, Picture, Text
+from zongjie.writers import docx_xml as xml
+from zongjie.writers.docx_styles import EMU_PER_MM, TEXT_WIDTH_EMU
+
+CHART_HEIGHT_EMU = 85 * EMU_PER_MM
+PIE_HEIGHT_EMU = 95 * EMU_PER_MM
+CAPTION_GAP = "　"  # between 图1 and the caption text, as in printed documents
+
+
+def caption_inlines(label: str, text: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    if label and text:
+        return (Text(label + CAPTION_GAP),) + text
+    return (Text(label),) if label else text
+
+
+class FigureWriter:
+    """Writes figures into one document; counts its parts so their names stay unique."""
+
+    def __init__(self, package, body, write_inlines):
+        self.package = package
+        self.body = body
+        self.write_inlines = write_inlines
+        self.count = 0
+
+    def _shape_id(self) -> int:
+        self.count += 1
+        return 1000 + self.count
+
+    def picture(self, picture: Picture) -> None:
+        from zongjie.pictures import printed_size_mm
+        from zongjie.model import plain_text
+        from zongjie.writers import docx_drawing, docx_parts
+
+        shape_id = self._shape_id()
+        rel_id = docx_parts.add_image(self.package, picture.data, picture.mime, shape_id)
+        width_mm, height_mm = printed_size_mm(picture)
+        paragraph = xml.add_paragraph(self.body, "Figure")
+        docx_drawing.add_picture(paragraph, rel_id, round(width_mm * EMU_PER_MM), round(height_mm * EMU_PER_MM),
+                                 shape_id, plain_text(picture.caption))
+        self.caption(picture.label, picture.caption)
+
+    def chart(self, chart: Chart) -> None:
+        from zongjie.model import plain_text
+        from zongjie.writers import docx_chart, docx_drawing, docx_parts
+
+        if chart.withheld:
+            paragraph = xml.add_paragraph(self.body, "FigureCaption")
+            self.write_inlines(paragraph, (Text(f"【{chart.withheld}】"),))
+            self.caption(chart.label, chart.title)
+            return
+        shape_id = self._shape_id()
+        rel_id = docx_parts.add_chart(self.package, docx_chart.chart_space(chart), shape_id)
+        paragraph = xml.add_paragraph(self.body, "Figure")
+        height = PIE_HEIGHT_EMU if chart.kind == "pie" else CHART_HEIGHT_EMU
+        docx_drawing.add_chart(paragraph, rel_id, TEXT_WIDTH_EMU, height, shape_id, plain_text(chart.title))
+        self.caption(chart.label, chart.title, chart.unit if chart.kind == "pie" else "")
+
+    def caption(self, label: str, text: tuple[Inline, ...], unit: str = "", keep_with_next: bool = False) -> None:
+        inlines = caption_inlines(label, text)
+        if unit:
+            inlines = inlines + (Text(f"（单位：{unit}）"),)
+        if not inlines:
+            return
+        paragraph = xml.add_paragraph(self.body, "FigureCaption")
+        if keep_with_next:
+            xml.child(xml.paragraph_properties(paragraph), "w:keepNext")
+        self.write_inlines(paragraph, inlines)
+
+
+def apply_merges(table, merges: tuple[Merge, ...], widths: list[int]) -> None:
+    """Join the cells of each merge: w:gridSpan across columns, w:vMerge down rows."""
+    rows = table.findall(xml.qn("w:tr"))
+    by_row: dict[int, list[Merge]] = {}
+    for merge in merges:
+        for r in range(merge.row, merge.row + merge.rows):
+            by_row.setdefault(r, []).append(merge)
+    for r, row_merges in by_row.items():
+        if r >= len(rows):
+            continue
+        cells = rows[r].findall(xml.qn("w:tc"))
+        for merge in sorted(row_merges, key=lambda m: m.column, reverse=True):
+            anchor = cells[merge.column]
+            properties = anchor.find(xml.qn("w:tcPr"))
+            width = properties.find(xml.qn("w:tcW"))
+            width.set(xml.qn("w:w"), str(sum(widths[merge.column:merge.column + merge.columns])))
+            if merge.columns > 1:
+                span = xml.OxmlElement("w:gridSpan")
+                span.set(xml.qn("w:val"), str(merge.columns))
+                width.addnext(span)
+            if merge.rows > 1:
+                vmerge = xml.OxmlElement("w:vMerge")
+                if r == merge.row:
+                    vmerge.set(xml.qn("w:val"), "restart")
+                (properties.find(xml.qn("w:gridSpan")) if merge.columns > 1 else width).addnext(vmerge)
+            for covered in cells[merge.column + 1:merge.column + merge.columns]:
+                rows[r].remove(covered)

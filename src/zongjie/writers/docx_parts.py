@@ -1,0 +1,66 @@
+"""Adding parts to a DOCX package: a picture (word/media/…) or a chart (word/charts/…).
+
+A new part needs three things (Open Packaging Conventions): its bytes in the zip, a
+relationship from word/document.xml to it (the r:id the body refers to), and its content
+type, by extension (`Default`) or by part name (`Override`).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from zongjie.writers.docx_package import DocxPackage
+
+RELS = "word/_rels/document.xml.rels"
+CONTENT_TYPES = "[Content_Types].xml"
+_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+_REL_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+IMAGE_REL, CHART_REL = _REL_BASE + "image", _REL_BASE + "chart"
+CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+_EXTENSIONS = {"image/jpeg": "jpeg", "image/png": "png"}
+
+
+def add_part(package: DocxPackage, name: str, data: bytes | etree._Element, rel_type: str,
+             content_type: str, by_extension: bool = False) -> str:
+    """Add the part `name` (e.g. "word/media/image1.png"); returns its relationship id."""
+    if not getattr(package, "_owns_entries", False):  # DocxPackage.copy() shares the prototype's entries
+        package.entries = dict(package.entries)
+        package._owns_entries = True  # type: ignore[attr-defined]
+    if isinstance(data, bytes):
+        package.entries[name] = data
+    else:
+        package.entries[name] = b""
+        package.parsed[name] = data
+    _add_content_type(package.part(CONTENT_TYPES), name, content_type, by_extension)
+    return _add_relationship(package.part(RELS), rel_type, name.removeprefix("word/"))
+
+
+def _add_content_type(types, name: str, content_type: str, by_extension: bool) -> None:
+    if by_extension:
+        extension = name.rsplit(".", 1)[-1]
+        if any(d.get("Extension", "").lower() == extension for d in types.findall(f"{{{_TYPES}}}Default")):
+            return
+        element = etree.Element(f"{{{_TYPES}}}Default", Extension=extension, ContentType=content_type)
+        types.insert(0, element)
+    else:
+        types.append(etree.Element(f"{{{_TYPES}}}Override", PartName="/" + name, ContentType=content_type))
+
+
+def _add_relationship(rels, rel_type: str, target: str) -> str:
+    taken = {r.get("Id") for r in rels}
+    number = len(taken) + 1
+    while f"rId{number}" in taken:
+        number += 1
+    rel_id = f"rId{number}"
+    rels.append(etree.Element(f"{{{_PKG_RELS}}}Relationship", Id=rel_id, Type=rel_type, Target=target))
+    return rel_id
+
+
+def add_image(package: DocxPackage, data: bytes, mime: str, number: int) -> str:
+    extension = _EXTENSIONS[mime]
+    return add_part(package, f"word/media/zj_image{number}.{extension}", data, IMAGE_REL, mime, by_extension=True)
+
+
+def add_chart(package: DocxPackage, chart_space: etree._Element, number: int) -> str:
+    return add_part(package, f"word/charts/chart{number}.xml", chart_space, CHART_REL, CHART_TYPE)
