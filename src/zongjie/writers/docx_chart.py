@@ -52,9 +52,12 @@ def chart_space(chart: Chart) -> etree._Element:
     return space
 
 
-def _text_properties(parent, size: int, bold: bool = False) -> None:
+def _text_properties(parent, size: int, bold: bool = False, horizontal: bool = False) -> None:
     tx = _e(parent, "txPr")
-    _e(tx, "bodyPr", A)
+    body = _e(tx, "bodyPr", A)
+    if horizontal:  # category names stay level (Word wraps them) instead of turning 45°
+        body.set("rot", "0")
+        body.set("vert", "horz")
     _e(tx, "lstStyle", A)
     paragraph = _e(tx, "p", A)
     defaults = _e(_e(paragraph, "pPr", A), "defRPr", A, sz=size, b=int(bold))
@@ -132,7 +135,8 @@ def _labels(ser, chart: Chart, kind: str) -> None:
     if kind != "pie" and figures > _LABEL_LIMIT:
         return
     labels = _e(ser, "dLbls")
-    _e(labels, "numFmt", formatCode=_number_format(chart), sourceLinked=0)
+    if kind != "pie":  # a pie's labels show the share too, which the figures' format would spoil
+        _e(labels, "numFmt", formatCode=_number_format(chart), sourceLinked=0)
     _e(labels, "spPr")
     _text_properties(labels, 900)
     if kind == "pie":
@@ -185,6 +189,7 @@ def _category_axis(plot) -> None:
     _val(axis, "majorTickMark", "out")
     _val(axis, "minorTickMark", "none")
     _val(axis, "tickLblPos", "low")
+    _text_properties(axis, 1000, horizontal=True)
     _val(axis, "crossAx", 1002)
     _val(axis, "crosses", "autoZero")
     _val(axis, "auto", 1)

@@ -43,7 +43,7 @@ class FigureWriter:
         shape_id = self._shape_id()
         rel_id = docx_parts.add_image(self.package, picture.data, picture.mime, shape_id)
         width_mm, height_mm = printed_size_mm(picture)
-        paragraph = xml.add_paragraph(self.body, "Figure")
+        paragraph = self._figure_paragraph()
         docx_drawing.add_picture(paragraph, rel_id, round(width_mm * EMU_PER_MM), round(height_mm * EMU_PER_MM),
                                  shape_id, plain_text(picture.caption))
         self.caption(picture.label, picture.caption)
@@ -59,10 +59,17 @@ class FigureWriter:
             return
         shape_id = self._shape_id()
         rel_id = docx_parts.add_chart(self.package, docx_chart.chart_space(chart), shape_id)
-        paragraph = xml.add_paragraph(self.body, "Figure")
+        paragraph = self._figure_paragraph()
         height = PIE_HEIGHT_EMU if chart.kind == "pie" else CHART_HEIGHT_EMU
         docx_drawing.add_chart(paragraph, rel_id, TEXT_WIDTH_EMU, height, shape_id, plain_text(chart.title))
         self.caption(chart.label, chart.title, chart.unit if chart.kind == "pie" else "")
+
+    def _figure_paragraph(self):
+        """The paragraph a drawing sits in, with a little space above (after a table or text)."""
+        paragraph = xml.add_paragraph(self.body, "Figure")
+        spacing = xml.child(xml.paragraph_properties(paragraph), "w:spacing")
+        spacing.set(xml.qn("w:before"), "120")
+        return paragraph
 
     def caption(self, label: str, text: tuple[Inline, ...], unit: str = "", keep_with_next: bool = False) -> None:
         inlines = caption_inlines(label, text)

@@ -84,7 +84,7 @@ def _axes_chart(chart: Chart, source_of) -> str:
 
     parts = []
     if chart.unit:
-        parts.append(f'<text x="{LEFT - 6}" y="{TOP - 10}" text-anchor="end" font-size="12">单位：{escape(chart.unit)}</text>')
+        parts.append(f'<text x="4" y="{TOP - 10}" font-size="12">单位：{escape(chart.unit)}</text>')
     for tick in ticks:
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
                      f'stroke="{"#888" if tick == 0 else "#ddd"}" stroke-width="1"/>')
@@ -160,6 +160,8 @@ def _lines(chart: Chart, slot: float, y, labels: bool, source_of) -> list[str]:
 def _category_label(text: str, x: float, y: float, slot: float) -> str:
     """A category name, broken into lines that fit its slot (CJK text has no spaces)."""
     per_line = max(2, int(slot / FONT))
+    count = -(-len(text) // per_line)  # lines needed; then balanced, so no line holds one character
+    per_line = -(-len(text) // count) if count else per_line
     lines = [text[i:i + per_line] for i in range(0, len(text), per_line)][:3]
     spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if n == 0 else FONT + 2}">{escape(line)}</tspan>'
                     for n, line in enumerate(lines))
