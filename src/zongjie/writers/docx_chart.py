@@ -9,7 +9,7 @@ Labels use the document's fonts: 仿宋_GB2312 for Chinese, Times New Roman for 
 
 from __future__ import annotations
 
-from lxml import etree
+from html import escape
 
 from zongjie.model import Chart
 from zongjie.writers.docx_styles import FANGSONG, LATIN
@@ -22,16 +22,47 @@ PALETTE = ("1F4E79", "C00000", "A5A5A5", "BF9000", "2E75B6", "548235", "7030A0",
 _LABEL_LIMIT = 12  # more figures than this: no value labels (they would overlap)
 
 
+class _Node:
+    """An element, serialised once at the end: a chart has a few hundred of them, and lxml's
+    namespaced SubElement cost ~20 µs each (a chart took 5 ms; as text it takes well under 1)."""
+
+    __slots__ = ("name", "attributes", "children", "text")
+
+    def __init__(self, name: str, attributes: dict):
+        self.name, self.attributes, self.children, self.text = name, attributes, [], None
+
+    def set(self, key: str, value: str) -> None:
+        self.attributes[key] = value
+
+    def write(self, out: list) -> None:
+        attributes = "".join(f' {k}="{escape(str(v))}"' for k, v in self.attributes.items())
+        if self.text is None and not self.children:
+            out.append(f"<{self.name}{attributes}/>")
+            return
+        out.append(f"<{self.name}{attributes}>")
+        if self.text is not None:
+            out.append(escape(self.text, quote=False))
+        for child in self.children:
+            child.write(out)
+        out.append(f"</{self.name}>")
+
+
+_PREFIX = {C: "c", A: "a", R: "r"}
+
+
 def _e(parent, tag: str, namespace: str = C, **attributes):
-    return etree.SubElement(parent, f"{{{namespace}}}{tag}", {k: str(v) for k, v in attributes.items()})
+    node = _Node(f"{_PREFIX[namespace]}:{tag}", attributes)
+    parent.children.append(node)
+    return node
 
 
 def _val(parent, name: str, value) -> None:
     _e(parent, name, val=value)
 
 
-def chart_space(chart: Chart) -> etree._Element:
-    space = etree.Element(f"{{{C}}}chartSpace", nsmap={"c": C, "a": A, "r": R})
+def chart_space(chart: Chart) -> bytes:
+    """The chart part's XML."""
+    space = _Node("c:chartSpace", {"xmlns:c": C, "xmlns:a": A, "xmlns:r": R})
     _val(space, "date1904", 0)
     _val(space, "lang", "zh-CN")
     _val(space, "roundedCorners", 0)
@@ -49,7 +80,9 @@ def chart_space(chart: Chart) -> etree._Element:
     _val(body, "plotVisOnly", 1)
     _val(body, "dispBlanksAs", "gap")
     _text_properties(space, 1050)
-    return space
+    out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n']
+    space.write(out)
+    return "".join(out).encode("utf-8")
 
 
 def _text_properties(parent, size: int, bold: bool = False, horizontal: bool = False) -> None:

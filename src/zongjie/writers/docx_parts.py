@@ -62,5 +62,5 @@ def add_image(package: DocxPackage, data: bytes, mime: str, number: int) -> str:
     return add_part(package, f"word/media/zj_image{number}.{extension}", data, IMAGE_REL, mime, by_extension=True)
 
 
-def add_chart(package: DocxPackage, chart_space: etree._Element, number: int) -> str:
+def add_chart(package: DocxPackage, chart_space: bytes, number: int) -> str:
     return add_part(package, f"word/charts/chart{number}.xml", chart_space, CHART_REL, CHART_TYPE)
