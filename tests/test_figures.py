@@ -346,3 +346,19 @@ def test_traditional_output_converts_captions_and_chart_labels(workspace, cli):
     assert "<figcaption>各險種基金收入、支出和累計結餘</figcaption>" in html
     assert "醫保政策宣傳進社區活動現場" in html
     assert "11720.82" in html
+
+
+def test_a_picture_in_a_table_cell_is_an_error_not_lost(workspace, cli):
+    append(workspace / HIGHLIGHTS, "\n| 现场 |\n|---|\n| ![现场](图片/义诊活动.jpg) |\n")
+    run = build(cli, workspace)
+    assert run.code == 2 and "图片不能写在标题或表格里" in run.err
+
+
+def test_a_forged_origin_cannot_reach_another_district(workspace, cli):
+    other = workspace / "content/裕安区/2020/照片.jpg"
+    save_photo(other)
+    forged = (workspace / "content/裕安区/2020/开头.md").resolve()
+    tag = "zj:" + str(forged).encode("utf-8").hex() + ":1"
+    append(workspace / HIGHLIGHTS, f"\n![别人的照片](照片.jpg '{tag}')\n")
+    run = build(cli, workspace)
+    assert run.code == 2 and "不在本文档的文件夹中" in run.err

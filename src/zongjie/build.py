@@ -186,7 +186,7 @@ def assemble(workspace: Workspace, loaded: Loaded, checks: CheckResult | None = 
         )
     )
     document = read_document(rendered.markdown, rendered.sources)
-    document = resolve_pictures(document)
+    document = resolve_pictures(document, (district_year.folder, *template_search_dirs(workspace, loaded)))
     document = resolve_charts(document, loaded.facts, flagged_keys(checks))
     document = number_captions(document, loaded.template.captions)
     document = number_headings(document, loaded.template.numbering)

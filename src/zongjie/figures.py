@@ -58,6 +58,11 @@ def pictures_of(children, line: int | None, read_inlines) -> list[Picture]:
     return pictures
 
 
+def misplaced_picture(token) -> FigureError:
+    return FigureError("图片不能写在标题或表格里", parse_origin(token.attrs.get("title")),
+                       "请把图片写成单独的一段，上下各空一行。")
+
+
 def _first_origin(children) -> Location | None:
     for token in children:
         if token.type == "image":

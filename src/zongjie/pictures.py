@@ -31,11 +31,14 @@ JPEG_QUALITY = 85
 _KINDS = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 
 
-def resolve_pictures(document: Document) -> Document:
-    """Every picture of the document with its (checked, downscaled) image data."""
+def resolve_pictures(document: Document, allowed: tuple[Path, ...] = ()) -> Document:
+    """Every picture of the document with its (checked, downscaled) image data. With
+    `allowed` (this document's own folders), a picture outside all of them is refused too,
+    whatever file it claims to be written in."""
     if not any(_has_picture(block) for block in document.blocks):
         return document
-    return replace(document, blocks=tuple(_resolved(block) for block in document.blocks))
+    roots = tuple(root.resolve() for root in allowed)
+    return replace(document, blocks=tuple(_resolved(block, roots) for block in document.blocks))
 
 
 def _has_picture(block) -> bool:
@@ -46,16 +49,19 @@ def _has_picture(block) -> bool:
     return False
 
 
-def _resolved(block):
+def _resolved(block, roots: tuple[Path, ...]):
     if isinstance(block, Picture):
-        return picture_with_data(block)
+        return picture_with_data(block, roots)
     if isinstance(block, ListBlock):
-        return replace(block, items=tuple(tuple(_resolved(child) for child in item) for item in block.items))
+        return replace(block, items=tuple(tuple(_resolved(child, roots) for child in item) for item in block.items))
     return block
 
 
-def picture_with_data(picture: Picture) -> Picture:
+def picture_with_data(picture: Picture, roots: tuple[Path, ...] = ()) -> Picture:
     path = locate(picture.path, picture.origin)
+    if roots and not any(path.resolve().is_relative_to(root) for root in roots):
+        raise FigureError(f"图片“{picture.path}”不在本文档的文件夹中", picture.origin,
+                          "图片要放在本地区本年度的文件夹或所用模板的文件夹里。")
     stat = path.stat()
     width_mm = picture.width_mm or TEXT_WIDTH_MM
     data, mime, pixels = prepared_image(path, stat.st_mtime_ns, stat.st_size, width_mm, picture.origin)

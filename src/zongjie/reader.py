@@ -267,6 +267,8 @@ def _inlines(children, sources: SourceTable) -> tuple[Inline, ...]:
             stack[-1][1].append(_SoftBreak())
         elif token.type == "hardbreak":
             stack[-1][1].append(LineBreak())
+        elif token.type == "image":  # in a heading or a table cell: would vanish silently
+            raise figures.misplaced_picture(token)
     flush()
     while len(stack) > 1:  # unbalanced emphasis: keep the text
         _, children_of = stack.pop()
