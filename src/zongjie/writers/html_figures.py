@@ -16,7 +16,7 @@ from zongjie.writers.docx_figures import caption_inlines
 STYLE = """
 figure { margin: 1rem auto; text-align: center; text-indent: 0; break-inside: avoid; }
 figure img { max-width: 100%; height: auto; }
-figure svg.chart-svg { width: 100%; height: auto; max-width: 40rem; font-family: var(--fangsong); }
+figure svg.chart-svg { width: 100%; height: auto; max-width: 34rem; font-family: var(--fangsong); }
 figcaption, table caption { font-family: var(--kaiti); font-size: 0.95em; text-align: center; text-indent: 0; margin: 0.3rem 0; }
 table caption { caption-side: top; }
 figure details { text-align: left; font-size: 0.9em; }

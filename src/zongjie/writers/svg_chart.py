@@ -12,8 +12,8 @@ from html import escape
 
 from zongjie.model import Chart, FactSpan
 
-WIDTH, HEIGHT, PIE_HEIGHT = 560, 330, 300
-LEFT, RIGHT, TOP, BOTTOM = 58, 12, 26, 78
+WIDTH, HEIGHT, PIE_HEIGHT = 440, 300, 280  # narrow: its text stays readable when a phone scales it down
+LEFT, RIGHT, TOP, BOTTOM = 50, 8, 26, 80
 PALETTE = ("#1F4E79", "#C00000", "#A5A5A5", "#BF9000", "#2E75B6", "#548235", "#7030A0", "#D46B08")
 FONT = 13
 _LABEL_LIMIT = 12
@@ -184,10 +184,11 @@ def _legend(chart: Chart, y: float) -> str:
 
 # ---- pie -----------------------------------------------------------------------------------
 def _pie(chart: Chart, source_of) -> str:
+    """Slices with their share beside them; the legend below names each with its figure."""
     series = chart.series[0]
     items = [(c, s, v) for c, s, v in zip(chart.categories, series.values, series.numbers) if s is not None and v]
     total = sum(v for _, _, v in items) or 1.0
-    cx, cy, radius = WIDTH / 2, PIE_HEIGHT / 2, 100
+    cx, cy, radius = WIDTH / 2, 120, 90
     parts, angle = [], -math.pi / 2
     for number, (category, span, value) in enumerate(items):
         sweep = 2 * math.pi * value / total
@@ -202,10 +203,32 @@ def _pie(chart: Chart, source_of) -> str:
             parts.append(f'<path d="M{cx:.1f},{cy:.1f} L{x1:.1f},{y1:.1f} A{radius},{radius} 0 {large} 1 {x2:.1f},{y2:.1f} Z" '
                          f'fill="{colour}" stroke="#fff" stroke-width="1.5">{tooltip}</path>')
         middle = angle + sweep / 2
-        lx, ly = cx + (radius + 14) * math.cos(middle), cy + (radius + 14) * math.sin(middle)
+        lx, ly = cx + (radius + 8) * math.cos(middle), cy + (radius + 8) * math.sin(middle)
         anchor = "start" if math.cos(middle) >= 0 else "end"
-        share = value / total * 100
-        parts.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}">{escape(category)} '
-                     f'{escape(span.text)}（{share:.1f}%）</text>')
+        parts.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}">{value / total * 100:.1f}%</text>')
         angle += sweep
+    legend = [(category, f"{span.text}{chart.unit}") for category, span, _ in items]
+    parts.append(_pie_legend(legend, PIE_HEIGHT - 32))
+    return "".join(parts)
+
+
+def _pie_legend(entries: list[tuple[str, str]], y: float) -> str:
+    widths = [22 + FONT * len(name) + 7 * len(figure) + 20 for name, figure in entries]
+    rows, row, used = [], [], 0.0
+    for entry, width in zip(entries, widths):  # as many on a line as fit
+        if row and used + width > WIDTH - 10:
+            rows.append((row, used))
+            row, used = [], 0.0
+        row.append((entry, width))
+        used += width
+    rows.append((row, used))
+    parts, number = [], 0
+    for line, (row, used) in enumerate(rows[:3]):
+        x = (WIDTH - used) / 2
+        for (name, figure), width in row:
+            top = y + line * (FONT + 6)
+            parts.append(f'<rect x="{x:.1f}" y="{top - 10:.1f}" width="14" height="10" fill="{PALETTE[number % len(PALETTE)]}"/>'
+                         f'<text x="{x + 20:.1f}" y="{top:.1f}">{escape(name)} {escape(figure)}</text>')
+            x += width
+            number += 1
     return "".join(parts)
