@@ -86,6 +86,7 @@ def make_workspace(folder: Path, count: int) -> None:
     facts = (EXAMPLE / "facts.yaml").read_text(encoding="utf-8")
     drop = derivable_keys()
     narratives = {p.name: p.read_text(encoding="utf-8") for p in EXAMPLE.glob("*.md")}
+    pictures = [p for p in EXAMPLE.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png")]
     for index in range(count):
         target = folder / "content" / f"区{index:04d}" / "2023"
         target.mkdir(parents=True)
@@ -93,6 +94,10 @@ def make_workspace(folder: Path, count: int) -> None:
         (target / "facts.yaml").write_text(perturbed_facts(facts, factor, drop), encoding="utf-8")
         for name, text in narratives.items():
             (target / name).write_text(text, encoding="utf-8")
+        for picture in pictures:  # the example's photo: each document carries one, as a real one would
+            destination = target / picture.relative_to(EXAMPLE)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(picture, destination)
 
 
 # ---- measuring ------------------------------------------------------------------------------
@@ -181,8 +186,10 @@ def pandoc_batch(markdown_files: list[Path], out: Path) -> float | None:
 
     def convert(item: tuple[int, Path]) -> None:
         index, path = item
-        subprocess.run([pandoc, str(path), "-o", str(out / f"{index}.docx")], check=True)
-        subprocess.run([pandoc, str(path), "-s", "--metadata", "title=x", "-o", str(out / f"{index}.html")], check=True)
+        # pictures are referenced relative to the Markdown file, as zongjie writes them
+        resources = f"--resource-path={path.parent}"
+        subprocess.run([pandoc, str(path), resources, "-o", str(out / f"{index}.docx")], check=True)
+        subprocess.run([pandoc, str(path), resources, "-s", "--metadata", "title=x", "-o", str(out / f"{index}.html")], check=True)
 
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=CORES) as pool:
@@ -252,8 +259,9 @@ def cold_document(workspace: Path, markdown: Path, tmp: Path) -> None:
     pandoc_runs = []
     for _ in range(5):
         start = time.perf_counter()
-        subprocess.run(["pandoc", str(markdown), "-o", str(tmp / "one.docx")], check=True)
-        subprocess.run(["pandoc", str(markdown), "-s", "--metadata", "title=x", "-o", str(tmp / "one.html")], check=True)
+        resources = f"--resource-path={markdown.parent}"
+        subprocess.run(["pandoc", str(markdown), resources, "-o", str(tmp / "one.docx")], check=True)
+        subprocess.run(["pandoc", str(markdown), resources, "-s", "--metadata", "title=x", "-o", str(tmp / "one.html")], check=True)
         pandoc_runs.append(time.perf_counter() - start)
     ours, theirs = sorted(runs)[2], sorted(pandoc_runs)[2]
     print(f"one document, cold CLI, 3 formats: {ours * 1000:.0f} ms; pandoc DOCX + HTML: {theirs * 1000:.0f} ms "
