@@ -362,3 +362,27 @@ def test_a_forged_origin_cannot_reach_another_district(workspace, cli):
     append(workspace / HIGHLIGHTS, f"\n![别人的照片](照片.jpg '{tag}')\n")
     run = build(cli, workspace)
     assert run.code == 2 and "不在本文档的文件夹中" in run.err
+
+
+def test_half_filled_group_leaves_out_empty_categories_and_an_empty_chart(tmp_path):
+    from zongjie.charts import resolve_chart
+    from zongjie.errors import Location
+    from zongjie.facts import load_facts
+    from zongjie.model import Chart, Text
+
+    facts_path = tmp_path / "facts.yaml"
+    facts_path.write_text("基金:\n  甲:\n    收入: 10万元\n    支出: 8万元\n  乙:\n    收入:\n    支出:\n"
+                          "  丙:\n    收入: 5万元\n    支出:\n", encoding="utf-8")
+    facts = load_facts(facts_path)
+    where = Location(tmp_path / "正文.md", 3)
+
+    def leaf(text):
+        return ((Text(text),), where)
+
+    spec = {"类型": (leaf("柱形图"), where), "数据": (leaf("基金"), where), "系列": ([leaf("收入"), leaf("支出")], where)}
+    chart = resolve_chart(Chart("", (), where, spec=spec), facts)
+    assert chart.categories == ("甲", "丙")  # 乙 has no figure at all
+    assert chart.series[1].numbers == (8.0, None)  # a missing figure is a gap, not a zero
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("基金:\n  乙:\n    收入:\n  说明: 今年未填\n", encoding="utf-8")
+    assert resolve_chart(Chart("", (), where, spec=spec), load_facts(empty)) is None

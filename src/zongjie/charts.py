@@ -147,6 +147,8 @@ def _from_group(spec: dict, facts: FactSet, origin: Location):
     group_key = _text(spec["数据"], origin, "数据")
     where = spec["数据"][1]
     group = _group(facts, group_key)
+    if group is None and facts.empty_location(group_key) is not None:
+        return [], []  # declared but not filled in yet: no chart
     if group is None:
         raise FigureError(f"没有事实分组“{group_key}”", where, "“数据”写分组的名称（如 基金.险种），它的每一项是一个分类。")
     names, names_where = spec["系列"]
@@ -154,7 +156,7 @@ def _from_group(spec: dict, facts: FactSet, origin: Location):
         raise FigureError("用“数据”时，“系列”应当是列表，如 [收入, 支出]", names_where, _HINT)
     fields = [_leaf_text(n) for n in names]
     categories = [name for name, member in group.members.items() if isinstance(member, FactGroup)]
-    if not categories:
+    if not categories and not group.empty:
         raise FigureError(f"分组“{group_key}”下没有可作分类的子分组", where, _HINT)
     columns = []
     for field in fields:

@@ -109,8 +109,12 @@ def render(document: Document, source_root: Path | None = None, lang: str = "zh-
 
 def _figure_style(document: Document) -> str:
     """The figures' CSS, only in pages that have a figure or a table caption."""
-    if not any(isinstance(b, (Picture, Chart)) or (isinstance(b, Table) and (b.caption or b.merges))
-               for b in document.blocks):
+    def needs(block) -> bool:
+        if isinstance(block, ListBlock):
+            return any(needs(child) for item in block.items for child in item)
+        return isinstance(block, (Picture, Chart)) or (isinstance(block, Table) and bool(block.caption or block.merges))
+
+    if not any(needs(block) for block in document.blocks):
         return ""
     from zongjie.writers.html_figures import STYLE as FIGURE_STYLE
 
