@@ -16,6 +16,7 @@ The reader calls these; the files the pictures name are read by pictures.py.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from zongjie.errors import Location, ZongjieError
 from zongjie.model import Chart, Inline, Merge, Paragraph, Picture, Table, Text, plain_text
@@ -102,20 +103,25 @@ def _with_width(picture: Picture, match: re.Match) -> Picture:
 def chart_block(info: str, content: str, marked_text) -> Chart:
     """A chart block as read: its spec parsed (scalars as inlines, to keep facts' sources),
     not yet resolved against the facts."""
-    from zongjie.errors import YamlError
-    from zongjie.yamlio import parse_yaml
-
     origin = parse_origin(info)
     if origin is None:
         raise FigureError("无法确定这个图表写在哪个文件里", None, "图表块要直接写在模板或叙述文件中。")
-    # the YAML's line 1 is the line after the fence
-    padded = "\n" * (origin.line or 0) + content
+    return Chart("", (), origin, spec=_spec_value(_parsed_spec(content, origin), marked_text))
+
+
+@lru_cache(maxsize=64)
+def _parsed_spec(content: str, origin: Location):
+    """The chart block's YAML, parsed once per text (a template's chart is the same text in
+    every document, and ruamel takes ~1 ms for it)."""
+    from zongjie.errors import YamlError
+    from zongjie.yamlio import parse_yaml
+
+    padded = "\n" * (origin.line or 0) + content  # the YAML's line 1 is the line after the fence
     try:
-        root = parse_yaml(padded, origin.file)
+        return parse_yaml(padded, origin.file)
     except YamlError as error:
         raise FigureError(f"图表的写法有误：{error.message}", error.location or origin,
                           "图表块里是“键: 值”的 YAML，见 README“图表”一节的例子。") from None
-    return Chart("", (), origin, spec=_spec_value(root, marked_text))
 
 
 def _spec_value(node, marked_text):
