@@ -78,8 +78,10 @@ class FigureWriter:
         if not inlines:
             return
         paragraph = xml.add_paragraph(self.body, "FigureCaption")
-        if keep_with_next:
-            xml.child(xml.paragraph_properties(paragraph), "w:keepNext")
+        if keep_with_next:  # a table's caption: kept with its table, a little apart from what precedes
+            properties = xml.paragraph_properties(paragraph)
+            xml.child(properties, "w:keepNext")
+            xml.child(properties, "w:spacing").set(xml.qn("w:before"), "120")
         self.write_inlines(paragraph, inlines)
 
 
