@@ -175,7 +175,7 @@ def test_a_picture_inside_a_sentence_is_an_error(workspace, cli):
 # ---- charts --------------------------------------------------------------------------------
 def chart_part(workspace) -> etree._Element:
     with zipfile.ZipFile(io.BytesIO(output(workspace, ".docx"))) as archive:
-        names = [n for n in archive.namelist() if n.startswith("word/charts/")]
+        names = [n for n in archive.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n)]
         assert len(names) == 1
         assert "drawingml.chart+xml" in archive.read("[Content_Types].xml").decode()
         return etree.fromstring(archive.read(names[0]))
@@ -195,6 +195,25 @@ def test_fund_chart_is_a_native_docx_chart_with_cached_figures(workspace, cli):
     assert chart.find(f".//{C}valAx/{C}title").xpath("string()") == "单位：万元"
     fonts = chart.xpath("//a:ea/@typeface", namespaces={"a": "http://schemas.openxmlformats.org/drawingml/2006/main"})
     assert fonts and set(fonts) == {"仿宋_GB2312"}
+
+
+def test_fund_chart_embeds_a_workbook_for_editing_its_data(workspace, cli):
+    assert build(cli, workspace).code == 0
+    with zipfile.ZipFile(io.BytesIO(output(workspace, ".docx"))) as archive:
+        chart_name = next(n for n in archive.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n))
+        rels = etree.fromstring(archive.read(chart_name.replace("charts/", "charts/_rels/") + ".rels"))
+        target = rels[0].get("Target")
+        assert rels[0].get("Type").endswith("/package")
+        assert etree.fromstring(archive.read(chart_name)).find(f"{C}externalData").get(
+            "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id") == rels[0].get("Id")
+        workbook = archive.read("word/" + target.removeprefix("../"))
+        assert 'Extension="xlsx"' in archive.read("[Content_Types].xml").decode()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as book:
+        sheet = etree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    cells = {c.get("r"): c.xpath("string(.)") for c in sheet.iter(f"{main}c")}
+    assert cells["B1"] == "收入" and cells["D1"] == "累计结余"
+    assert cells["A2"] == "职工医保统筹基金" and cells["B2"] == "11720.82" and cells["D6"] == "24957.66"
 
 
 def test_fund_chart_in_html_is_svg_with_sources_and_in_markdown_a_table(workspace, cli):
@@ -226,7 +245,7 @@ def test_chart_over_facts_a_rule_marks_wrong_is_not_drawn(workspace, cli):
     run = build(cli, workspace, "--allow-errors")
     assert run.code == 1
     with zipfile.ZipFile(io.BytesIO(output(workspace, ".docx"))) as archive:
-        assert not [n for n in archive.namelist() if n.startswith("word/charts/")]
+        assert not [n for n in archive.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n)]
     html = output(workspace, ".html").decode()
     assert "<svg" not in html
     assert re.search(r"图表所用的数据未通过校验（[^）]*基金\.险种\.大病互助\.累计结余", html)
@@ -285,7 +304,7 @@ def test_chart_in_a_narrative_and_pie_in_the_news_template(workspace, cli):
                                    "系列:\n  人次: [待遇.异地备案.省内, 待遇.异地备案.跨省]\n```\n")
     assert build(cli, workspace).code == 0
     with zipfile.ZipFile(io.BytesIO(output(workspace, ".docx"))) as archive:
-        assert len([n for n in archive.namelist() if n.startswith("word/charts/")]) == 2
+        assert len([n for n in archive.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n)]) == 2
     assert cli("build", "奉化区", "2022", cwd=workspace).code == 0
     news = without_fact_spans(output(workspace, ".html", "奉化区", "2022").decode())
     assert "2022年末定点医药机构构成" in news and "<path d=" in news

@@ -2,8 +2,8 @@
 
 The part carries its own cached values (c:strCache for names and categories, c:numCache for
 figures), which is what Word, WPS and LibreOffice draw from, so the writer can restyle the
-chart in Word (type, colours, labels). No workbook is embedded: "编辑数据" in Word has no
-sheet to open; the figures come from facts.yaml and are changed there.
+chart in Word (type, colours, labels); a small embedded workbook (docx_workbook.py) holds the
+same figures for Word's “编辑数据”. The figures still come from facts.yaml: change them there.
 Labels use the document's fonts: 仿宋_GB2312 for Chinese, Times New Roman for digits.
 """
 
@@ -60,8 +60,8 @@ def _val(parent, name: str, value) -> None:
     _e(parent, name, val=value)
 
 
-def chart_space(chart: Chart) -> bytes:
-    """The chart part's XML."""
+def chart_space(chart: Chart, workbook_rel: str | None = None) -> bytes:
+    """The chart part's XML; `workbook_rel` is the relationship id of its embedded workbook."""
     space = _Node("c:chartSpace", {"xmlns:c": C, "xmlns:a": A, "xmlns:r": R})
     _val(space, "date1904", 0)
     _val(space, "lang", "zh-CN")
@@ -80,6 +80,10 @@ def chart_space(chart: Chart) -> bytes:
     _val(body, "plotVisOnly", 1)
     _val(body, "dispBlanksAs", "gap")
     _text_properties(space, 1050)
+    if workbook_rel:
+        data = _e(space, "externalData")
+        data.set("r:id", workbook_rel)
+        _val(data, "autoUpdate", 0)
     out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n']
     space.write(out)
     return "".join(out).encode("utf-8")

@@ -50,7 +50,7 @@ class FigureWriter:
 
     def chart(self, chart: Chart) -> None:
         from zongjie.model import plain_text
-        from zongjie.writers import docx_chart, docx_drawing, docx_parts
+        from zongjie.writers import docx_drawing, docx_parts
 
         if chart.withheld:
             paragraph = xml.add_paragraph(self.body, "FigureCaption")
@@ -58,7 +58,7 @@ class FigureWriter:
             self.caption(chart.label, chart.title)
             return
         shape_id = self._shape_id()
-        rel_id = docx_parts.add_chart(self.package, docx_chart.chart_space(chart), shape_id)
+        rel_id = docx_parts.add_chart(self.package, chart, shape_id)
         paragraph = self._figure_paragraph()
         height = PIE_HEIGHT_EMU if chart.kind == "pie" else CHART_HEIGHT_EMU
         docx_drawing.add_chart(paragraph, rel_id, TEXT_WIDTH_EMU, height, shape_id, plain_text(chart.title))

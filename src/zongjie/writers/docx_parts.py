@@ -18,12 +18,15 @@ _TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 _REL_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 IMAGE_REL, CHART_REL = _REL_BASE + "image", _REL_BASE + "chart"
 CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PACKAGE_REL = _REL_BASE + "package"
 _EXTENSIONS = {"image/jpeg": "jpeg", "image/png": "png"}
 
 
-def add_part(package: DocxPackage, name: str, data: bytes | etree._Element, rel_type: str,
+def add_part(package: DocxPackage, name: str, data: bytes | etree._Element, rel_type: str | None,
              content_type: str, by_extension: bool = False) -> str:
-    """Add the part `name` (e.g. "word/media/image1.png"); returns its relationship id."""
+    """Add the part `name` (e.g. "word/media/image1.png"); returns its relationship id from
+    the document (none when `rel_type` is None: a part another part refers to)."""
     if not getattr(package, "_owns_entries", False):  # DocxPackage.copy() shares the prototype's entries
         package.entries = dict(package.entries)
         package._owns_entries = True  # type: ignore[attr-defined]
@@ -33,6 +36,8 @@ def add_part(package: DocxPackage, name: str, data: bytes | etree._Element, rel_
         package.entries[name] = b""
         package.parsed[name] = data
     _add_content_type(package.part(CONTENT_TYPES), name, content_type, by_extension)
+    if rel_type is None:
+        return ""
     return _add_relationship(package.part(RELS), rel_type, name.removeprefix("word/"))
 
 
@@ -62,5 +67,15 @@ def add_image(package: DocxPackage, data: bytes, mime: str, number: int) -> str:
     return add_part(package, f"word/media/zj_image{number}.{extension}", data, IMAGE_REL, mime, by_extension=True)
 
 
-def add_chart(package: DocxPackage, chart_space: bytes, number: int) -> str:
-    return add_part(package, f"word/charts/chart{number}.xml", chart_space, CHART_REL, CHART_TYPE)
+def add_chart(package: DocxPackage, chart, number: int) -> str:
+    """The chart part, its embedded workbook, and the relationship between them."""
+    from zongjie.writers.docx_chart import chart_space
+    from zongjie.writers.docx_workbook import workbook
+
+    workbook_name = f"word/embeddings/zj_chart_data{number}.xlsx"
+    add_part(package, workbook_name, workbook(chart), None, XLSX_TYPE, by_extension=True)
+    rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_RELS}">'
+            f'<Relationship Id="rId1" Type="{PACKAGE_REL}" Target="../embeddings/zj_chart_data{number}.xlsx"/>'
+            "</Relationships>")
+    package.entries[f"word/charts/_rels/chart{number}.xml.rels"] = rels.encode("utf-8")
+    return add_part(package, f"word/charts/chart{number}.xml", chart_space(chart, "rId1"), CHART_REL, CHART_TYPE)
