@@ -405,3 +405,25 @@ def test_half_filled_group_leaves_out_empty_categories_and_an_empty_chart(tmp_pa
     empty = tmp_path / "empty.yaml"
     empty.write_text("基金:\n  乙:\n    收入:\n  说明: 今年未填\n", encoding="utf-8")
     assert resolve_chart(Chart("", (), where, spec=spec), load_facts(empty)) is None
+
+
+def test_a_phone_photo_stored_on_its_side_is_turned_upright(workspace, cli):
+    photo = workspace / "content/岳阳楼区/2023/图片/义诊活动.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to view", as phones write it
+    save_photo(photo, size=(600, 400), exif=exif.tobytes())
+    assert build(cli, workspace).code == 0
+    html = output(workspace, ".html").decode()
+    assert re.search(r'<img src="data:image/jpeg;base64,[^"]+" alt="[^"]*" width="400" height="600"', html)
+    document = open_docx(io.BytesIO(output(workspace, ".docx")))
+    photo_shape = next(shape for shape in document.inline_shapes if shape._inline.xpath(".//pic:pic"))
+    assert photo_shape.height > photo_shape.width  # portrait, as taken
+    assert photo_shape.height.mm <= 150.01  # and it fits on a page with its caption
+
+
+def test_palette_png_is_resampled(workspace, cli):
+    path = workspace / "content/岳阳楼区/2023/图片/示意图.png"
+    Image.new("RGB", (3000, 1000), (10, 120, 200)).convert("P").save(path, "PNG")
+    replace_in(workspace / HIGHLIGHTS, "(图片/义诊活动.jpg)", "(图片/示意图.png)")
+    assert build(cli, workspace).code == 0
+    assert 'width="1228" height="409"' in output(workspace, ".html").decode()

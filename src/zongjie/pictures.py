@@ -148,6 +148,8 @@ def _decoded(data: bytes, mime: str, width_mm: float, name: str, origin: Locatio
             if image.width <= target and not turned and not _needs_rgb(image, mime):
                 return data, mime, image.size  # fit for print as it is: no decoding needed
             upright = ImageOps.exif_transpose(image)  # phone photos are stored on their side
+            if upright.mode not in ("RGB", "RGBA", "L", "LA"):  # palette, 16-bit, CMYK: resample in RGB(A)
+                upright = upright.convert("RGBA" if mime == "image/png" else "RGB")
             if upright.width > target:
                 height = max(1, round(upright.height * target / upright.width))
                 upright = upright.resize((target, height), Image.Resampling.LANCZOS)
@@ -177,7 +179,7 @@ def _encoded(image, mime: str) -> bytes:
             image = image.convert("RGB")
         image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
     else:
-        image.save(buffer, "PNG", optimize=True)
+        image.save(buffer, "PNG")  # optimize=True would take seconds on a large screenshot
     return buffer.getvalue()
 
 
