@@ -261,7 +261,12 @@ class _DocxWriter:
         access): Table Grid style, centred, the text width shared out by `_column_widths`,
         fixed layout, header row repeated on every page, rows kept whole."""
         columns = max(len(table.header), *(len(row) for row in table.rows)) if table.rows else len(table.header)
-        widths = [round(width / EMU_PER_PT * 20) for width in _column_widths(table, columns)]  # twips
+        measured = table
+        if table.merges:  # text spanning columns does not widen the first of them
+            from zongjie.writers.docx_figures import without_spanning_text
+
+            measured = without_spanning_text(table)
+        widths = [round(width / EMU_PER_PT * 20) for width in _column_widths(measured, columns)]  # twips
         aligns = list(table.align) + [""] * (columns - len(table.align))
         rows = [("TableHeading", [cell for cell in table.header], ["center"] * columns, True)]
         for index, row in enumerate(table.rows):

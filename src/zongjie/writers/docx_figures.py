@@ -112,3 +112,14 @@ def apply_merges(table, merges: tuple[Merge, ...], widths: list[int]) -> None:
                 (properties.find(xml.qn("w:gridSpan")) if merge.columns > 1 else width).addnext(vmerge)
             for covered in cells[merge.column + 1:merge.column + merge.columns]:
                 rows[r].remove(covered)
+
+
+def without_spanning_text(table):
+    """The table as column widths should see it: cells spanning several columns left empty."""
+    from dataclasses import replace
+
+    spanning = {(m.row, m.column) for m in table.merges if m.columns > 1}
+    grid = [list(row) for row in (table.header, *table.rows)]
+    for r, c in spanning:
+        grid[r][c] = ()
+    return replace(table, header=tuple(grid[0]), rows=tuple(tuple(row) for row in grid[1:]))
