@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 
 from zongjie.errors import Location, ZongjieError
-from zongjie.model import Chart, Inline, Merge, Paragraph, Picture, Table, Text, plain_text
+from zongjie.model import Chart, Merge, Paragraph, Picture, Table, Text, plain_text
 from zongjie.origins import CHART_INFOS, parse_origin
 
 __all__ = ["CHART_INFOS", "FigureError", "pictures_of", "chart_block", "merged_table", "attach_table_captions"]
@@ -220,6 +220,3 @@ def _rectangles(owner, grid) -> list[Merge]:
 def _anchor(merges: list[Merge], r: int, c: int) -> Merge:
     return next(m for m in merges if m.row <= r < m.row + m.rows and m.column <= c < m.column + m.columns)
 
-
-def caption_text(inlines: tuple[Inline, ...]) -> str:
-    return plain_text(inlines).strip()

@@ -17,7 +17,6 @@ from functools import lru_cache
 
 from zongjie.model import (
     Block,
-    Chart,
     Document,
     Emphasis,
     FactSpan,
@@ -28,9 +27,7 @@ from zongjie.model import (
     Meta,
     PageBreak,
     Paragraph,
-    Picture,
     Strong,
-    Table,
     Text,
 )
 from zongjie.provenance import SourceTable
