@@ -72,7 +72,7 @@ def test_example_photo_is_in_every_format_with_its_caption(workspace, cli):
     assert not re.search(r'(src|href)=["\']?(https?:|file:)?//', html)
 
     markdown = output(workspace, ".md").decode()
-    assert "](<../../../content/岳阳楼区/2023/图片/义诊活动.jpg>)" in markdown
+    assert "](<图片/义诊活动.jpg>)" in markdown  # as written beside the narrative: no workspace path
     assert f"\n{caption}\n" in markdown
 
 
@@ -221,9 +221,14 @@ def test_fund_chart_in_html_is_svg_with_sources_and_in_markdown_a_table(workspac
     html = output(workspace, ".html").decode()
     svg = re.search(r"<svg class=\"chart-svg\".*?</svg>", html, re.S).group()
     assert svg.count("<rect") >= 15
+    assert "<title>职工医保统筹基金 收入：11720.82万元</title>" in svg  # the copy to publish names no file
+    assert "facts.yaml" not in html and "<script" not in html
+    run = cli("build", "岳阳楼区", "2023", "--review", cwd=workspace)
+    assert run.code in (0, 1), run.err
+    review = next(p for p in (workspace / "build/岳阳楼区/2023").iterdir() if "审阅稿" in p.name and p.suffix == ".html")
+    reviewed_svg = re.search(r"<svg class=\"chart-svg\".*?</svg>", review.read_text(encoding="utf-8"), re.S).group()
     line = line_of(workspace / "content/岳阳楼区/2023/facts.yaml", "收入: 11720.82万元")
-    assert f"11720.82万元（基金.险种.职工医保统筹基金.收入 ← content/岳阳楼区/2023/facts.yaml:{line}）" in svg
-    assert "<script" not in html
+    assert f"11720.82万元（基金.险种.职工医保统筹基金.收入 ← content/岳阳楼区/2023/facts.yaml:{line}）" in reviewed_svg
     markdown = output(workspace, ".md").decode()
     assert "| 项目 | 收入（万元） | 支出（万元） | 累计结余（万元） |" in markdown
     assert "| 城乡居民医保 | 566.93 | 24403.76 | 24957.66 |" in markdown

@@ -164,7 +164,11 @@ class YearsOfDistrict(Mapping):
         return sum(1 for _ in self)
 
 
-def assemble(workspace: Workspace, loaded: Loaded, checks: CheckResult | None = None) -> Document:
+def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None,
+             checks: CheckResult | None = None) -> Document:
+    """The document of a district-year; `keep_rendered` (a list) receives the rendering, for
+    zongjie diff to trace paragraphs back to their narrative; with `checks`, a chart over
+    figures they found wrong is withheld."""
     from zongjie.captions import number_captions
     from zongjie.charts import resolve_charts
     from zongjie.numbering import number_headings
@@ -185,6 +189,8 @@ def assemble(workspace: Workspace, loaded: Loaded, checks: CheckResult | None = 
             cache_dir=workspace.output_dir / ".zongjie" / "jinja",
         )
     )
+    if keep_rendered is not None:
+        keep_rendered.append(rendered)
     document = read_document(rendered.markdown, rendered.sources)
     document = resolve_pictures(document, (district_year.folder, *template_search_dirs(workspace, loaded)))
     document = resolve_charts(document, loaded.facts, flagged_keys(checks))
@@ -250,7 +256,7 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         if outcome.checks.errors and not allow_errors:
             outcome.status = "blocked"
             return outcome
-        document = assemble(workspace, loaded, outcome.checks)
+        document = assemble(workspace, loaded, checks=outcome.checks)
         check_document(document, loaded, outcome.checks)
         if outcome.checks.errors and not allow_errors:
             outcome.status = "blocked"
@@ -258,7 +264,7 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         outcome.title = document_title(document, loaded)
         formats = formats or district_year.settings.formats
         paths = output_paths(out_dir, district_year, outcome.title, formats)
-        options = replace(write_options(workspace, district_year), output_folder=paths[formats[0]].parent.resolve())
+        options = write_options(workspace, district_year)
         data = render_outputs(document, formats, options)
         write_files({paths[fmt]: data[fmt] for fmt in formats})
         outcome.paths = [paths[fmt] for fmt in formats]
@@ -308,7 +314,7 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             if search_dirs not in compiled:  # a syntax error in a part this document does not use
                 compile_all(search_dirs)
                 compiled.add(search_dirs)
-            document = assemble(workspace, loaded, result)
+            document = assemble(workspace, loaded, checks=result)
             check_document(document, loaded, result)
             result.findings.extend(lint_narrative(loaded))
             for folder in (*district_year.override_dirs(), loaded.template.folder):

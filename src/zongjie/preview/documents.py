@@ -57,7 +57,7 @@ def rebuild(workspace: Workspace, district_year: DistrictYear, version: int = 0)
     try:
         loaded = load(workspace, district_year)
         result = check(loaded)
-        document = assemble(workspace, loaded, result)  # a chart over wrong figures is withheld, as in a build
+        document = assemble(workspace, loaded, checks=result)  # a chart over wrong figures is withheld, as in a build
         check_document(document, loaded, result)
         result.findings.extend(lint_narrative(loaded))
         preview.loaded, preview.document, preview.findings = loaded, document, result.findings

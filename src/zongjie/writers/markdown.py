@@ -23,13 +23,10 @@ from zongjie.model import (
 
 
 def write(document: Document, options=None) -> bytes:
-    return render(document, getattr(options, "output_folder", None)).encode("utf-8")
+    return render(document).encode("utf-8")
 
 
-def render(document: Document, output_folder=None) -> str:
-    from zongjie.writers import markdown_figures
-
-    markdown_figures.OUTPUT_FOLDER.set(output_folder)
+def render(document: Document) -> str:
     parts: list[str] = []
     meta = document.meta
     if meta.title:

@@ -1,20 +1,15 @@
 """Pictures, charts and captioned or merged tables in the Markdown output.
 
-A picture is referenced by its path (relative to the Markdown file when the build says where
-that goes, else to the workspace), with its caption below; a chart becomes a table of the same
-figures, captioned as the chart; merged cells are written back as `<` and `^`.
+A picture is referenced as the writer wrote it (`图片/义诊活动.jpg`, relative to the narrative),
+so the published text names no path of the workspace; its caption goes below it. A chart
+becomes a table of the same figures, captioned as the chart; merged cells are written back as
+`<` and `^`.
 """
 
 from __future__ import annotations
 
-import contextvars
-import os
-from pathlib import Path
-
 from zongjie.model import Chart, Picture, Table, Text
 from zongjie.writers.docx_figures import caption_inlines
-
-OUTPUT_FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("zongjie_md_folder", default=None)
 
 
 def _inline(inlines) -> str:
@@ -28,9 +23,7 @@ def _cell(inlines) -> str:
 
 
 def picture_markdown(picture: Picture) -> str:
-    target = picture.origin.file.parent / picture.path
-    folder = OUTPUT_FOLDER.get()
-    reference = Path(os.path.relpath(target, folder)).as_posix() if folder is not None else Path(picture.path).as_posix()
+    reference = picture.path.strip().strip("<>").replace("\\", "/")
     alt = _inline(picture.caption).replace("\\\n", " ")
     caption = caption_inlines(picture.label, picture.caption)
     lines = [f"![{alt}](<{reference}>)"]

@@ -1,8 +1,8 @@
 """A chart as inline SVG, drawn here: no JavaScript, no external resource, no plotting library.
 
 The SVG scales to the width of the page (viewBox), its text takes the page's fonts (CSS), and
-each bar, point or slice carries a <title> naming its figure and the fact's file:line, so a
-reader can trace it as in the text. Sizes are in viewBox units.
+each bar, point or slice carries a <title> naming its figure (and, in a review copy or the
+local preview, the fact's file:line, as the text's figures do). Sizes are in viewBox units.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def _plain(chart: Chart) -> str:
 
 
 def _tooltip(series: str, category: str, span: FactSpan, unit: str, source_of) -> str:
-    return f"<title>{escape(category)} {escape(series)}：{escape(span.text)}{escape(unit)}（{escape(source_of(span))}）</title>"
+    source = source_of(span)
+    where = f"（{escape(source)}）" if source else ""
+    return f"<title>{escape(category)} {escape(series)}：{escape(span.text)}{escape(unit)}{where}</title>"
 
 
 # ---- bars and lines ------------------------------------------------------------------------
