@@ -60,6 +60,8 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def _tick_text(value: float) -> str:
+    if abs(value) >= 1e8:  # 100000000 does not fit beside the axis; 1亿 does
+        return f"{value / 1e8:.6f}".rstrip("0").rstrip(".") + "亿"
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
