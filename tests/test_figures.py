@@ -432,3 +432,13 @@ def test_palette_png_is_resampled(workspace, cli):
     replace_in(workspace / HIGHLIGHTS, "(图片/义诊活动.jpg)", "(图片/示意图.png)")
     assert build(cli, workspace).code == 0
     assert 'width="1228" height="409"' in output(workspace, ".html").decode()
+
+
+def test_review_copy_comments_the_chart_with_its_figures_sources(workspace, cli):
+    assert cli("build", "岳阳楼区", "2023", "--review", cwd=workspace).code in (0, 1)
+    review = next(p for p in (workspace / "build/岳阳楼区/2023").iterdir() if "审阅稿" in p.name and p.suffix == ".docx")
+    with zipfile.ZipFile(review) as archive:
+        comments = archive.read("word/comments.xml").decode()
+    line = line_of(workspace / "content/岳阳楼区/2023/facts.yaml", "收入: 566.93万元")
+    assert "图中数字的来源：" in comments
+    assert "城乡居民医保 收入：566.93万元" in comments and f"facts.yaml 第 {line} 行" in comments

@@ -192,7 +192,7 @@ class _DocxWriter:
         if self._figures is None:
             from zongjie.writers.docx_figures import FigureWriter
 
-            self._figures = FigureWriter(self.package, self.body, self.inlines)
+            self._figures = FigureWriter(self.package, self.body, self.inlines, self.comments)
         return self._figures
 
     def write(self, model: Document) -> None:

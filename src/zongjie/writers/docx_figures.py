@@ -25,10 +25,11 @@ def caption_inlines(label: str, text: tuple[Inline, ...]) -> tuple[Inline, ...]:
 class FigureWriter:
     """Writes figures into one document; counts its parts so their names stay unique."""
 
-    def __init__(self, package, body, write_inlines):
+    def __init__(self, package, body, write_inlines, comments=None):
         self.package = package
         self.body = body
         self.write_inlines = write_inlines
+        self.comments = comments  # a review copy's CommentWriter: a chart's sources go on its caption
         self.count = 0
 
     def _shape_id(self) -> int:
@@ -62,7 +63,9 @@ class FigureWriter:
         paragraph = self._figure_paragraph()
         height = PIE_HEIGHT_EMU if chart.kind == "pie" else CHART_HEIGHT_EMU
         docx_drawing.add_chart(paragraph, rel_id, TEXT_WIDTH_EMU, height, shape_id, plain_text(chart.title))
-        self.caption(chart.label, chart.title, chart.unit if chart.kind == "pie" else "")
+        caption = self.caption(chart.label, chart.title, chart.unit if chart.kind == "pie" else "")
+        if self.comments is not None and caption is not None:
+            self.comments.comment_paragraph(caption, chart_sources(chart, self.comments.review.note))
 
     def _figure_paragraph(self):
         """The paragraph a drawing sits in, with a little space above (after a table or text)."""
@@ -76,13 +79,24 @@ class FigureWriter:
         if unit:
             inlines = inlines + (Text(f"（单位：{unit}）"),)
         if not inlines:
-            return
+            return None
         paragraph = xml.add_paragraph(self.body, "FigureCaption")
         if keep_with_next:  # a table's caption: kept with its table, a little apart from what precedes
             properties = xml.paragraph_properties(paragraph)
             xml.child(properties, "w:keepNext")
             xml.child(properties, "w:spacing").set(xml.qn("w:before"), "120")
         self.write_inlines(paragraph, inlines)
+        return paragraph
+
+
+def chart_sources(chart: Chart, note) -> str:
+    """A review comment naming every figure of a chart and where it comes from."""
+    lines = ["图中数字的来源："]
+    for series in chart.series:
+        for category, span in zip(chart.categories, series.values):
+            if span is not None:
+                lines.append(f"{category} {series.name}：{span.text}{chart.unit}　{note(span)}")
+    return "\n".join(lines)
 
 
 def apply_merges(table, merges: tuple[Merge, ...], widths: list[int]) -> None:
