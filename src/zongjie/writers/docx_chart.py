@@ -9,6 +9,7 @@ Labels use the document's fonts: 仿宋_GB2312 for Chinese, Times New Roman for 
 
 from __future__ import annotations
 
+import contextvars
 from html import escape
 
 from zongjie.model import Chart
@@ -19,6 +20,8 @@ A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # restrained colours that stay apart in greyscale print
 PALETTE = ("1F4E79", "C00000", "A5A5A5", "BF9000", "2E75B6", "548235", "7030A0", "D46B08")
+# the document's East Asian font (its Normal style's), set per chart by chart_space
+_EAST_ASIA: contextvars.ContextVar[str] = contextvars.ContextVar("zongjie_chart_font", default=FANGSONG)
 _LABEL_LIMIT = 12  # more figures than this: no value labels (they would overlap)
 
 
@@ -60,8 +63,10 @@ def _val(parent, name: str, value) -> None:
     _e(parent, name, val=value)
 
 
-def chart_space(chart: Chart, workbook_rel: str | None = None) -> bytes:
-    """The chart part's XML; `workbook_rel` is the relationship id of its embedded workbook."""
+def chart_space(chart: Chart, workbook_rel: str | None = None, east_asia: str = FANGSONG) -> bytes:
+    """The chart part's XML; `workbook_rel` is the relationship id of its embedded workbook,
+    `east_asia` the font of its Chinese labels."""
+    _EAST_ASIA.set(east_asia)
     space = _Node("c:chartSpace", {"xmlns:c": C, "xmlns:a": A, "xmlns:r": R})
     _val(space, "date1904", 0)
     _val(space, "lang", "zh-CN")
@@ -99,7 +104,7 @@ def _text_properties(parent, size: int, bold: bool = False, horizontal: bool = F
     paragraph = _e(tx, "p", A)
     defaults = _e(_e(paragraph, "pPr", A), "defRPr", A, sz=size, b=int(bold))
     _e(defaults, "latin", A, typeface=LATIN)
-    _e(defaults, "ea", A, typeface=FANGSONG)
+    _e(defaults, "ea", A, typeface=_EAST_ASIA.get())
     _e(defaults, "cs", A, typeface=LATIN)
     _e(paragraph, "endParaRPr", A, lang="zh-CN")
 
@@ -251,7 +256,7 @@ def _value_axis(plot, chart: Chart) -> None:
         run = _e(_e(rich, "p", A), "r", A)
         properties = _e(run, "rPr", A, lang="zh-CN", sz=900, b=0)
         _e(properties, "latin", A, typeface=LATIN)
-        _e(properties, "ea", A, typeface=FANGSONG)
+        _e(properties, "ea", A, typeface=_EAST_ASIA.get())
         _e(run, "t", A).text = f"单位：{chart.unit}"
         _e(title, "layout")
         _val(title, "overlay", 0)

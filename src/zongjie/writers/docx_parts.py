@@ -78,4 +78,22 @@ def add_chart(package: DocxPackage, chart, number: int) -> str:
             f'<Relationship Id="rId1" Type="{PACKAGE_REL}" Target="../embeddings/zj_chart_data{number}.xlsx"/>'
             "</Relationships>")
     package.entries[f"word/charts/_rels/chart{number}.xml.rels"] = rels.encode("utf-8")
-    return add_part(package, f"word/charts/chart{number}.xml", chart_space(chart, "rId1"), CHART_REL, CHART_TYPE)
+    chart_xml = chart_space(chart, "rId1", body_east_asian_font(package))
+    return add_part(package, f"word/charts/chart{number}.xml", chart_xml, CHART_REL, CHART_TYPE)
+
+
+def body_east_asian_font(package: DocxPackage) -> str:
+    """The East Asian font of the document's body text (its Normal style, else the document
+    defaults), so a chart's labels follow a reference document or a Traditional font choice."""
+    from zongjie.writers.docx_package import STYLES
+    from zongjie.writers.docx_styles import FANGSONG
+    from zongjie.writers.docx_xml import qn
+
+    styles = package.part(STYLES)
+    candidates = [style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}") for style in styles.findall(qn("w:style"))
+                  if style.get(qn("w:styleId")) == "Normal"]
+    candidates.append(styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}"))
+    for fonts in candidates:
+        if fonts is not None and fonts.get(qn("w:eastAsia")):
+            return fonts.get(qn("w:eastAsia"))
+    return FANGSONG
