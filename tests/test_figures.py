@@ -442,3 +442,11 @@ def test_review_copy_comments_the_chart_with_its_figures_sources(workspace, cli)
     line = line_of(workspace / "content/岳阳楼区/2023/facts.yaml", "收入: 566.93万元")
     assert "图中数字的来源：" in comments
     assert "城乡居民医保 收入：566.93万元" in comments and f"facts.yaml 第 {line} 行" in comments
+
+
+def test_a_picture_in_a_template_is_relative_to_the_template(workspace, cli):
+    save_photo(workspace / "templates/医保年度工作总结/章节/图片/标志.png", size=(200, 100), kind="PNG")
+    append(workspace / FUND, "\n![{{ 地区 }}医保标志](图片/标志.png){宽度=3厘米}\n")
+    assert build(cli, workspace).code == 0
+    html = without_fact_spans(output(workspace, ".html").decode())
+    assert 'style="width:30mm"' in html and "<figcaption>岳阳楼区医保标志</figcaption>" in html
