@@ -450,3 +450,39 @@ def test_a_picture_in_a_template_is_relative_to_the_template(workspace, cli):
     assert build(cli, workspace).code == 0
     html = without_fact_spans(output(workspace, ".html").decode())
     assert 'style="width:30mm"' in html and "<figcaption>岳阳楼区医保标志</figcaption>" in html
+
+
+@pytest.mark.parametrize("mode, kind, options, expected", [
+    ("RGB", "JPEG", {}, (321, 123)),
+    ("L", "JPEG", {}, (321, 123)),
+    ("RGB", "JPEG", {"progressive": True}, (321, 123)),
+    ("CMYK", "JPEG", {}, None),  # converted by Pillow
+    ("RGB", "PNG", {}, (321, 123)),
+    ("P", "PNG", {}, (321, 123)),
+])
+def test_header_reader_agrees_with_pillow_or_leaves_it_to_pillow(mode, kind, options, expected):
+    from zongjie.image_header import plain_size
+
+    buffer = io.BytesIO()
+    Image.new(mode, (321, 123)).save(buffer, kind, **options)
+    assert plain_size(buffer.getvalue(), f"image/{kind.lower()}") == expected
+
+
+def test_header_reader_leaves_a_turned_photo_to_pillow():
+    from zongjie.image_header import plain_size
+
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    Image.new("RGB", (321, 123)).save(buffer, "JPEG", exif=exif.tobytes())
+    assert plain_size(buffer.getvalue(), "image/jpeg") is None
+
+
+def test_a_print_ready_photo_needs_no_imaging_library(workspace):
+    import subprocess
+    import sys
+
+    script = ("import sys; from zongjie.cli import main; sys.argv = ['zongjie', 'build', '岳阳楼区', '2023', '-j', '1'];\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\nprint('PIL' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", script], cwd=workspace, capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().endswith("False"), result.stdout + result.stderr

@@ -117,11 +117,22 @@ def _prepared(data: bytes, mime: str, width_mm: float, name: str, origin: Locati
     key = (hashlib.blake2b(data, digest_size=16).digest(), width_mm)
     prepared = _PREPARED.get(key)
     if prepared is None:
-        prepared = _decoded(data, mime, width_mm, name, origin)
+        prepared = _fit_as_it_is(data, mime, width_mm) or _decoded(data, mime, width_mm, name, origin)
         if len(_PREPARED) >= 16:  # bounded: a batch of many photos must not hold them all
             _PREPARED.clear()
         _PREPARED[key] = prepared
     return prepared
+
+
+def _fit_as_it_is(data: bytes, mime: str, width_mm: float):
+    """A picture upright, in RGB or grey and no wider than print needs goes in as it is; its
+    header alone says so (Pillow is not even imported)."""
+    from zongjie.image_header import plain_size
+
+    size = plain_size(data, mime)
+    if size is None or size[0] > round(width_mm / 25.4 * PRINT_DPI) or size[0] * size[1] > MAX_PIXELS:
+        return None
+    return data, mime, size
 
 
 def _complete(data: bytes, mime: str) -> bool:
