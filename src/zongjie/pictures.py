@@ -9,7 +9,8 @@ Only JPEG and PNG, at most MAX_BYTES on disk and MAX_PIXELS in size. A photo lar
 print needs is downscaled (to PRINT_DPI at its printed width) and re-encoded, so a 6 MB phone
 photo does not go into every DOCX and HTML at full size. Pillow does the decoding and
 resampling (a well-kept library; decoding JPEG ourselves is not an option); it is imported
-only when a document has a picture, so other builds do not pay for it.
+only when a picture must be resized, turned or converted: a picture already fit for print is
+measured from its header (image_header.py) and goes in as it is.
 """
 
 from __future__ import annotations
