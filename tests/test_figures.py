@@ -62,9 +62,9 @@ def test_example_photo_is_in_every_format_with_its_caption(workspace, cli):
     assert photo.height / photo.width == pytest.approx(800 / 1200, rel=0.01)  # aspect kept
     texts = [p.text for p in document.paragraphs]
     position = texts.index(caption)
-    assert document.paragraphs[position].style.name == "题注"
+    assert document.paragraphs[position].style.name == "图表题注"
     assert document.paragraphs[position].paragraph_format.alignment is None  # centred by the style
-    assert document.styles["题注"].paragraph_format.alignment == 1  # CENTER
+    assert document.styles["图表题注"].paragraph_format.alignment == 1  # CENTER
 
     html = output(workspace, ".html").decode()
     assert re.search(r'<img src="data:image/jpeg;base64,[A-Za-z0-9+/=]+"', html)

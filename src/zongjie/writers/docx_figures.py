@@ -1,8 +1,9 @@
 """Pictures, charts, captions and merged table cells in the DOCX body.
 
 A picture or chart is an inline drawing centred in a paragraph of its own (style 图片, kept
-with the next paragraph), its caption below in the style 题注; a table's caption goes above
-it. Each picture and chart is a part of the package (docx_parts.py).
+with the next paragraph), its caption below in the style 图表题注 (not 题注, which is what
+Chinese Word calls its built-in Caption style); a table's caption goes above it. Each picture
+and chart is a part of the package (docx_parts.py).
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ STYLES = (
     # with its caption; the caption below it (图1　……) centred in 4号 楷体
     StyleSpec("Figure", "图片", FANGSONG, 16, align="center", first_line_chars=0, line_pt=None,
               keep_with_next=True, custom=True, character_spacing=0),
-    StyleSpec("FigureCaption", "题注", KAITI, TABLE_FONT_SIZE, align="center", first_line_chars=0, line_pt=None,
+    StyleSpec("FigureCaption", "图表题注", KAITI, TABLE_FONT_SIZE, align="center", first_line_chars=0, line_pt=None,
               custom=True, character_spacing=0),
     StyleSpec("Footer", "Footer", SONGTI, 14, align=None, first_line_chars=0, line_pt=None, character_spacing=0),
 )
