@@ -56,7 +56,7 @@ class FigureWriter:
 
         if chart.withheld:
             paragraph = xml.add_paragraph(self.body, "FigureCaption")
-            self.write_inlines(paragraph, (Text(f"【{chart.withheld}】"),))
+            self.write_inlines(paragraph, (Text(f"【{chart.withheld}】"),), "FigureCaption")
             self.caption(chart.label, chart.title)
             return
         shape_id = self._shape_id()
@@ -86,7 +86,7 @@ class FigureWriter:
             properties = xml.paragraph_properties(paragraph)
             xml.child(properties, "w:keepNext")
             xml.child(properties, "w:spacing").set(xml.qn("w:before"), "120")
-        self.write_inlines(paragraph, inlines)
+        self.write_inlines(paragraph, inlines, "FigureCaption")
         return paragraph
 
 
