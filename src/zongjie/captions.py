@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from zongjie.model import Chart, Document, ListBlock, Picture, Table
+from zongjie.model import Chart, Document, Inline, ListBlock, Picture, Table, Text
+
+CAPTION_GAP = "　"  # between 图1 and the caption text, as in printed documents
+
+
+def caption_inlines(label: str, text: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A caption as every writer shows it: 图1　…… (or the text alone when not numbered)."""
+    if label and text:
+        return (Text(label + CAPTION_GAP),) + text
+    return (Text(label),) if label else text
 
 
 def number_captions(document: Document, enabled: bool) -> Document:

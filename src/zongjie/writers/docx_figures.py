@@ -8,19 +8,13 @@ and chart is a part of the package (docx_parts.py).
 
 from __future__ import annotations
 
+from zongjie.captions import caption_inlines
 from zongjie.model import Chart, Inline, Merge, Picture, Text
 from zongjie.writers import docx_xml as xml
 from zongjie.writers.docx_styles import EMU_PER_MM, TEXT_WIDTH_EMU
 
 CHART_HEIGHT_EMU = 85 * EMU_PER_MM
 PIE_HEIGHT_EMU = 95 * EMU_PER_MM
-CAPTION_GAP = "　"  # between 图1 and the caption text, as in printed documents
-
-
-def caption_inlines(label: str, text: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    if label and text:
-        return (Text(label + CAPTION_GAP),) + text
-    return (Text(label),) if label else text
 
 
 class FigureWriter:

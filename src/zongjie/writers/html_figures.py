@@ -11,7 +11,7 @@ import base64
 from html import escape
 
 from zongjie.model import Chart, Picture
-from zongjie.writers.docx_figures import caption_inlines
+from zongjie.captions import caption_inlines
 
 STYLE = """
 figure { margin: 1rem auto; text-align: center; text-indent: 0; break-inside: avoid; }

@@ -9,7 +9,7 @@ becomes a table of the same figures, captioned as the chart; merged cells are wr
 from __future__ import annotations
 
 from zongjie.model import Chart, Picture, Table, Text
-from zongjie.writers.docx_figures import caption_inlines
+from zongjie.captions import caption_inlines
 
 
 def _inline(inlines) -> str:
