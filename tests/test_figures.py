@@ -486,3 +486,17 @@ def test_a_print_ready_photo_needs_no_imaging_library(workspace):
               "try:\n    main()\nexcept SystemExit:\n    pass\nprint('PIL' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", script], cwd=workspace, capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().endswith("False"), result.stdout + result.stderr
+
+
+def test_chart_labels_follow_the_reference_documents_body_font(workspace, cli):
+    from docx.oxml.ns import qn
+
+    reference = open_docx()
+    fonts = reference.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), "方正仿宋_GBK")
+    reference.save(workspace / "reference.docx")
+    append(workspace / "config.yaml", "reference_docx: reference.docx\n")
+    assert build(cli, workspace).code == 0
+    chart = chart_part(workspace)
+    fonts = chart.xpath("//a:ea/@typeface", namespaces={"a": "http://schemas.openxmlformats.org/drawingml/2006/main"})
+    assert set(fonts) == {"方正仿宋_GBK"}
