@@ -500,3 +500,14 @@ def test_chart_labels_follow_the_reference_documents_body_font(workspace, cli):
     chart = chart_part(workspace)
     fonts = chart.xpath("//a:ea/@typeface", namespaces={"a": "http://schemas.openxmlformats.org/drawingml/2006/main"})
     assert set(fonts) == {"方正仿宋_GBK"}
+
+
+def test_traditional_document_charts_use_its_fonts(workspace, cli):
+    replace_in(workspace / "config.yaml", "  岳阳楼区:\n", "  岳阳楼区:\n    locale: zh_Hant_TW\n")
+    assert build(cli, workspace, "--allow-errors", "-f", "docx").code in (0, 1)
+    document = open_docx(io.BytesIO(output(workspace, ".docx")))
+    body_font = document.styles["Normal"].element.rPr.rFonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+    fonts = chart_part(workspace).xpath("//a:ea/@typeface",
+                                        namespaces={"a": "http://schemas.openxmlformats.org/drawingml/2006/main"})
+    assert body_font != "仿宋_GB2312" and set(fonts) == {body_font}

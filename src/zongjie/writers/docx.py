@@ -74,6 +74,10 @@ def write(document: Document, options) -> bytes:
         comments = CommentWriter(options.review)
     writer = _DocxWriter(body, numbered_levels, comments)
     writer.package = package  # pictures and charts add parts to it
+    if getattr(options, "fonts", ()):  # a chart part is written whole: its labels get the locale's font now
+        from zongjie.fonts import replacements
+
+        writer.font_replacements = replacements(dict(options.fonts))
     writer.write(document)
     if comments is not None:
         comments.finish(package)
@@ -81,7 +85,16 @@ def write(document: Document, options) -> bytes:
     set_document_properties(package.part(CORE), package.part(APP), plain_text(document.meta.title).replace("\n", ""),
                             organisation, build_time())
     set_language(package.part(SETTINGS), package.part(STYLES), getattr(options, "lang", "zh-CN") or "zh-CN")
+    _localize(package, options)
     return package.to_bytes()
+
+
+def _localize(package: DocxPackage, options) -> None:
+    from zongjie.fonts import replacements
+    from zongjie.writers.docx_locale import localize_package
+
+    fonts = dict(options.fonts)
+    localize_package(package, options.lang, replacements(fonts), tuple(fonts.values()))
 
 
 # ---- the prototype -------------------------------------------------------------------------
@@ -183,6 +196,7 @@ class _DocxWriter:
         self.comments = comments  # a CommentWriter in a review copy
         self.numbered_levels = numbered_levels  # heading levels Word numbers itself
         self.package = None
+        self.font_replacements: dict[str, str] = {}  # official font → this document's (Traditional)
         self._figures = None
 
     @property
@@ -191,6 +205,7 @@ class _DocxWriter:
             from zongjie.writers.docx_figures import FigureWriter
 
             self._figures = FigureWriter(self.package, self.body, self.inlines, self.comments)
+            self._figures.font_replacements = self.font_replacements
         return self._figures
 
     def write(self, model: Document) -> None:

@@ -25,6 +25,7 @@ class FigureWriter:
         self.body = body
         self.write_inlines = write_inlines
         self.comments = comments  # a review copy's CommentWriter: a chart's sources go on its caption
+        self.font_replacements: dict[str, str] = {}  # official font → this document's
         self.count = 0
 
     def _shape_id(self) -> int:
@@ -54,7 +55,7 @@ class FigureWriter:
             self.caption(chart.label, chart.title)
             return
         shape_id = self._shape_id()
-        rel_id = docx_parts.add_chart(self.package, chart, shape_id)
+        rel_id = docx_parts.add_chart(self.package, chart, shape_id, self.font_replacements)
         paragraph = self._figure_paragraph()
         height = PIE_HEIGHT_EMU if chart.kind == "pie" else CHART_HEIGHT_EMU
         docx_drawing.add_chart(paragraph, rel_id, TEXT_WIDTH_EMU, height, shape_id, plain_text(chart.title))

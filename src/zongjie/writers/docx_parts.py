@@ -67,7 +67,7 @@ def add_image(package: DocxPackage, data: bytes, mime: str, number: int) -> str:
     return add_part(package, f"word/media/zj_image{number}.{extension}", data, IMAGE_REL, mime, by_extension=True)
 
 
-def add_chart(package: DocxPackage, chart, number: int) -> str:
+def add_chart(package: DocxPackage, chart, number: int, font_replacements: dict[str, str] | None = None) -> str:
     """The chart part, its embedded workbook, and the relationship between them."""
     from zongjie.writers.docx_chart import chart_space
     from zongjie.writers.docx_workbook import workbook
@@ -78,7 +78,8 @@ def add_chart(package: DocxPackage, chart, number: int) -> str:
             f'<Relationship Id="rId1" Type="{PACKAGE_REL}" Target="../embeddings/zj_chart_data{number}.xlsx"/>'
             "</Relationships>")
     package.entries[f"word/charts/_rels/chart{number}.xml.rels"] = rels.encode("utf-8")
-    chart_xml = chart_space(chart, "rId1", body_east_asian_font(package))
+    font = body_east_asian_font(package)
+    chart_xml = chart_space(chart, "rId1", (font_replacements or {}).get(font, font))
     return add_part(package, f"word/charts/chart{number}.xml", chart_xml, CHART_REL, CHART_TYPE)
 
 
