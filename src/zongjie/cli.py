@@ -328,7 +328,7 @@ def new(
 def serve(
     district: Optional[str] = typer.Argument(None, help="只预览这个地区（省略则预览全部）。"),
     year: Optional[str] = typer.Argument(None, help="只预览这个年度。"),
-    port: Optional[int] = typer.Option(None, "--port", "-p", help=f"端口（默认从 8765 起第一个空闲的）。"),
+    port: Optional[int] = typer.Option(None, "--port", "-p", help="端口（默认从 8765 起第一个空闲的）。"),
     host: str = typer.Option("127.0.0.1", "--host", help="监听的地址（默认只有本机能访问）。"),
     workspace: Path = WorkspaceOption,
     debug: bool = DebugOption,
