@@ -61,6 +61,7 @@ class JobResult:
     fingerprint: str = ""
     pdf_jobs: list[tuple[str, str]] = field(default_factory=list)  # (staged DOCX, PDF to make)
     pdf_messages: list[str] = field(default_factory=list)  # after the conversion: failures, substituted fonts
+    kept: list[str] = field(default_factory=list)  # earlier outputs of the same title in formats not built now
 
 
 # ---- fingerprints ---------------------------------------------------------------------------
@@ -245,7 +246,7 @@ def run_job(job: Job, settings: BatchSettings) -> JobResult:
         result.paths = [str(p) for p in outcome.paths]
         result.pdf_jobs = [(str(staged), str(target)) for staged, target in outcome.pdf_jobs]
         result.exit_code = 1 if outcome.checks and outcome.checks.errors else 0
-        _remove_stale_outputs(job.earlier_outputs, outcome.paths[0].parent, {p.name for p in outcome.paths})
+        result.kept = _remove_stale_outputs(job.earlier_outputs, outcome.paths[0].parent, {p.name for p in outcome.paths})
     elif outcome.status == "blocked":
         result.status, result.exit_code = "blocked", 1
     else:
@@ -258,23 +259,31 @@ def run_job(job: Job, settings: BatchSettings) -> JobResult:
     return result
 
 
-def _remove_stale_outputs(earlier: tuple[str, ...], folder: Path, current: set[str]) -> None:
+def _remove_stale_outputs(earlier: tuple[str, ...], folder: Path, current: set[str]) -> list[str]:
     """Outputs an earlier build wrote under another title (the title changed) are ours to
-    remove; nothing else in the folder is touched."""
+    remove; nothing else in the folder is touched. Those of the same title in another format
+    are kept (`build --format pdf` must not delete the DOCX) and returned, to be removed when
+    the title changes later. The manifest lies in the output folder, which others may write:
+    only our own kinds of file, by a plain name, are ever removed."""
     from zongjie.writers import EXTENSIONS
 
     ours = {extension.lower() for extension in EXTENSIONS.values()}
+    titles = {Path(name).stem for name in current}
+    kept = []
     for name in earlier:
-        # the manifest lies in the output folder, which others may write: only our own kinds
-        # of file, by a plain name, are ever removed
         if not isinstance(name, str) or name in current or "/" in name or "\\" in name or name.startswith("."):
             continue
         if Path(name).suffix.lower() not in ours:
+            continue
+        if Path(name).stem in titles:
+            if (folder / name).is_file():
+                kept.append(name)
             continue
         try:
             (folder / name).unlink(missing_ok=True)
         except OSError:  # a folder of that name, or no permission: left alone
             pass
+    return kept
 
 
 def tune_garbage_collector() -> None:
@@ -331,8 +340,9 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
             results.append(JobResult(district_year.label, "uptodate", recorded))
             on_result(results[-1])
         else:
-            earlier = (manifest.get(district_year) or {}).get("outputs", ())
-            earlier = tuple(earlier) if isinstance(earlier, list) else ()
+            record = manifest.get(district_year) or {}
+            earlier = tuple(name for key in ("outputs", "kept") if isinstance(record.get(key), list)
+                            for name in record[key])
             work.append(Job(district_year.district, district_year.year, fingerprint, earlier))
     if on_note is not None:
         from zongjie.errors import display_path
@@ -345,7 +355,8 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
     def record(job: Job, result: JobResult) -> None:
         if result.status == "built":
             manifest.record(job.district, job.year,
-                            {"fingerprint": result.fingerprint, "outputs": [Path(p).name for p in result.paths]})
+                            {"fingerprint": result.fingerprint, "outputs": [Path(p).name for p in result.paths],
+                             "kept": result.kept})
         else:  # its outputs are no longer what its inputs would give
             manifest.record(job.district, job.year, None)
 

@@ -245,7 +245,8 @@ def _bytecode_cache() -> PrivateBytecodeCache | None:
 
     here = Path(__file__).resolve().parent
     key = hashlib.blake2b(
-        b"".join((here / name).read_bytes() for name in ("templating.py", "sandbox.py")) + jinja2.__version__.encode(),
+        b"".join((here / name).read_bytes() for name in ("templating.py", "sandbox.py", "origins.py"))
+        + jinja2.__version__.encode(),
         digest_size=8,
     ).hexdigest()
     folder = private_dir(f"jinja-{key}")
@@ -273,7 +274,7 @@ def environment(search_dirs: tuple[Path, ...]):
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_finalize,
-        extensions=["jinja2.ext.loopcontrols"],
+        extensions=["jinja2.ext.loopcontrols", "zongjie.origins.OriginExtension"],
     )
     env.filters = EitherScript({**bounded_filters(env.filters),
                                 **{name: _arguments_in_either_script(f) for name, f in FILTERS.items()}})

@@ -56,6 +56,13 @@ class CommentWriter:
                 paragraph.append(_marker("w:commentRangeEnd", number))
                 paragraph.append(_reference_run(number))
 
+    def comment_paragraph(self, paragraph, text: str) -> None:
+        """A comment on a whole paragraph (a chart's caption: the sources of its figures)."""
+        number = self._comment(text)
+        paragraph.insert(_first_run_index(paragraph), _marker("w:commentRangeStart", number))
+        paragraph.append(_marker("w:commentRangeEnd", number))
+        paragraph.append(_reference_run(number))
+
     def finish(self, package) -> None:
         """Findings not placed at a figure go on the first paragraph (the title); then the
         comments part is added to the package."""
@@ -70,7 +77,9 @@ class CommentWriter:
         add_review_header(package)
 
     def _comment(self, text: str) -> int:
-        self.comments.append(text)
+        from zongjie.messages import localized  # a Taiwan reviewer reads 來源, paths as on disk
+
+        self.comments.append(localized(text))
         return len(self.comments) - 1
 
 
@@ -172,7 +181,9 @@ def add_review_header(package) -> None:
     etree.SubElement(properties, xml.qn("w:rFonts")).set(xml.qn("w:eastAsia"), "黑体")
     etree.SubElement(properties, xml.qn("w:color")).set(xml.qn("w:val"), "C00000")
     etree.SubElement(properties, xml.qn("w:sz")).set(xml.qn("w:val"), "28")
-    etree.SubElement(run, xml.qn("w:t")).text = REVIEW_HEADER_TEXT
+    from zongjie.messages import localized
+
+    etree.SubElement(run, xml.qn("w:t")).text = localized(REVIEW_HEADER_TEXT)
     package.entries = dict(package.entries)
     package.entries[HEADER_PART] = b""
     package.parsed[HEADER_PART] = root
