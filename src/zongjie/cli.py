@@ -48,6 +48,7 @@ def build(
     allow_errors: bool = typer.Option(False, "--allow-errors", help="校验有错误时仍然生成文档。"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="同时生成的份数（默认为 CPU 核数）。"),
     force: bool = typer.Option(False, "--force", help="全部重新生成（默认只生成输入有变化的文档）。"),
+    draft: bool = typer.Option(False, "--draft", help="生成草稿：没填的事实写成醒目的【待填：键】，并列出每一项在 facts.yaml 中的行。"),
     workspace: Path = WorkspaceOption,
     debug: bool = DebugOption,
 ) -> None:
@@ -72,7 +73,8 @@ def build(
             _report_result(result, verbose)
             advance()
 
-        results = run_batch(ws, selected, out_dir, chosen, allow_errors, force, jobs or default_jobs(), report, debug)
+        results = run_batch(ws, selected, out_dir, chosen, allow_errors, force or draft, jobs or default_jobs(), report,
+                            debug, draft)
     counts = {status: sum(r.status == status for r in results) for status in ("built", "uptodate", "blocked", "failed")}
     warnings = sum(r.warnings for r in results)
     _say(f"共 {len(results)} 份：生成 {counts['built']}，未变 {counts['uptodate']}，"
@@ -97,6 +99,8 @@ def _report_result(result, verbose: bool) -> None:
         _warn_gbk([Path(path)])
     for message in result.errors:
         _complain(message)
+    if result.status == "built" and result.placeholders is not None and (result.placeholders or result.waiting):
+        _report_draft(result)
     if result.status == "built":
         if result.exit_code:
             _complain(f"注意：{result.label} 的校验有错误，因 --allow-errors 仍已生成。")
@@ -113,6 +117,19 @@ def _report_result(result, verbose: bool) -> None:
         _complain(f"未生成 {result.label}：校验发现错误（见上）。请改正 facts.yaml 后重新生成；确需先出稿可加 --allow-errors。")
     else:
         _complain(f"未生成 {result.label}：以上错误需要先改正。")
+
+
+def _report_draft(result) -> None:
+    """A draft's to-do list: every placeholder at its facts.yaml line, and the rules that
+    wait for a figure."""
+    if result.placeholders:
+        _say(f"草稿 {result.label} 中待填 {len(result.placeholders)} 项（文档中标为【待填：…】）：")
+        for line in result.placeholders:
+            _say(f"  {line}")
+    if result.waiting:
+        _say(f"以下 {len(result.waiting)} 条校验规则等这些数字填好后才会校验：")
+        for line in result.waiting:
+            _say(f"  {line}")
 
 
 class _progress:

@@ -28,6 +28,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from zongjie.errors import Location, TemplateError, ZongjieError
 from zongjie.facts import Fact, FactGroup, FactList, FactSet
 from zongjie.mdsyntax import escape_inline
+from zongjie.placeholders import OptionalMissing
 from zongjie.provenance import SourceTable, TracedNumber, TracedText
 from zongjie.textio import read_source
 
@@ -49,6 +50,12 @@ class RenderState:
     locale: str = "zh_CN"
     fact_set: FactSet | None = None
     loop_items: int = 0
+    # missing facts: "raise" at the first (the default), "collect" them all (a final build),
+    # or "draft" (collect, and write placeholders the writer sees); see placeholders.py
+    missing: str = "raise"
+    placeholders: list = field(default_factory=list)
+    year: int | None = None
+    previous: FactSet | None = None  # the year 上年 refers to (the latest earlier one)
 
 
 def bounded_range(*args):
@@ -131,6 +138,12 @@ class FactUndefined(jinja2.StrictUndefined):
             return f"没有名为“{name}”的事实或变量"
         return f"“{jinja2.utils.object_type_repr(owner)}”没有“{name}”"
 
+    def chained(self, attribute) -> "FactUndefined":
+        """`a.b` of an undefined `a`: undefined too (so `is defined` answers), named `a.b`."""
+        from zongjie.placeholders import undefined_key
+
+        return FactUndefined(name=f"{undefined_key(self)}.{attribute}", exc=self._undefined_exception)
+
 
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, plus bounds on the expressions it does not bound, and fact
@@ -139,6 +152,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset(["*", "**"])
 
     def getattr(self, obj, attribute):
+        if isinstance(obj, FactUndefined):  # 上年.参保.参保人数 with no 上年: still undefined, named in full
+            return obj.chained(attribute)
         if isinstance(obj, FactGroup):
             member = obj.members.get(attribute)
             if member is not None:
@@ -146,6 +161,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
             if attribute not in ("items", "keys", "values", "get"):  # what templates may call on a group
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        if isinstance(obj, FactUndefined) and isinstance(argument, (str, int)):
+            return obj.chained(argument)
+        return super().getitem(obj, argument)
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
@@ -212,13 +232,50 @@ def _finalize(value):
     if value is None:
         raise TemplateError("输出的值为空（None）", hint="请检查该处引用的事实或变量。")
     if isinstance(value, jinja2.Undefined):
-        return str(value)  # strict: raises the error that names the missing fact
+        if state.missing == "raise":
+            return str(value)  # strict: raises the error that names the missing fact
+        return _placeholder(value, state)
+    if isinstance(value, OptionalMissing):
+        return _placeholder(value.undefined, state, optional=True)
     if isinstance(value, (Mapping, list, tuple, set)) or callable(value):
         raise TemplateError(
             "这里写出的不是一个值（是一组内容或一个函数）",
             hint="请写出其中具体的一项，如 {{ 叙述.特色亮点 }}、{{ 历年[2022].参保.参保人数 }}；函数要加括号调用。",
         )
     return escape_inline(str(value))
+
+
+def _placeholder(value: jinja2.Undefined, state: RenderState, optional: bool = False) -> str:
+    """A missing fact, recorded; in a draft written as a marked 【待填：…】, in a final build
+    as nothing (the build then refuses the document, naming every missing fact). An optional
+    figure whose line is not in facts.yaml at all is simply left out (its clause dropped)."""
+    from zongjie.placeholders import DROP, Placeholder, declared_location, undefined_key
+
+    key = undefined_key(value)
+    facts_path = state.fact_set.path if state.fact_set is not None else None
+    declared = declared_location(facts_path, key)
+    if optional and declared is None:  # the line deleted: no such figure this year
+        return DROP
+    location = declared or _calling_template_line() or (Location(facts_path) if facts_path else None)
+    placeholder = Placeholder(key, location, optional, declared is not None)
+    state.placeholders.append(placeholder)
+    if state.missing == "draft":
+        return state.sources.mark_placeholder(placeholder.text, placeholder)
+    return DROP
+
+
+def _calling_template_line() -> Location | None:
+    """The template line being rendered (for a key the template asks for that facts.yaml does
+    not have at all: most likely a typo in the template)."""
+    import sys
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            return Location(Path(template.filename), template.get_corresponding_lineno(frame.f_lineno))
+        frame = frame.f_back
+    return None
 
 
 # ---- narrative -----------------------------------------------------------------------------
@@ -270,17 +327,22 @@ class RenderRequest:
     locale: str
     fact_set: FactSet
     cache_dir: Path | None = None
+    missing: str = "raise"  # or "collect" / "draft", see RenderState
+    year: int | None = None
+    previous: FactSet | None = None
 
 
 @dataclass(frozen=True)
 class Rendered:
     markdown: str
     sources: SourceTable
+    placeholders: tuple = ()
 
 
 def render(request: RenderRequest) -> Rendered:
     env = environment(request.search_dirs, request.cache_dir)
-    state = RenderState(locale=request.locale, fact_set=request.fact_set)
+    state = RenderState(locale=request.locale, fact_set=request.fact_set, missing=request.missing,
+                        year=request.year, previous=request.previous)
     token = _STATE.set(state)
     try:
         context = dict(request.context)
@@ -294,7 +356,7 @@ def render(request: RenderRequest) -> Rendered:
         )
         template = env.get_template(request.entry)
         markdown = template.render(context)
-        return Rendered(markdown, state.sources)
+        return Rendered(markdown, state.sources, tuple(state.placeholders))
     except ZongjieError as error:
         if error.location is None:
             error.location = _template_location(error)
