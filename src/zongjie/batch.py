@@ -62,6 +62,8 @@ class JobResult:
     fingerprint: str = ""
     placeholders: list[str] = field(default_factory=list)  # a draft's facts to fill, each with its facts.yaml line
     waiting: list[str] = field(default_factory=list)  # a draft's rules waiting for a fact
+    empty_parts: list[str] = field(default_factory=list)  # a draft's groups with nothing filled yet
+    draft: bool = False
 
 
 # ---- fingerprints ---------------------------------------------------------------------------
@@ -202,8 +204,13 @@ def run_job(job: Job, settings: BatchSettings) -> JobResult:
     outcome = build_document(workspace, district_year, settings.out_dir, settings.formats, settings.allow_errors,
                              settings.draft)
     if settings.draft:
+        from zongjie.placeholders import empty_groups
+
+        result.draft = True
         result.placeholders = [placeholder.describe() for placeholder in outcome.placeholders]
         result.waiting = list(outcome.waiting)
+        if outcome.status != "failed":
+            result.empty_parts = empty_groups(outcome.facts) if outcome.facts is not None else []
     result.gbk_files = [str(p) for p in outcome.gbk_files]
     if outcome.checks is not None:
         result.errors = [finding_text(f) for f in outcome.checks.errors]

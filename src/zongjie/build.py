@@ -50,6 +50,7 @@ class Outcome:
     gbk_files: list[Path] = field(default_factory=list)  # inputs read as GBK: worth re-saving
     placeholders: list = field(default_factory=list)  # facts still to fill (placeholders.Placeholder)
     waiting: list[str] = field(default_factory=list)  # rules not checked until a fact is filled
+    facts: FactSet | None = None
 
 
 def load(workspace: Workspace, district_year: DistrictYear) -> Loaded:
@@ -277,6 +278,7 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
     write_anyway = allow_errors or draft
     try:
         loaded = load(workspace, district_year)
+        outcome.facts = loaded.facts
         outcome.checks = check(loaded)
         if outcome.checks.errors and not write_anyway:
             outcome.status = "blocked"

@@ -99,10 +99,12 @@ def _report_result(result, verbose: bool) -> None:
         _warn_gbk([Path(path)])
     for message in result.errors:
         _complain(message)
-    if result.status == "built" and result.placeholders is not None and (result.placeholders or result.waiting):
+    if result.status == "built" and result.draft:
         _report_draft(result)
     if result.status == "built":
-        if result.exit_code:
+        if result.exit_code and result.draft:
+            _complain(f"注意：{result.label} 的校验有错误（见上）；草稿照常生成，定稿前须改正。")
+        elif result.exit_code:
             _complain(f"注意：{result.label} 的校验有错误，因 --allow-errors 仍已生成。")
         if verbose:
             _say(f"已生成 {result.label}：")
@@ -126,6 +128,10 @@ def _report_draft(result) -> None:
         _say(f"草稿 {result.label} 中待填 {len(result.placeholders)} 项（文档中标为【待填：…】）：")
         for line in result.placeholders:
             _say(f"  {line}")
+    else:
+        _say(f"草稿 {result.label} 中没有待填的事实：去掉 --draft 即可生成定稿。")
+    if result.empty_parts:
+        _say(f"facts.yaml 中一项都还没填的分组（对应的章节暂不出现）：{'、'.join(result.empty_parts)}")
     if result.waiting:
         _say(f"以下 {len(result.waiting)} 条校验规则等这些数字填好后才会校验：")
         for line in result.waiting:

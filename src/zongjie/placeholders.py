@@ -174,7 +174,7 @@ def fill_progress(facts, assembly_placeholders, used_keys) -> str:
         text += f"，待填 {len(pending)} 项（必填 {len(required)} 项，可选 {len(pending) - len(required)} 项）"
     empty = empty_groups(facts)
     if empty:
-        text += f"；尚未填写的部分（整节不会出现在文档中）：{'、'.join(empty)}"
+        text += f"；一项都还没填的分组（对应的章节暂不出现在文档中）：{'、'.join(empty)}"
     return text + "。"
 
 

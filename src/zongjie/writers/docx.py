@@ -235,8 +235,8 @@ class _DocxWriter:
     def inlines(self, paragraph, inlines: tuple[Inline, ...]) -> None:
         """One run per stretch of equally formatted text: a paragraph of figures and words is
         a single run, not one per figure (fewer elements: faster to build and to open)."""
-        for text, bold, emphasis in _runs(inlines):
-            xml.add_run(paragraph, text, bold, KAITI if emphasis else None, LATIN)
+        for text, bold, emphasis, highlight in _runs(inlines):
+            xml.add_run(paragraph, text, bold, KAITI if emphasis else None, LATIN, highlight)
 
     def table(self, table: Table) -> None:
         """A table as OOXML directly (python-docx recomputes its cell grid on every cell
@@ -256,19 +256,20 @@ class _DocxWriter:
                 self.inlines(paragraph, inlines)
 
 
-def _runs(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = False) -> list[tuple[str, bool, bool]]:
-    """(text, bold, emphasis) stretches, adjacent ones of the same format merged; a line
-    break is the text "\n"."""
-    runs: list[tuple[str, bool, bool]] = []
+def _runs(inlines: tuple[Inline, ...], bold: bool = False,
+          emphasis: bool = False) -> list[tuple[str, bool, bool, bool]]:
+    """(text, bold, emphasis, highlighted) stretches, adjacent ones of the same format merged;
+    a line break is the text "\n". A draft's placeholders are highlighted."""
+    runs: list[tuple[str, bool, bool, bool]] = []
     for inline in inlines:
         if isinstance(inline, (Text, FactSpan)):
-            pieces = [(inline.text, bold, emphasis)]
+            pieces = [(inline.text, bold, emphasis, isinstance(inline, FactSpan) and inline.placeholder)]
         elif isinstance(inline, Strong):
             pieces = _runs(inline.children, True, emphasis)
         elif isinstance(inline, Emphasis):
             pieces = _runs(inline.children, bold, True)
         elif isinstance(inline, LineBreak):
-            pieces = [("\n", bold, emphasis)]
+            pieces = [("\n", bold, emphasis, False)]
         else:
             pieces = []
         for piece in pieces:

@@ -61,6 +61,7 @@ td.right, th.right { text-align: right; } td.center, th.center { text-align: cen
 .closing p { text-indent: 0; text-align: right; }
 .attachments { margin-top: 1.9em; }
 .attachments p { text-indent: 0; padding-left: 2em; }
+mark.placeholder { background: #ffe94d; color: #9a0000; padding: 0 0.1em; }
 span.fact:hover { text-decoration: underline dotted #777; text-underline-offset: 0.2em; cursor: help; }
 hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
 @media (max-width: 480px) { main { padding: 1.5rem 0.9rem 3rem; font-size: 1.05rem; } }
@@ -174,6 +175,10 @@ class _HtmlWriter:
         if span.derived:
             sources += "（推算）"
         keys = " ".join(span.keys)
+        if span.placeholder:
+            where = "；".join(self._where(location) for location in span.locations)
+            title = f"待填：{keys}" + (f"（在 {where} 填写）" if where else "")
+            return f'<mark class="placeholder" data-fact="{escape(keys)}" title="{escape(title)}">{escape(span.text)}</mark>'
         return f'<span class="fact" data-fact="{escape(keys)}" title="{escape(sources)}">{escape(span.text)}</span>'
 
     def _where(self, location) -> str:
