@@ -231,7 +231,19 @@ def new(
     settings = ws.config.settings_for(district)
     if template and template != settings.template and district not in ws.config.districts:
         _say(f"提示：请在 config.yaml 的 districts 下为“{district}”写上 template: {template}，生成时才会用这个模板。")
-    _say("下一步：填写 facts.yaml 中本年度的数字，然后运行 zongjie check 和 zongjie build。")
+    _say_gap_year(district, year, source)
+    _say("下一步：填写 facts.yaml 中本年度的数字（zongjie build --draft 随时生成标出待填处的草稿），"
+         "然后运行 zongjie check 和 zongjie build。")
+
+
+def _say_gap_year(district: str, year: str, source: str) -> None:
+    """2025 made from 2023: say that 2024 is missing and what 上年 will mean."""
+    source_year = source[:4]
+    if not (source_year.isdigit() and year.isdigit()) or int(year) - int(source_year) <= 1:
+        return
+    between = "、".join(str(y) for y in range(int(source_year) + 1, int(year)))
+    _say(f"注意：{district} 没有 {between} 年度的数据。{year} 年的同比将与 {source_year} 年比较，"
+         f"文中写作“比{source_year}年增长…”；若补上 {between} 年度，则改与其比较。")
 
 
 @app.command()
