@@ -139,18 +139,35 @@ def test_a_deleted_optional_line_is_dropped_even_from_the_draft(workspace, cli, 
 
 
 # ---- the clause rule of | 可选 ------------------------------------------------------------------
+def marked(text: str, table: SourceTable) -> str:
+    """`<429198人>` written as a figure from a fact (as templates write facts), `~` as DROP."""
+    from zongjie.errors import Location
+    from zongjie.facts import Fact
+    from zongjie.numbers.parse import parse_value
+
+    def figure(match: re.Match) -> str:
+        written = match.group(1)
+        return table.mark(written, (Fact("甲.乙", parse_value(written), written, Location(Path("f"), 1)),))
+
+    return re.sub(r"<([^>]*)>", figure, text).replace("~", DROP)
+
+
 @pytest.mark.parametrize(("written", "reads"), [
-    (f"参保人数合计429198人（比上年{DROP}），参保率{DROP}（{DROP}），\n2025年度任务全面完成。",
+    ("参保人数合计<429198人>（比上年~），参保率~（~），\n<2025>年度任务全面完成。",
      "参保人数合计429198人，\n2025年度任务全面完成。"),
-    (f"组建{DROP}日常监管小组，对全区505家定点医药机构开展检查。", "对全区505家定点医药机构开展检查。"),
-    (f"全区基金监管覆盖率达到{DROP}。下一句。", "下一句。"),
-    (f"其中医院{DROP}、药店365家、诊所{DROP}，并完成评估。", "其中药店365家，并完成评估。"),
-    (f"签订服务协议（含南湖新区{DROP}），其中医院46家。", "签订服务协议，其中医院46家。"),
-    (f"为任务（13500人次）的{DROP}，全年完成。", "全年完成。"),
-    (f"{DROP}", ""),
+    ("组建~日常监管小组，对全区<505家>定点医药机构开展检查。", "对全区505家定点医药机构开展检查。"),
+    ("全区基金监管覆盖率达到~。下一句<1个>。", "下一句1个。"),
+    ("其中医院~、药店<365家>、诊所~，并完成评估。", "其中药店365家，并完成评估。"),
+    ("签订服务协议（含南湖新区~），其中医院<46家>。", "签订服务协议，其中医院46家。"),
+    ("全年完成<18631人次>，为任务（<13500人次>）的~。", "全年完成18631人次。"),
+    ("对~首批机构开展检查，发现~问题，全部拒付。下一句<1个>。", "下一句1个。"),  # no figure left: no lead-in left
+    ("~", ""),
 ])
 def test_a_missing_optional_figure_takes_its_clause_and_no_more(written, reads):
-    assert drop_clauses(written, SourceTable()) == reads
+    from zongjie.provenance import strip_markers
+
+    table = SourceTable()
+    assert strip_markers(drop_clauses(marked(written, table), table)) == reads
 
 
 def test_a_sentence_left_with_only_a_date_goes_too():
@@ -169,3 +186,50 @@ def test_a_sentence_left_with_only_a_date_goes_too():
 def test_headings_tables_and_front_matter_only_lose_the_marker():
     markdown = f"---\n标题: 甲{DROP}\n---\n\n# 标题{DROP}\n\n| 项目 | 金额 |\n|---|---|\n| 甲 | {DROP} |\n"
     assert drop_clauses(markdown, SourceTable()) == markdown  # strip_markers removes it when read
+
+
+def _keys_marked(skeleton: Path, mark: str) -> set[str]:
+    """Dotted keys of the template's facts skeleton whose comment carries `mark`."""
+    keys, stack = set(), []
+    for line in skeleton.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^( *)([^\s#:][^:]*):", line)
+        if not match:
+            continue
+        indent = len(match.group(1))
+        stack = [(depth, key) for depth, key in stack if depth < indent] + [(indent, match.group(2))]
+        if mark in line.partition("#")[2]:
+            keys.add(".".join(key for _, key in stack))
+    return keys
+
+
+def test_the_skeleton_says_truly_which_figures_the_standard_template_needs(workspace, cli):
+    """Fill exactly the figures the skeleton marks 必填 (from 2023): the final build succeeds,
+    with every optional clause left out and no placeholder; leave one out and it is named."""
+    skeleton = workspace / "templates/医保年度工作总结/facts.yaml"
+    required = _keys_marked(skeleton, "（必填")
+    assert {"参保.城乡居民缴费人数", "待遇.住院.人次", "医疗救助.资助参保人数"} <= required
+    assert "参保.参保率" in _keys_marked(skeleton, "（可选）")
+    assert cli("new", "岳阳楼区", "2024", cwd=workspace).code == 0
+    facts = workspace / "content/岳阳楼区/2024/facts.yaml"
+    lines, stack = [], []
+    for line in facts.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^( *)([^\s#:][^:]*):  # 2023年：([^；]*)", line)
+        if match:
+            indent = len(match.group(1))
+            stack = [(depth, key) for depth, key in stack if depth < indent]
+            if ".".join([key for _, key in stack] + [match.group(2)]) in required:
+                line = f"{match.group(1)}{match.group(2)}: {match.group(3)}"
+        header = re.match(r"^( *)([^\s#:][^:]*):", line)
+        if header:
+            indent = len(header.group(1))
+            stack = [(depth, key) for depth, key in stack if depth < indent] + [(indent, header.group(2))]
+        lines.append(line)
+    facts.write_text("\n".join(lines), encoding="utf-8")
+    run = cli("build", "岳阳楼区", "2024", "-f", "md", cwd=workspace)
+    assert run.code == 0, run.err
+    markdown = next((workspace / "build/岳阳楼区/2024").glob("*.md")).read_text(encoding="utf-8")
+    assert "【待填" not in markdown and "参保率" not in markdown and "（）" not in markdown
+    assert "资助特殊人员参保12446人，同比" not in markdown  # no comparison with itself missing a side
+    replace_in(facts, "  职工参保人数: 39310人", "  职工参保人数:")
+    run = cli("build", "岳阳楼区", "2024", "-f", "md", cwd=workspace)
+    assert run.code == 1 and "事实“参保.职工参保人数”还没有填写" in run.err

@@ -7,8 +7,10 @@ one of those marks, so that
 
     参保人数合计429198人（比上年DROP），参保率DROP，2023年度参保任务全面完成。
 
-reads `参保人数合计429198人，2023年度参保任务全面完成。` A sentence that loses clauses and keeps
-no figure (dates such as 截至11月底 do not count) is removed whole; a paragraph left empty too.
+reads `参保人数合计429198人，2023年度参保任务全面完成。` A sentence that loses a clause and keeps
+no figure (dates such as 截至11月底 do not count) is removed whole — what is left of it would
+be a lead-in to nothing — and a paragraph left empty too. So write an optional figure in a
+clause of its own, not in the clause of a required one.
 Headings, tables and the front matter are not prose: a marker there is simply removed.
 Figures (marked spans, see provenance.py) are never split.
 """
@@ -105,12 +107,9 @@ def _sentences(tokens: list[str], sources: SourceTable):
 def _pruned_sentence(tokens: list[str], sources: SourceTable) -> list[str]:
     if DROP not in tokens:
         return tokens
-    had_figure = any(_is_figure(token, sources) for token in tokens)
     while DROP in tokens:
         _remove_clause(tokens, tokens.index(DROP))
-    if had_figure and not any(_is_figure(token, sources) for token in tokens):
-        return _trailing_newline(tokens)
-    if not _has_words("".join(token for token in tokens if len(token) == 1 or _is_figure(token, sources))):
+    if not any(_is_figure(token, sources) for token in tokens):  # what is left is a dangling lead-in
         return _trailing_newline(tokens)
     return tokens
 
