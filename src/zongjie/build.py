@@ -218,6 +218,8 @@ def assemble_all(workspace: Workspace, loaded: Loaded, missing: str = "collect")
             missing=missing,
             year=int(district_year.year),
             previous=loaded.previous,
+            fact_files=(loaded.facts.path, *(workspace.content_dir / member / district_year.year / "facts.yaml"
+                                             for member in district_year.members)),
         )
     )
     markdown = drop_clauses(rendered.markdown, rendered.sources)
@@ -279,10 +281,7 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
     try:
         loaded = load(workspace, district_year)
         outcome.facts = loaded.facts
-        outcome.checks = check(loaded)
-        if outcome.checks.errors and not write_anyway:
-            outcome.status = "blocked"
-            return outcome
+        outcome.checks = check(loaded)  # failing rules block the document below, with every missing fact named too
         assembly = assemble_all(workspace, loaded, "draft" if draft else "collect")
         document = assembly.document
         outcome.placeholders = unique(list(assembly.placeholders))

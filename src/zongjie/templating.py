@@ -56,6 +56,7 @@ class RenderState:
     placeholders: list = field(default_factory=list)
     year: int | None = None
     previous: FactSet | None = None  # the year 上年 refers to (the latest earlier one)
+    fact_files: tuple[Path, ...] = ()  # where a missing key is to be filled (a city: its members' too)
 
 
 def bounded_range(*args):
@@ -253,7 +254,7 @@ def _placeholder(value: jinja2.Undefined, state: RenderState, optional: bool = F
 
     key = undefined_key(value)
     facts_path = state.fact_set.path if state.fact_set is not None else None
-    declared = declared_location(facts_path, key)
+    declared = next(filter(None, (declared_location(path, key) for path in state.fact_files)), None)
     if optional and declared is None:  # the line deleted: no such figure this year
         return DROP
     location = declared or _calling_template_line() or (Location(facts_path) if facts_path else None)
@@ -330,6 +331,7 @@ class RenderRequest:
     missing: str = "raise"  # or "collect" / "draft", see RenderState
     year: int | None = None
     previous: FactSet | None = None
+    fact_files: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -342,7 +344,8 @@ class Rendered:
 def render(request: RenderRequest) -> Rendered:
     env = environment(request.search_dirs, request.cache_dir)
     state = RenderState(locale=request.locale, fact_set=request.fact_set, missing=request.missing,
-                        year=request.year, previous=request.previous)
+                        year=request.year, previous=request.previous,
+                        fact_files=request.fact_files or ((request.fact_set.path,) if request.fact_set else ()))
     token = _STATE.set(state)
     try:
         context = dict(request.context)
