@@ -233,3 +233,13 @@ def test_the_skeleton_says_truly_which_figures_the_standard_template_needs(works
     replace_in(facts, "  职工参保人数: 39310人", "  职工参保人数:")
     run = cli("build", "岳阳楼区", "2024", "-f", "md", cwd=workspace)
     assert run.code == 1 and "事实“参保.职工参保人数”还没有填写" in run.err
+
+
+def test_a_comparison_with_a_count_date_on_one_side_only_is_left_out(workspace, cli, year_2025):
+    facts = year_2025
+    replace_in(facts, "统计截至: 2025-03-31", "统计截至:")  # 2023 says 31 March; 2025 says nothing
+    fill(facts, "职工参保人数", "40125人")
+    fill(facts, "总费用", "44012.5万元", indent=4)
+    assert cli("build", "岳阳楼区", "2025", "-f", "md", cwd=workspace).code == 0
+    markdown = outputs(workspace)[".md"].read_text(encoding="utf-8")
+    assert "全区城乡居民医保缴费401236人" in markdown and "参保人数合计441361人，" in markdown

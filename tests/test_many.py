@@ -92,7 +92,7 @@ def test_the_skeleton_documents_every_fact_the_example_uses(workspace):
 def test_last_years_facts_give_year_over_year_phrases(workspace, cli):
     previous = workspace / "content/岳阳楼区/2022/facts.yaml"
     previous.parent.mkdir()
-    previous.write_text("参保:\n  参保人数: 427948人\n待遇:\n  住院:\n    人次: 58000人次\n", encoding="utf-8")
+    previous.write_text("参保:\n  统计截至: 2022-03-31\n  参保人数: 427948人\n待遇:\n  住院:\n    人次: 58000人次\n", encoding="utf-8")
     assert cli("build", "岳阳楼区", "2023", "-f", "md", cwd=workspace).code == 0
     text = next((workspace / "build/岳阳楼区/2023").glob("*.md")).read_text(encoding="utf-8")
     assert "参保人数合计429198人（比上年增加1250人）" in text

@@ -298,8 +298,8 @@ STATISTICS_DATE = "统计截至"
 
 def _same_statistics_date(current, previous) -> bool:
     """Two figures compare only if counted to the same point of the year: the 统计截至 of
-    their nearest group (参保.统计截至 for 参保.参保人数) agree in month and day (where both
-    years give one). Figures not straight from this and last year's facts are not checked."""
+    their nearest group (参保.统计截至 for 参保.参保人数) agree in month and day, or neither
+    year gives one. Figures not straight from this and last year's facts are not checked."""
     from zongjie.templating import current_state
 
     state = current_state()
@@ -309,8 +309,8 @@ def _same_statistics_date(current, previous) -> bool:
         return True
     this_date = _statistics_date(current.key, state.fact_set)
     that_date = _statistics_date(previous.key, state.previous)
-    if this_date is None or that_date is None:  # not said on one side: nothing to disagree with
-        return True
+    if this_date is None or that_date is None:  # said on one side only: the same count cannot be told
+        return this_date is None and that_date is None
     return (this_date.month, getattr(this_date, "day", None)) == (that_date.month, getattr(that_date, "day", None))
 
 
