@@ -183,9 +183,11 @@ class YearsOfDistrict(Mapping):
         return sum(1 for _ in self)
 
 
-def assemble(workspace: Workspace, loaded: Loaded) -> Document:
-    """The document; a missing fact is an error at its first use (see `assemble_all`)."""
-    return assemble_all(workspace, loaded, "raise").document
+def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None) -> Document:
+    """The document; a missing fact is an error at its first use (see `assemble_all`).
+    `keep_rendered` (a list) receives the rendering, for zongjie diff to trace paragraphs back
+    to their narrative."""
+    return assemble_all(workspace, loaded, "raise", keep_rendered).document
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,8 @@ class Assembly:
     used_keys: frozenset[str] = frozenset()  # the facts it wrote
 
 
-def assemble_all(workspace: Workspace, loaded: Loaded, missing: str = "collect") -> Assembly:
+def assemble_all(workspace: Workspace, loaded: Loaded, missing: str = "collect",
+                 keep_rendered: list | None = None) -> Assembly:
     """The document, with missing facts collected (`collect`: a final build lists them all),
     or written as highlighted placeholders (`draft`); optional clauses without their figure
     are dropped (clauses.py)."""
@@ -222,6 +225,8 @@ def assemble_all(workspace: Workspace, loaded: Loaded, missing: str = "collect")
                                              for member in district_year.members)),
         )
     )
+    if keep_rendered is not None:
+        keep_rendered.append(rendered)
     markdown = drop_clauses(rendered.markdown, rendered.sources)
     document = read_document(markdown, rendered.sources)
     document = number_headings(document, loaded.template.numbering)
