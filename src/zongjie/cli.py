@@ -68,6 +68,9 @@ def build(
     _refuse_output_among_inputs(ws, out_dir)
     if jobs is not None and jobs < 1:
         raise ZongjieError(f"--jobs 应为正整数，而不是 {jobs}", hint="不写 --jobs 时按 CPU 核数同时生成。")
+    if review and draft:
+        raise ZongjieError("--review 与 --draft 不能同时使用",
+                           hint="先用 --draft 生成草稿、填齐数字，再用 --review 生成审阅稿。")
     if review:
         raise typer.Exit(_build_review_copies(ws, selected, out_dir, chosen))
     verbose = len(selected) <= 10
@@ -122,8 +125,10 @@ def _report_result(result, verbose: bool) -> None:
         _warn_gbk([Path(path)])
     for message in result.errors:
         _complain(message)
-    if result.status == "built" and result.draft:
+    if result.status == "built" and result.draft and verbose:
         _report_draft(result)
+    elif result.status == "built" and result.draft and result.placeholders:
+        _say(f"草稿 {result.label}：待填 {len(result.placeholders)} 项（zongjie build {result.label} --draft 列出各项）。")
     if result.status == "built":
         if result.exit_code and result.draft:
             _complain(f"注意：{result.label} 的校验有错误（见上）；草稿照常生成，定稿前须改正。")
