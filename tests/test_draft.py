@@ -257,3 +257,14 @@ def test_the_live_preview_shows_a_half_filled_year_with_placeholders(workspace, 
              for inline in walk_inlines(inlines) if isinstance(inline, FactSpan) and inline.placeholder]
     assert "【待填：参保.职工参保人数】" in {span.text for span in spans}
     assert any(finding.code == "fill-progress" for finding in preview.findings)
+
+
+def test_a_loop_over_a_group_with_nothing_filled_is_listed_not_a_crash(workspace, cli, year_2025):
+    opening = workspace / "templates/医保年度工作总结/章节/开头.md"
+    opening.write_text(opening.read_text(encoding="utf-8") + "\n{% for 键, 项 in 计划.items() %}{{ 项 }}{% endfor %}\n",
+                       encoding="utf-8")
+    draft = cli("build", "岳阳楼区", "2025", "-f", "md", "--draft", cwd=workspace)
+    assert draft.code == 0, draft.err
+    assert f"{FACTS_2025}:{line_of(year_2025, '计划:')}: 计划（待填）" in draft.out
+    final = cli("build", "岳阳楼区", "2025", "-f", "md", cwd=workspace)
+    assert final.code == 1 and "事实“计划”还没有填写" in final.err

@@ -140,10 +140,33 @@ class FactUndefined(jinja2.StrictUndefined):
         return f"“{jinja2.utils.object_type_repr(owner)}”没有“{name}”"
 
     def chained(self, attribute) -> "FactUndefined":
-        """`a.b` of an undefined `a`: undefined too (so `is defined` answers), named `a.b`."""
+        """`a.b` of an undefined `a`: undefined too (so `is defined` answers), named `a.b`.
+        A group's method (`a.items()`) stays `a`, which is what is missing."""
         from zongjie.placeholders import undefined_key
 
+        if attribute in GROUP_METHODS:
+            return self
         return FactUndefined(name=f"{undefined_key(self)}.{attribute}", exc=self._undefined_exception)
+
+    def __call__(self, *args, **kwargs):
+        return self  # `a.items()` of a missing group: still the missing group
+
+    def __getattr__(self, name):
+        # A template's `a.b` goes through Sandbox.getattr (→ chained); what reaches here are
+        # Jinja's own hasattr() questions before a call, which a missing group answers "no".
+        raise AttributeError(name)
+
+    def __iter__(self):
+        """A loop over a missing group: strict, unless missing facts are being collected (a
+        final build naming them all, or a draft), when it is listed and the loop is empty."""
+        state = current_state()
+        if state.missing == "raise":
+            return super().__iter__()
+        _placeholder(self, state)
+        return iter(())
+
+
+GROUP_METHODS = ("items", "keys", "values", "get")  # what templates may call on a group
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
@@ -159,7 +182,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
             member = obj.members.get(attribute)
             if member is not None:
                 return member
-            if attribute not in ("items", "keys", "values", "get"):  # what templates may call on a group
+            if attribute not in GROUP_METHODS:
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
