@@ -60,6 +60,9 @@ def test_a_half_filled_year_drafts_then_refuses_then_builds_with_last_figures_co
     markdown = files[".md"].read_text(encoding="utf-8")
     assert "职工医保参保【待填：参保.职工参保人数】" in markdown
     assert "住院总费用【待填：待遇.住院.总费用】" in markdown
+    todo = markdown.partition("草稿待填事项")[2]  # the draft ends with its to-do list, for who only opens the file
+    assert f"facts.yaml 第{line_of(facts, '职工参保人数:')}行：【待填：参保.职工参保人数】" in todo
+    assert "【待填：参保.参保率】（可选）" in todo
     html = files[".html"].read_text(encoding="utf-8")
     assert re.search(r'<mark class="placeholder"[^>]*title="[^"]*facts.yaml:\d+[^"]*">【待填：参保.职工参保人数】</mark>', html)
     text, highlighted = docx_text_and_highlights(files[".docx"])

@@ -278,7 +278,7 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
     (their errors are still reported); a final build refuses a document that lacks any
     required fact, naming them all."""
     from zongjie.output import write_files
-    from zongjie.placeholders import missing_fact_findings, unique, waiting_rules
+    from zongjie.placeholders import missing_fact_findings, unique, waiting_rules, with_todo_list
     from zongjie.textio import collect_gbk_files
 
     outcome = Outcome(district_year, "failed", gbk_files=collect_gbk_files())
@@ -293,6 +293,7 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         check_document(document, loaded, outcome.checks)
         if draft:
             outcome.waiting = waiting_rules(list(loaded.rules), loaded.facts)
+            document = with_todo_list(document, outcome.placeholders, loaded.facts.path)
         else:
             outcome.checks.findings.extend(missing_fact_findings(outcome.placeholders))
         if outcome.checks.errors and not write_anyway:

@@ -185,3 +185,32 @@ def empty_groups(facts) -> list[str]:
     filled_prefixes = {".".join(key.split(".")[:depth]) for key in facts.index for depth in range(1, key.count(".") + 1)}
     empty = sorted((g for g in groups if g not in filled_prefixes), key=lambda g: list(declared).index(g))
     return [g for g in empty if not any(g.startswith(other + ".") for other in empty)]
+
+
+def with_todo_list(document, placeholders: list[Placeholder], facts_path: Path | None = None):
+    """A draft ends with its to-do list — every placeholder with the facts.yaml line to fill —
+    so a writer who only opens the document (not the terminal) sees it too. Plain paragraphs,
+    not a heading: the list is no chapter and takes no chapter number."""
+    from dataclasses import replace
+
+    from zongjie.model import FactSpan, PageBreak, Paragraph, Strong, Text
+
+    items = unique(placeholders)
+    if not items:
+        return document
+    required = sum(not item.optional for item in items)
+    blocks = [PageBreak(), Paragraph((Strong((Text(f"草稿待填事项（共 {len(items)} 项，其中必填 {required} 项；定稿中不出现）"),)),))]
+    for item in items:
+        where = f"{_short_place(item.location, facts_path)}：" if item.location else ""
+        note = "（可选）" if item.optional else ""
+        blocks.append(Paragraph((Text(where),
+                                 FactSpan(item.text, (item.key,), (item.location,) if item.location else (), placeholder=True),
+                                 Text(note))))
+    return replace(document, blocks=(*document.blocks, *blocks))
+
+
+def _short_place(location: Location, facts_path: Path | None) -> str:
+    """`facts.yaml 第12行` for this year's own file; the full place for any other file."""
+    if facts_path is not None and location.line and location.file == facts_path:
+        return f"facts.yaml 第{location.line}行"
+    return str(location)
