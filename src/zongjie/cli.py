@@ -144,7 +144,8 @@ def _report_result(result, verbose: bool) -> None:
         if verbose:
             _say(f"未变 {result.label}：输入没有变化，沿用已生成的文档（--force 可强制重新生成）。")
     elif result.status == "blocked":
-        _complain(f"未生成 {result.label}：校验发现错误（见上）。请改正 facts.yaml 后重新生成；确需先出稿可加 --allow-errors。")
+        _complain(f"未生成 {result.label}：校验发现错误（见上）。请改正 facts.yaml 后重新生成；"
+                  "数字还没填齐时可加 --draft 生成标出待填处的草稿；确需先出稿可加 --allow-errors。")
     else:
         _complain(f"未生成 {result.label}：以上错误需要先改正。")
 

@@ -284,7 +284,7 @@ def _placeholder(value: jinja2.Undefined, state: RenderState, optional: bool = F
     placeholder = Placeholder(key, location, optional, declared is not None)
     state.placeholders.append(placeholder)
     if state.missing == "draft":
-        return state.sources.mark_placeholder(placeholder.text, placeholder)
+        return state.sources.mark_placeholder(escape_inline(placeholder.text), placeholder)
     return DROP
 
 
