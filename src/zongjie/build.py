@@ -342,7 +342,7 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
     from zongjie.checks.engine import Finding
     from zongjie.checks.lint import lint_source
     from zongjie.checks.report import DocumentChecks
-    from zongjie.placeholders import fill_progress, missing_fact_findings
+    from zongjie.placeholders import empty_groups, fill_progress, missing_fact_findings
     from zongjie.templating import compile_all
 
     reports = []
@@ -360,9 +360,10 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             assembly = assemble_all(workspace, loaded, "collect")
             check_document(assembly.document, loaded, result)
             result.findings.extend(missing_fact_findings(list(assembly.placeholders)))
-            result.findings.append(Finding("fill-progress", "info", "填写进度",
-                                           fill_progress(loaded.facts, assembly.placeholders, assembly.used_keys),
-                                           Location(loaded.facts.path)))
+            if assembly.placeholders or empty_groups(loaded.facts):  # a year still being filled in
+                result.findings.append(Finding("fill-progress", "info", "填写进度",
+                                               fill_progress(loaded.facts, assembly.placeholders, assembly.used_keys),
+                                               Location(loaded.facts.path)))
             result.findings.extend(lint_narrative(loaded))
             for folder in (*district_year.override_dirs(), loaded.template.folder):
                 for path in sorted(folder.rglob("*.md")):
