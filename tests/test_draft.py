@@ -271,3 +271,18 @@ def test_a_loop_over_a_group_with_nothing_filled_is_listed_not_a_crash(workspace
     assert f"{FACTS_2025}:{line_of(year_2025, '计划:')}: 计划（待填）" in draft.out
     final = cli("build", "岳阳楼区", "2025", "-f", "md", cwd=workspace)
     assert final.code == 1 and "事实“计划”还没有填写" in final.err
+
+
+def test_new_year_empties_lists_and_names_the_year_of_every_comment(workspace, cli):
+    facts_2023 = workspace / "content/岳阳楼区/2023/facts.yaml"
+    replace_in(facts_2023, "成文日期: 2023-12-20", "成文日期: 2023-12-20\n附件:\n  - 2023年医保基金收支表\n  - 参保明细")
+    run = cli("new", "岳阳楼区", "2025", cwd=workspace)  # --from left out: the latest earlier year, 2023
+    assert run.code == 0, run.err
+    assert "没有 2024 年度" in run.out and "比2023年" in run.out
+    text = (workspace / FACTS_2025).read_text(encoding="utf-8")
+    assert "附件:  # 2023年（列表，见下面的注释）：\n  # - 2023年医保基金收支表\n  # - 参保明细" in text
+    assert "  参保率:  # 2023年：96.19%" in text and "上年：" not in text
+    fill(workspace / FACTS_2025, "城乡居民缴费人数", "401236人")
+    draft = cli("build", "岳阳楼区", "2025", "-f", "md", "--draft", cwd=workspace)
+    assert draft.code == 0, draft.err  # still valid YAML; last year's attachments are not this year's
+    assert "2023年医保基金收支表" not in next((workspace / "build/岳阳楼区/2025").glob("*.md")).read_text(encoding="utf-8")

@@ -157,7 +157,7 @@ def _report_draft(result) -> None:
         _say(f"草稿 {result.label} 中待填 {len(result.placeholders)} 项（文档中标为【待填：…】）：")
         for line in result.placeholders:
             _say(f"  {line}")
-    else:
+    elif not result.empty_parts:
         _say(f"草稿 {result.label} 中没有待填的事实：去掉 --draft 即可生成定稿。")
     if result.empty_parts:
         _say(f"facts.yaml 中一项都还没填的分组（对应的章节暂不出现）：{'、'.join(result.empty_parts)}")
