@@ -328,10 +328,13 @@ def _name_the_year(phrase: str, previous) -> str:
     written) names it: 比2023年增长… / 与2023年持平, never a misleading 同比/上年."""
     from zongjie.templating import current_state
 
-    year = current_state().year
+    state = current_state()
+    year = state.year
     if not isinstance(previous, Fact) or year is None:
         return phrase
     folder = previous.location.file.parent.name
+    if state.previous is not None and state.previous.get(previous.key) is previous:  # 上年's, even if derived
+        folder = state.previous.path.parent.name
     if not (len(folder) == 4 and folder.isdigit()) or int(folder) == year - 1:
         return phrase
     return phrase.replace("同比", f"比{folder}年").replace("上年", f"{folder}年")
