@@ -55,7 +55,7 @@ class Placeholder:
         if not self.declared:
             how = "facts.yaml 中没有这一项（键名写错了？或请补写这一行）"
         else:
-            how = "可选，不填则省略这一句" if self.optional else "待填"
+            how = "可选，不填则省略所在分句" if self.optional else "待填"
         return f"{where}{self.key}（{how}）"
 
 
