@@ -11,7 +11,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from zongjie.build import Loaded, assemble_all, check, check_document, document_title, lint_narrative, load
+from zongjie.build import (
+    Loaded,
+    assemble_all,
+    check,
+    check_document,
+    document_title,
+    lint_narrative,
+    load,
+    localize,
+)
 from zongjie.checks.engine import Finding
 from zongjie.errors import ZongjieError
 from zongjie.model import Document
@@ -67,6 +76,7 @@ def rebuild(workspace: Workspace, district_year: DistrictYear, version: int = 0)
             result.findings.append(Finding("fill-progress", "info", "填写进度",
                                            fill_progress(loaded.facts, assembly.placeholders, assembly.used_keys),
                                            Location(loaded.facts.path)))
+        document = localize(document, district_year.settings)
         result.findings.extend(lint_narrative(loaded))
         preview.loaded, preview.document, preview.findings = loaded, document, result.findings
         preview.title = document_title(document, loaded)
