@@ -106,10 +106,24 @@ def check(loaded: Loaded) -> CheckResult:
     """Checks on the facts alone: the rules (deriving missing totals) and unit coherence."""
     from zongjie.checks.document import check_units
 
+    from zongjie.checks.plausibility import year_over_year
+
     result = run_rules(list(loaded.rules), loaded.facts, loaded.previous)
+    result.findings.extend(year_over_year(loaded.facts, loaded.previous, year_over_year_factor(loaded)))
     result.findings.extend(loaded.rollup_findings)
     result.findings.extend(check_units(loaded.facts, loaded.previous))
     return result
+
+
+def year_over_year_factor(loaded: Loaded) -> Decimal | None:
+    """同比倍数 from the template's checks.yaml; a district's own checks.yaml may change it."""
+    from zongjie.checks.rules import load_year_over_year_factor
+
+    factor = None
+    paths = ([loaded.template.rules_path] if loaded.template.rules_path else []) + list(loaded.district_year.rule_files())
+    for path in paths:
+        factor = load_year_over_year_factor(path) or factor
+    return factor
 
 
 def check_document(document: Document, loaded: Loaded, result: CheckResult) -> None:
@@ -199,11 +213,12 @@ class YearsOfDistrict(Mapping):
         return sum(1 for _ in self)
 
 
-def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None) -> Document:
-    """The document as it is written out: assembled, then in the locale's script; a missing
-    fact is an error at its first use (see `assemble_all`). `keep_rendered` (a list) receives
-    the rendering, for zongjie diff to trace paragraphs back to their narrative."""
-    return localize(assemble_source(workspace, loaded, keep_rendered), loaded.district_year.settings)
+def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None,
+             checks: CheckResult | None = None) -> Document:
+    """The document as it is written out: assembled, then in the locale's script. `keep_rendered`
+    (a list) receives the rendering, for zongjie diff to trace paragraphs back to their narrative;
+    with `checks`, a chart over figures they found wrong is withheld."""
+    return localize(assemble_source(workspace, loaded, keep_rendered, checks), loaded.district_year.settings)
 
 
 def localize(document: Document, settings) -> Document:
@@ -214,9 +229,11 @@ def localize(document: Document, settings) -> Document:
     return convert_document(document, settings.locale, settings.phrases)
 
 
-def assemble_source(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None) -> Document:
-    """The document in Simplified, as the templates made it: what every check reads."""
-    return assemble_all(workspace, loaded, "raise", keep_rendered).document
+def assemble_source(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None,
+                    checks: CheckResult | None = None) -> Document:
+    """The document in Simplified, as the templates made it: what every check reads. With
+    `checks`, a chart over figures they found wrong is withheld."""
+    return assemble_all(workspace, loaded, "raise", keep_rendered, checks).document
 
 
 @dataclass(frozen=True)
@@ -227,13 +244,16 @@ class Assembly:
 
 
 def assemble_all(workspace: Workspace, loaded: Loaded, missing: str = "collect",
-                 keep_rendered: list | None = None) -> Assembly:
+                 keep_rendered: list | None = None, checks: CheckResult | None = None) -> Assembly:
     """The source document, with missing facts collected (`collect`: a final build lists them
     all), or written as highlighted placeholders (`draft`); optional clauses without their
     figure are dropped (clauses.py)."""
+    from zongjie.captions import number_captions
+    from zongjie.charts import resolve_charts
     from zongjie.clauses import drop_clauses
     from zongjie.counting import count_numerals
     from zongjie.numbering import number_headings
+    from zongjie.pictures import resolve_pictures
     from zongjie.reader import read_document
     from zongjie.templating import RenderRequest, render
 
@@ -258,9 +278,20 @@ def assemble_all(workspace: Workspace, loaded: Loaded, missing: str = "collect",
         keep_rendered.append(rendered)
     markdown = drop_clauses(rendered.markdown, rendered.sources)
     document = read_document(markdown, rendered.sources)
+    document = resolve_pictures(document, (district_year.folder, *template_search_dirs(workspace, loaded)))
+    document = resolve_charts(document, loaded.facts, flagged_keys(checks))
+    document = number_captions(document, loaded.template.captions)
     document = number_headings(document, loaded.template.numbering)
     used = frozenset(key for source in rendered.sources.sources if not source.placeholder for key in source.keys)
     return Assembly(count_numerals(document), rendered.placeholders, used)
+
+
+def flagged_keys(checks: CheckResult | None) -> frozenset[str]:
+    """Keys of the facts a rule found wrong: a chart over them is not drawn."""
+    if checks is None:
+        return frozenset()
+    return frozenset(figure.key for finding in checks.findings if finding.severity == "error"
+                     for figure in finding.figures)
 
 
 def template_search_dirs(workspace: Workspace, loaded: Loaded) -> tuple[Path, ...]:
@@ -319,7 +350,7 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         loaded = load(workspace, district_year)
         outcome.facts = loaded.facts
         outcome.checks = check(loaded)  # failing rules block the document below, with every missing fact named too
-        assembly = assemble_all(workspace, loaded, "draft" if draft else "collect")
+        assembly = assemble_all(workspace, loaded, "draft" if draft else "collect", checks=outcome.checks)
         document = assembly.document
         outcome.placeholders = unique(list(assembly.placeholders))
         check_document(document, loaded, outcome.checks)
@@ -402,7 +433,7 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             if search_dirs not in compiled:  # a syntax error in a part this document does not use
                 compile_all(search_dirs)
                 compiled.add(search_dirs)
-            assembly = assemble_all(workspace, loaded, "collect")
+            assembly = assemble_all(workspace, loaded, "collect", checks=result)
             check_document(assembly.document, loaded, result)
             result.findings.extend(missing_fact_findings(list(assembly.placeholders)))
             if assembly.placeholders or empty_groups(loaded.facts):  # a year still being filled in

@@ -66,7 +66,9 @@ def rebuild(workspace: Workspace, district_year: DistrictYear, version: int = 0)
     try:
         loaded = load(workspace, district_year)
         result = check(loaded)
-        assembly = assemble_all(workspace, loaded, "draft")  # a half-filled year shows 【待填：键】 where a figure is missing
+        # checked before conversion to Traditional; a chart over wrong figures is withheld, as in a build;
+        # a half-filled year shows 【待填：键】 where a figure is missing
+        assembly = assemble_all(workspace, loaded, "draft", checks=result)
         document = assembly.document
         check_document(document, loaded, result)
         if assembly.placeholders:
