@@ -211,6 +211,22 @@ def new(
     _say("下一步：填写 facts.yaml 中本年度的数字，然后运行 zongjie check 和 zongjie build。")
 
 
+@app.command("import")
+def import_(
+    district: str = typer.Argument(..., help="地区（content/ 下的文件夹名）。"),
+    year: str = typer.Argument(..., help="年度，如 2023。"),
+    files: Optional[list[Path]] = typer.Argument(None, help="表格文件（.xlsx 或 CSV）；省略则在年度文件夹里按导入映射中的文件名查找。"),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="只显示 facts.yaml 会怎样改变，不写入。"),
+    workspace: Path = WorkspaceOption,
+    debug: bool = DebugOption,
+) -> None:
+    """从统计报表（.xlsx / CSV）导入事实：按导入映射更新 facts.yaml，记录每个数字来自哪个单元格。"""
+    from zongjie.importing.report import print_outcome
+    from zongjie.importing.command import run_import
+
+    print_outcome(run_import(workspace, district, year, list(files or []), dry_run), _say)
+
+
 @app.command()
 def version() -> None:
     """显示版本。"""
