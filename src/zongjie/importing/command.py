@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zongjie.errors import Location, ZongjieError, display_path
-from zongjie.importing.grid import SpreadsheetError, Workbook
+from zongjie.importing.grid import SpreadsheetError, Workbook, cell_name
 from zongjie.importing.locate import find_cell
 from zongjie.importing.mapping import FactSource, MAPPING_FILE, load_mappings, mapping_paths
 from zongjie.importing.sources import SOURCES_FILE, file_digest, sources_path
 from zongjie.importing.update import UpdatedFile, dump_plain, update_facts
 from zongjie.importing.values import CellProblem, CellValue, read_cell
+from zongjie.errors import NumberFormatError
+from zongjie.numbers.parse import parse_value
 from zongjie.numbers.units import normalise_unit_name
 
 SIDECAR_HEADER = (
@@ -143,7 +145,8 @@ def _read_all(sources: dict[str, FactSource], located: dict[str, Path], facts, p
                 books[source.file] = Workbook(path)
             imported.append(_read_one(books[source.file], source, path, facts, previous))
         except ZongjieError as problem:
-            if not any(str(problem) == str(known) for known in problems):  # a missing sheet once
+            if not any((problem.message, problem.location) == (known.message, known.location) for known in problems):
+                # a missing sheet or file once, not once per fact
                 problems.append(problem)
     if problems:
         raise ImportProblems(problems)
@@ -157,11 +160,15 @@ def _check_key(source: FactSource) -> None:
 
 
 def _read_one(book: Workbook, source: FactSource, path: Path, facts, previous) -> Imported:
-    grid = book.grid(source.sheet)
+    try:
+        grid = book.grid(source.sheet)
+    except SpreadsheetError as error:
+        error.hint = (error.hint or "").replace("导入映射", f" {source.location} ")
+        raise
     found = find_cell(grid, source, Location(path))
     cell = grid.shown(found.row, found.column)
     origin = grid.where(found.row, found.column)
-    where = f"{'表格' if grid.is_csv else f'工作表“{grid.sheet}”'}的 {origin.rsplit(' ', 1)[-1].split('!')[-1]}"
+    where = f"{'表格' if grid.is_csv else f'工作表“{grid.sheet}”'}的 {cell_name(found.row, found.column)} "
     try:
         value = read_cell(cell)
     except CellProblem as problem:
@@ -193,7 +200,13 @@ def _written(value: CellValue, source: FactSource, header_unit: str, where: str,
         )
     if not unit:  # the table says nothing: the unit the fact already has (or had last year)
         unit = existing if existing is not None else (_unit_of(previous, source.key) or "") if previous else ""
-    return f"{value.number}{unit}"
+    written = f"{value.number}{unit}"
+    try:
+        parse_value(written)  # what the fact loader will read, or its refusal now
+    except NumberFormatError as error:
+        raise SpreadsheetError(f"{where}的数 {written} 无法写入 facts.yaml：{error.message}（事实 {source.key}）",
+                               Location(path), error.hint) from None
+    return written
 
 
 def _unit_of(facts, key: str) -> str | None:

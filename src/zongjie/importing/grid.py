@@ -48,21 +48,32 @@ class Grid:
     max_row: int = 0
     max_column: int = 0
     is_csv: bool = False
+    _merged_at: dict | None = field(default=None, repr=False)
+    row_labels: dict = field(default_factory=dict, repr=False)  # row → its labels (locate's cache)
 
     def cell(self, row: int, column: int) -> Cell:
         return self.cells.get((row, column), Cell(None))
 
     def shown(self, row: int, column: int) -> Cell:
         """The cell as a reader sees it: inside a merged range, the range's top-left value."""
-        for min_row, min_col, max_row, max_col in self.merged:
-            if min_row <= row <= max_row and min_col <= column <= max_col:
-                return self.cell(min_row, min_col)
-        return self.cell(row, column)
+        if self._merged_at is None:
+            self._merged_at = {}
+            for min_row, min_col, max_row, max_col in self.merged:
+                if (max_row - min_row + 1) * (max_col - min_col + 1) > 100_000:
+                    continue  # a whole-column merge holds no header worth reading
+                for r in range(min_row, max_row + 1):
+                    for c in range(min_col, max_col + 1):
+                        self._merged_at[(r, c)] = (min_row, min_col)
+        return self.cell(*self._merged_at.get((row, column), (row, column)))
 
     def where(self, row: int, column: int) -> str:
         """`基金收支.xlsx 基金收支!C5` (a CSV has no sheet: `住院结算.csv C5`)."""
-        name = f"{column_letters(column)}{row}"
+        name = cell_name(row, column)
         return f"{self.file_name} {name}" if self.is_csv else f"{self.file_name} {self.sheet}!{name}"
+
+
+def cell_name(row: int, column: int) -> str:
+    return f"{column_letters(column)}{row}"
 
 
 def column_letters(column: int) -> str:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from zongjie.errors import Location
-from zongjie.importing.grid import Grid, SpreadsheetError, column_number, is_date
+from zongjie.importing.grid import Grid, SpreadsheetError, cell_name, column_number, is_date
 from zongjie.importing.mapping import FactSource
 from zongjie.numbers.parse import normalise_figure_text
 from zongjie.numbers.units import normalise_unit_name
@@ -56,6 +56,12 @@ def find_cell(grid: Grid, source: FactSource, file_location: Location) -> Found:
 
 def _text_cells(grid: Grid, row: int) -> list[tuple[int, str]]:
     """The labels of a row: its text cells in order (a merged cell once), numbers skipped (序号)."""
+    if row not in grid.row_labels:
+        grid.row_labels[row] = _row_labels(grid, row)
+    return grid.row_labels[row]
+
+
+def _row_labels(grid: Grid, row: int) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for column in range(1, grid.max_column + 1):
         value = grid.shown(row, column).value
@@ -88,7 +94,7 @@ def _find_row(grid: Grid, source: FactSource, file_location: Location) -> tuple[
         )
     rows = {row for row, _ in matches}
     if len(rows) > 1:
-        cells = "、".join(grid.where(row, column).split(" ")[-1] for row, column in matches)
+        cells = "、".join(cell_name(row, column) for row, column in matches)
         raise SpreadsheetError(
             f"{_sheet(grid)}里第一格为“{source.row}”的行出现了 {len(rows)} 次：{cells}（事实 {source.key}）",
             file_location,
@@ -101,6 +107,7 @@ def _find_column(grid: Grid, source: FactSource, row: int, label_column: int,
                  file_location: Location) -> tuple[int, str]:
     path = _label_path(source.column)
     matches: list[tuple[int, str]] = []
+    paths: list[str] = []  # how each matching column could be named unambiguously
     for column in range(label_column + 1, grid.max_column + 1):
         headers = []  # (label, unit) top-down, a merged header once
         for header_row in range(1, row):
@@ -113,6 +120,8 @@ def _find_column(grid: Grid, source: FactSource, row: int, label_column: int,
         if _is_subsequence(path, labels):
             units = [unit for label, unit in headers if unit]
             matches.append((column, units[-1] if units else ""))
+            upper = [label for label in labels if label != path[-1]]
+            paths.append(f"{upper[-1]}/{path[-1]}" if upper else path[-1])
     if not matches:
         raise SpreadsheetError(
             f"{_sheet(grid)}第 {row} 行以上找不到标题为“{source.column}”的列（事实 {source.key}）",
@@ -120,11 +129,11 @@ def _find_column(grid: Grid, source: FactSource, row: int, label_column: int,
             f"请核对 {source.location} 的列标签与表头文字是否一致（单位括号可以不写）。",
         )
     if len(matches) > 1:
-        cells = "、".join(grid.where(row, column).split(" ")[-1] for column, _ in matches)
+        cells = "、".join(cell_name(row, column) for column, _ in matches)
         raise SpreadsheetError(
             f"{_sheet(grid)}里标题为“{source.column}”的列出现了 {len(matches)} 次：{cells}（事实 {source.key}）",
             file_location,
-            f"无法判断取哪一列：请在 {source.location} 写上上级表头，如“职工医保/{source.column}”，或直接写单元格。",
+            f"无法判断取哪一列：请在 {source.location} 写上上级表头，如{'或'.join(f'“{name}”' for name in paths)}，或直接写单元格。",
         )
     return matches[0]
 

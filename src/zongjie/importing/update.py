@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +36,19 @@ class UpdatedFile:
         return self.before != self.after
 
     def diff(self, label: str) -> str:
-        return "".join(difflib.unified_diff(self.before.splitlines(True), self.after.splitlines(True),
-                                            f"{label}（现在）", f"{label}（导入后）"))
+        """A unified diff; without difflib's "popular line" heuristic, which in a long facts.yaml
+        treats repeated lines (`职工:`) as junk and shows unchanged lines as changed."""
+        before, after = self.before.splitlines(True), self.after.splitlines(True)
+        lines = [f"--- {label}（现在）\n", f"+++ {label}（导入后）\n"]
+        matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+        for group in matcher.get_grouped_opcodes(3):
+            first, last = group[0], group[-1]
+            lines.append(f"@@ -{first[1] + 1},{last[2] - first[1]} +{first[3] + 1},{last[4] - first[3]} @@\n")
+            for tag, i1, i2, j1, j2 in group:
+                lines += [" " + line for line in before[i1:i2]] if tag == "equal" else []
+                lines += ["-" + line for line in before[i1:i2]] if tag in ("replace", "delete") else []
+                lines += ["+" + line for line in after[j1:j2]] if tag in ("replace", "insert") else []
+        return "".join(line if line.endswith("\n") else line + "\n" for line in lines) if len(lines) > 2 else ""
 
 
 def _yaml():
@@ -80,10 +92,24 @@ def update_facts(path: Path, values: dict[str, str | None]) -> UpdatedFile:
         group[parts[-1]] = _Verbatim(text) if text is not None else None
     stream = io.StringIO()
     yaml.dump(document, stream)
-    after = stream.getvalue()
-    if source.text == "" and not values:
-        after = ""
+    after = _keep_comment_spacing(source.text, stream.getvalue())
     return UpdatedFile(path, source.text, after, _encode(after, raw, source.encoding))
+
+
+_COMMENT_GAP = re.compile(r"(?<=\S) #(?= |$)")
+
+
+def _keep_comment_spacing(before: str, after: str) -> str:
+    """ruamel puts one space before a line's comment when the value grew; keep the writer's
+    two (`收入: 11720.82万元  # 上年：…`) on the lines the import changed."""
+    old, new = before.splitlines(True), after.splitlines(True)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                if "  #" in old[i] and "  #" not in new[j]:
+                    new[j] = _COMMENT_GAP.sub("  #", new[j], count=1)
+    return "".join(new)
 
 
 def _encode(text: str, raw: bytes, encoding: str) -> bytes:
