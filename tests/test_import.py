@@ -420,3 +420,56 @@ def test_building_and_checking_do_not_load_openpyxl(workspace):
               "check_all(ws, ws.select('岳阳楼区', '2023')); print('openpyxl' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", script, str(workspace)], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_fact_not_yet_in_facts_yaml_is_added_and_a_gbk_file_stays_gbk(workspace, cli):
+    facts = workspace / YEAR / "facts.yaml"
+    facts.write_bytes(facts.read_text(encoding="utf-8").encode("gbk"))
+    set_mapping(workspace, """表格:
+  - 文件: 收支.xlsx
+    事实:
+      基金.险种.职工大额补充.收入: {行: 职工大额补充, 列: 收入}
+      基金.险种.职工大额补充.支出: {行: 职工大额补充, 列: 支出}
+      基金.险种.职工大额补充.累计结余: {行: 职工大额补充, 列: 累计结余}
+      基金.险种.职工医保统筹基金.收入: C3
+""")
+    rows = fund_rows()
+    rows.append(["职工大额补充", 88.5, 1, 87.5])
+    rows[0] = ["单位：万元"]
+    rows[1] = ["险种", "收入", "支出", "累计结余"]
+    make_book(workspace / YEAR / "收支.xlsx", {"基金": rows}, {"B3": "0.00", "B5": "0.00"})
+    run = cli("import", "岳阳楼区", "2023", cwd=workspace)
+    assert run.code == 0, run.err
+    text = facts.read_bytes().decode("gbk")  # still GBK
+    assert "    职工大额补充:\n      收入: 88.50万元\n" in text  # the unit from the 单位：万元 line
+    assert "# 数字只在这里写一次" in text
+    check = cli("check", "岳阳楼区", "2023", cwd=workspace)
+    assert check.code == 0, check.err
+
+
+def test_a_cell_reference_takes_the_unit_of_its_column_header(workspace, cli):
+    set_mapping(workspace, """表格:
+  - 文件: 收支.xlsx
+    事实:
+      基金.险种.职工医保统筹基金.收入: 基金!B3
+""")
+    rows = fund_rows()
+    rows[1][1] = "收入（元）"
+    make_book(workspace / YEAR / "收支.xlsx", {"基金": rows})
+    run = cli("import", "岳阳楼区", "2023", cwd=workspace)
+    assert run.code == 2
+    assert "的单位是“元”，而 facts.yaml 中 基金.险种.职工医保统筹基金.收入 的单位是“万元”" in run.err
+
+
+def test_flow_mappings_and_comments_survive_an_import(workspace, cli):
+    set_mapping(workspace, """表格:
+  - 文件: 生育.csv
+    事实:
+      待遇.生育.职工生育门诊.人次: {行: 职工生育门诊, 列: 人次}
+      参保.参保人数: {行: 参保, 列: 人次}
+""")
+    (workspace / YEAR / "生育.csv").write_text("项目,人次\n职工生育门诊,86\n参保,429198\n", encoding="utf-8")
+    before = facts_text(workspace)
+    run = cli("import", "岳阳楼区", "2023", cwd=workspace)
+    assert run.code == 0, run.err
+    assert facts_text(workspace) == before.replace("职工生育门诊: {人次: 85人次,", "职工生育门诊: {人次: 86人次,")

@@ -18,7 +18,7 @@ from zongjie.numbers.parse import normalise_figure_text
 from zongjie.numbers.units import normalise_unit_name
 
 _UNIT_SUFFIX = re.compile(r"[（(](?:单位[:：])?([^（）()]{1,6})[)）]$")
-_SHEET_UNIT = re.compile(r"^单位[:：]\s*(\S{1,6})$")
+_SHEET_UNIT = re.compile(r"^单位[:：]([\u4e00-\u9fff%‰]{1,4})$")
 _CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
 
@@ -47,11 +47,35 @@ def _label_path(text: str) -> list[str]:
 def find_cell(grid: Grid, source: FactSource, file_location: Location) -> Found:
     if source.cell:
         match = _CELL.match(source.cell)
-        return Found(int(match.group(2)), column_number(match.group(1)))
+        row, column = int(match.group(2)), column_number(match.group(1))
+        labels = _text_cells(grid, row)
+        label_column = labels[0][0] if labels and labels[0][0] < column else None
+        return Found(row, column, _units_of(grid, row, column, label_column))
     row, label_column = _find_row(grid, source, file_location)
-    column, unit = _find_column(grid, source, row, label_column, file_location)
-    row_unit = label_of(str(grid.shown(row, label_column).value))[1]
-    return Found(row, column, unit or row_unit or _sheet_unit(grid, row))
+    column = _find_column(grid, source, row, label_column, file_location)
+    return Found(row, column, _units_of(grid, row, column, label_column))
+
+
+def _units_of(grid: Grid, row: int, column: int, label_column: int | None) -> str:
+    """The unit the table states for a cell: its column header, else its row label, else a
+    `单位：万元` line above."""
+    units = [unit for _, unit in _headers(grid, row, column) if unit]
+    if units:
+        return units[-1]
+    row_unit = label_of(str(grid.shown(row, label_column).value))[1] if label_column else ""
+    return row_unit or _sheet_unit(grid, row)
+
+
+def _headers(grid: Grid, row: int, column: int) -> list[tuple[str, str]]:
+    """(label, unit) of the header cells above a cell, top-down, a merged header once."""
+    headers: list[tuple[str, str]] = []
+    for header_row in range(1, row):
+        value = grid.shown(header_row, column).value
+        if isinstance(value, str) and value.strip():
+            label, unit = label_of(value)
+            if not headers or headers[-1][0] != label:
+                headers.append((label, unit))
+    return headers
 
 
 def _text_cells(grid: Grid, row: int) -> list[tuple[int, str]]:
@@ -103,23 +127,14 @@ def _find_row(grid: Grid, source: FactSource, file_location: Location) -> tuple[
     return matches[0]
 
 
-def _find_column(grid: Grid, source: FactSource, row: int, label_column: int,
-                 file_location: Location) -> tuple[int, str]:
+def _find_column(grid: Grid, source: FactSource, row: int, label_column: int, file_location: Location) -> int:
     path = _label_path(source.column)
-    matches: list[tuple[int, str]] = []
+    matches: list[int] = []
     paths: list[str] = []  # how each matching column could be named unambiguously
     for column in range(label_column + 1, grid.max_column + 1):
-        headers = []  # (label, unit) top-down, a merged header once
-        for header_row in range(1, row):
-            value = grid.shown(header_row, column).value
-            if isinstance(value, str) and value.strip():
-                label, unit = label_of(value)
-                if not headers or headers[-1][0] != label:
-                    headers.append((label, unit))
-        labels = [label for label, _ in headers]
+        labels = [label for label, _ in _headers(grid, row, column)]
         if _is_subsequence(path, labels):
-            units = [unit for label, unit in headers if unit]
-            matches.append((column, units[-1] if units else ""))
+            matches.append(column)
             upper = [label for label in labels if label != path[-1]]
             paths.append(f"{upper[-1]}/{path[-1]}" if upper else path[-1])
     if not matches:
@@ -129,7 +144,7 @@ def _find_column(grid: Grid, source: FactSource, row: int, label_column: int,
             f"请核对 {source.location} 的列标签与表头文字是否一致（单位括号可以不写）。",
         )
     if len(matches) > 1:
-        cells = "、".join(cell_name(row, column) for column, _ in matches)
+        cells = "、".join(cell_name(row, column) for column in matches)
         raise SpreadsheetError(
             f"{_sheet(grid)}里标题为“{source.column}”的列出现了 {len(matches)} 次：{cells}（事实 {source.key}）",
             file_location,
