@@ -473,3 +473,26 @@ def test_flow_mappings_and_comments_survive_an_import(workspace, cli):
     run = cli("import", "岳阳楼区", "2023", cwd=workspace)
     assert run.code == 0, run.err
     assert facts_text(workspace) == before.replace("职工生育门诊: {人次: 85人次,", "职工生育门诊: {人次: 86人次,")
+
+
+def test_a_unit_keeps_the_spelling_facts_yaml_uses(workspace, cli):
+    replace_in(workspace / YEAR / "facts.yaml", "收入: 11720.82万元", "收入: 11720.82萬元")
+    set_mapping(workspace, FUND_MAPPING)
+    make_book(workspace / YEAR / "收支.xlsx", {"基金": fund_rows()}, {"B3": "0.00", "C3": "0.00", "B4": "0.00"})
+    run = cli("import", "岳阳楼区", "2023", "-n", cwd=workspace)
+    assert run.code == 0, run.err
+    assert "没有变化" in run.out
+
+
+def test_a_mapping_that_would_make_facts_yaml_unreadable_writes_nothing(workspace, cli):
+    set_mapping(workspace, """表格:
+  - 文件: 收支.xlsx
+    事实:
+      年度: B3
+""")
+    make_book(workspace / YEAR / "收支.xlsx", {"基金": fund_rows()})
+    before = facts_text(workspace)
+    run = cli("import", "岳阳楼区", "2023", cwd=workspace)
+    assert run.code == 2
+    assert "导入后的 facts.yaml 将无法读取" in run.err and "保留名称" in run.err
+    assert facts_text(workspace) == before

@@ -8,6 +8,7 @@ listed, and no file changes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +20,10 @@ from zongjie.importing.sources import SOURCES_FILE, file_digest, sources_path
 from zongjie.importing.update import UpdatedFile, dump_plain, update_facts
 from zongjie.importing.values import CellProblem, CellValue, read_cell
 from zongjie.errors import NumberFormatError
-from zongjie.numbers.parse import parse_value
+from zongjie.numbers.parse import normalise_figure_text, parse_value
 from zongjie.numbers.units import normalise_unit_name
 
+_LEADING_NUMBER = re.compile(r"^[^\d]*\d[\d,]*(?:\.\d+)?")
 SIDECAR_HEADER = (
     "# 由 zongjie import 生成：facts.yaml 中每个导入的数字来自哪个单元格，以及导入时表格文件的摘要。\n"
     "# 请勿手改。手改 facts.yaml 中这些数字后，它们不再标注为来自表格（zongjie check 会提示）。\n"
@@ -86,6 +88,7 @@ def run_import(root: Path, district: str, year: str, files: list[Path], dry_run:
     updated = update_facts(district_year.facts_path, values)
     changed = [item.source.key for item in imported if _written_now(facts, item.source.key) != (item.written or "")]
     sidecar = _sidecar_text(imported, located, district_year.folder)
+    _check_loadable(updated)
     if not dry_run:
         _write(updated, sources_path(district_year.facts_path), sidecar)
     notes = [f"{item.origin} 是公式，使用表格里保存的计算结果。" for item in imported if item.formula]
@@ -200,13 +203,21 @@ def _written(value: CellValue, source: FactSource, header_unit: str, where: str,
         )
     if not unit:  # the table says nothing: the unit the fact already has (or had last year)
         unit = existing if existing is not None else (_unit_of(previous, source.key) or "") if previous else ""
-    written = f"{value.number}{unit}"
+    written = f"{value.number}{_as_spelled(facts.get(source.key), unit)}"
     try:
         parse_value(written)  # what the fact loader will read, or its refusal now
     except NumberFormatError as error:
         raise SpreadsheetError(f"{where}的数 {written} 无法写入 facts.yaml：{error.message}（事实 {source.key}）",
                                Location(path), error.hint) from None
     return written
+
+
+def _as_spelled(fact, unit: str) -> str:
+    """The unit as facts.yaml already spells it (萬元 in a Traditional workspace, not 万元)."""
+    if fact is None or fact.quantity is None or fact.quantity.unit != unit:
+        return unit
+    spelled = _LEADING_NUMBER.sub("", normalise_figure_text(fact.written))
+    return spelled if normalise_unit_name(spelled) == unit else unit
 
 
 def _unit_of(facts, key: str) -> str | None:
@@ -223,11 +234,26 @@ def _sidecar_text(imported: list[Imported], located: dict[str, Path], year_folde
     return SIDECAR_HEADER + dump_plain({"事实": facts, "表格": files})
 
 
+def _check_loadable(updated: UpdatedFile) -> None:
+    """Never write a facts.yaml the loader would refuse (a mapped key the loader reserves, …)."""
+    import tempfile
+
+    from zongjie.facts import load_facts
+
+    with tempfile.TemporaryDirectory(prefix="zongjie-import-") as folder:
+        trial = Path(folder) / "facts.yaml"
+        trial.write_bytes(updated.data)
+        try:
+            load_facts(trial)
+        except ZongjieError as error:
+            raise SpreadsheetError(
+                f"导入后的 facts.yaml 将无法读取：{error.message}", Location(updated.path),
+                (error.hint or "") + " 没有写入任何文件；请核对导入映射中的事实键。") from None
+
+
 def _write(updated: UpdatedFile, sidecar_path: Path, sidecar: str) -> None:
     from zongjie.output import write_files
-    from zongjie.yamlio import parse_yaml
 
-    parse_yaml(updated.after, updated.path)  # never write a facts.yaml the loader cannot read
     outputs: dict[Path, bytes] = {}
     if updated.changed:
         outputs[updated.path] = updated.data

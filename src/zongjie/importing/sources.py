@@ -125,7 +125,7 @@ def import_findings(facts_path: Path, facts, label: str) -> list:
     if record is None:
         return []
     findings = []
-    district, _, year = label.partition(" ")
+    district, _, year = label.rpartition(" ")
     for imported in record.files.values():
         try:
             changed = file_digest(imported.path) != imported.digest
