@@ -327,6 +327,8 @@ ERROR_CASES = {
     "missing column label": (FUND_MAPPING.replace("列: 支出", "列: 结余"), "工作表“基金”第 3 行以上找不到标题为“结余”的列"),
     "row label twice": (FUND_MAPPING, "第一格为“大病互助”的行出现了 2 次：A4、A5"),
     "not a number": (FUND_MAPPING, "工作表“基金”的 C3 的内容“见附表”不是数字"),
+    "a dash": (FUND_MAPPING, "工作表“基金”的 C3 写的是“—”，不是数字"),
+    "an Excel error": (FUND_MAPPING, "工作表“基金”的 C3 是 Excel 的错误值 #DIV/0!"),
     "unit conflict with the facts": (FUND_MAPPING.replace("工作表: 基金", "工作表: 基金\n    单位: 元"),
                                      "单位说法不一：导入映射写的是“元”，表头写的是“万元”"),
 }
@@ -341,6 +343,10 @@ def test_unreadable_cells_are_reported_in_chinese_and_nothing_is_written(workspa
         rows.append(["大病互助", 1, 2])
     if case == "not a number":
         rows[2][2] = "见附表"
+    if case == "a dash":
+        rows[2][2] = "—"
+    if case == "an Excel error":
+        rows[2][2] = "#DIV/0!"
     make_book(workspace / YEAR / "收支.xlsx", {"基金": rows})
     before = (workspace / YEAR / "facts.yaml").read_bytes()
     sidecar = (workspace / YEAR / "导入来源.yaml").read_bytes()
@@ -496,3 +502,25 @@ def test_a_mapping_that_would_make_facts_yaml_unreadable_writes_nothing(workspac
     assert run.code == 2
     assert "导入后的 facts.yaml 将无法读取" in run.err and "保留名称" in run.err
     assert facts_text(workspace) == before
+
+
+def test_rows_under_a_merged_group_label_are_named_by_their_path(workspace, cli):
+    set_mapping(workspace, """表格:
+  - 文件: 门诊.xlsx
+    事实:
+      待遇.普通门诊.居民.人次: {行: 居民/普通门诊, 列: 人次}
+      待遇.特殊门诊.居民.人次: {行: 居民/特殊门诊, 列: 人次}
+      待遇.特殊门诊.职工.人次: {行: 特殊门诊, 列: 人次}
+""")
+    rows = [["类别", None, "人次"],
+            ["居民", "普通门诊", 339701], [None, "特殊门诊", 35733],
+            ["职工", "普通门诊", 129597], [None, "特殊门诊", 20017]]
+    make_book(workspace / YEAR / "门诊.xlsx", {"S": rows}, merges=["A2:A3", "A4:A5"])
+    run = cli("import", "岳阳楼区", "2023", "-n", cwd=workspace)
+    assert run.code == 2  # 特殊门诊 alone is not the first cell of any row
+    assert "找不到第一格为“特殊门诊”的行" in run.err
+    set_mapping(workspace, (workspace / "content/岳阳楼区/导入.yaml").read_text(encoding="utf-8")
+                .replace("{行: 特殊门诊, 列: 人次}", "{行: 职工/特殊门诊, 列: 人次}"))
+    run = cli("import", "岳阳楼区", "2023", "-n", cwd=workspace)
+    assert run.code == 0, run.err
+    assert "没有变化" in run.out

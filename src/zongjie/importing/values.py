@@ -99,8 +99,19 @@ def format_precision(number_format: str) -> tuple[int | None, bool, str]:
     return decimals, "%" in code, literal.strip()
 
 
+_EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!")
+_NOTHING = {"-", "—", "——", "/", "－", "／", "…", "无"}
+
+
 def _text(text: str) -> CellValue:
     """Text typed into a cell: read as the fact loader reads `429,198人` or `11720.82万元`."""
+    if text.strip().upper() in _EXCEL_ERRORS:
+        raise CellProblem(f"是 Excel 的错误值 {text.strip()}，不是数字", "请在表格中改正这个单元格的公式后重新导入。")
+    if text.strip() in _NOTHING:
+        raise CellProblem(
+            f"写的是“{text.strip()}”，不是数字",
+            "若表示“没有数据”，请把单元格清空（导入为空值）；若表示 0，请填 0。导入不猜它的意思。",
+        )
     try:
         value = parse_value(text)
     except NumberFormatError as error:
