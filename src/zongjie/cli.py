@@ -228,6 +228,24 @@ def import_(
 
 
 @app.command()
+def serve(
+    district: Optional[str] = typer.Argument(None, help="只预览这个地区（省略则预览全部）。"),
+    year: Optional[str] = typer.Argument(None, help="只预览这个年度。"),
+    port: Optional[int] = typer.Option(None, "--port", "-p", help=f"端口（默认从 8765 起第一个空闲的）。"),
+    host: str = typer.Option("127.0.0.1", "--host", help="监听的地址（默认只有本机能访问）。"),
+    workspace: Path = WorkspaceOption,
+    debug: bool = DebugOption,
+) -> None:
+    """实时预览：在浏览器里看文档和校验结果，保存文件后自动重新生成并刷新页面。"""
+    from zongjie.preview.server import PreviewState, serve as serve_preview
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _complain(f"注意：预览服务器在 {host} 上监听，局域网内的其他电脑也能看到工作区的全部文档。"
+                  "只在本机查看时请去掉 --host。")
+    serve_preview(PreviewState(workspace.resolve(), district, year), host, port, _say)
+
+
+@app.command()
 def version() -> None:
     """显示版本。"""
     _say(f"zongjie {__version__}")

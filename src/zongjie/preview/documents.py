@@ -1,0 +1,72 @@
+"""One document's preview, rebuilt in the warm server process.
+
+The pipeline is the build's own (load → check → assemble → document checks), run in memory
+with errors allowed, so a document whose totals disagree is still shown, with its findings at
+the figures. Nothing here raises for a user's mistake: an unusable input becomes the message
+the page shows until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from zongjie.build import Loaded, assemble, check, check_document, document_title, lint_narrative, load
+from zongjie.checks.engine import Finding
+from zongjie.errors import ZongjieError
+from zongjie.model import Document
+from zongjie.workspace import DistrictYear, Workspace
+
+
+@dataclass
+class Preview:
+    """The latest rebuild of one district-year: a document, or the reason there is none."""
+
+    district_year: DistrictYear
+    document: Document | None = None
+    loaded: Loaded | None = None
+    title: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    error: str = ""
+    milliseconds: float = 0.0
+    version: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.district_year.label
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "warning"]
+
+    @property
+    def status(self) -> str:
+        """failed (cannot be built) | errors (check errors) | ok."""
+        if self.error:
+            return "failed"
+        return "errors" if self.errors else "ok"
+
+
+def rebuild(workspace: Workspace, district_year: DistrictYear, version: int = 0) -> Preview:
+    started = time.perf_counter()
+    preview = Preview(district_year, version=version)
+    try:
+        loaded = load(workspace, district_year)
+        result = check(loaded)
+        document = assemble(workspace, loaded)
+        check_document(document, loaded, result)
+        result.findings.extend(lint_narrative(loaded))
+        preview.loaded, preview.document, preview.findings = loaded, document, result.findings
+        preview.title = document_title(document, loaded)
+    except ZongjieError as error:
+        preview.error = str(error)
+    except RecursionError:
+        preview.error = "模板嵌套过深，无法生成（可能是宏或 include 调用了自身）。"
+    except Exception:  # noqa: BLE001 - the server outlives our own bugs too; the page says so
+        preview.error = "zongjie 内部错误：这不是您输入的问题。请运行 zongjie build --debug 查看详情，并发给维护者。"
+    preview.milliseconds = (time.perf_counter() - started) * 1000
+    return preview

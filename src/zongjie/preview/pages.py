@@ -1,0 +1,178 @@
+"""The pages the preview server shows: the workspace index, a document with its findings,
+and the message of a document that cannot be built.
+
+A document page is the HTML the build writes, with three additions before `</body>`: a style
+for highlighted figures, a panel listing the findings (file:line and what to do), and a small
+script that reloads on the server's signal and shows a figure's source and finding on tap
+(phones have no hover). Highlights are put in on the server, so they show without script.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+from urllib.parse import quote
+
+from zongjie.checks.engine import Finding
+from zongjie.checks.report import finding_text
+from zongjie.preview.documents import Preview
+from zongjie.writers import WriteOptions, write
+
+STATUS_TEXT = {"ok": "通过", "errors": "校验有错误", "failed": "无法生成"}
+SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "说明"}
+
+OVERLAY_STYLE = """
+span.fact.zj-error { background: #ffd9d6; box-shadow: 0 0 0 2px #d93025; border-radius: 2px; }
+span.fact.zj-warning { background: #fff1c2; box-shadow: 0 0 0 2px #e8a200; border-radius: 2px; }
+#zj-panel { max-width: 46rem; margin: 1rem auto 3rem; padding: 1rem 1.25rem; background: #fff; font: 15px/1.6 system-ui, "Noto Sans CJK SC", sans-serif; box-sizing: border-box; }
+#zj-panel h2 { font-size: 16px; margin: 0 0 .5rem; text-indent: 0; }
+#zj-panel ol { padding-left: 1.4em; margin: 0; }
+#zj-panel li { margin: .4rem 0; white-space: pre-wrap; cursor: pointer; }
+#zj-panel li.error { color: #a50e0e; } #zj-panel li.warning { color: #7a5200; }
+#zj-bar { position: sticky; top: 0; z-index: 2; background: #263238; color: #fff; font: 14px/1.7 system-ui, sans-serif; padding: .3rem 1rem; display: flex; gap: .1rem 1rem; flex-wrap: wrap; }
+#zj-bar a { color: #b3e5fc; }
+#zj-tip { position: fixed; left: .5rem; right: .5rem; bottom: .5rem; max-width: 40rem; margin: 0 auto; background: #263238; color: #fff; font: 14px/1.6 system-ui, sans-serif; padding: .6rem .9rem; border-radius: 6px; white-space: pre-wrap; display: none; z-index: 3; }
+@media print { #zj-panel, #zj-bar, #zj-tip { display: none; } }
+"""
+
+RELOAD_SCRIPT = """
+(function () {
+  var source = new EventSource(%(events)s);
+  source.addEventListener("reload", function () { location.reload(); });
+  var tip = document.getElementById("zj-tip");
+  document.addEventListener("click", function (event) {
+    var item = event.target.closest && event.target.closest("#zj-panel li[data-keys]");
+    if (item) {
+      var keys = item.getAttribute("data-keys").split(" ");
+      var spans = document.querySelectorAll("span.fact");
+      for (var i = 0; i < spans.length; i++) {
+        var own = (spans[i].getAttribute("data-fact") || "").split(" ");
+        if (own.some(function (k) { return keys.indexOf(k) >= 0; })) { spans[i].scrollIntoView({block: "center"}); break; }
+      }
+      return;
+    }
+    var span = event.target.closest && event.target.closest("span.fact");
+    if (!span || !tip) { if (tip) tip.style.display = "none"; return; }
+    tip.textContent = span.getAttribute("title") || "";
+    tip.style.display = tip.textContent ? "block" : "none";
+  });
+})();
+"""
+
+
+def document_url(preview: Preview) -> str:
+    district_year = preview.district_year
+    return f"/doc/{quote(district_year.district)}/{quote(district_year.year)}/"
+
+
+def events_url(label: str) -> str:
+    return "/events?doc=" + quote(label)
+
+
+def index_page(previews: list[Preview], workspace_error: str = "") -> str:
+    rows = []
+    for preview in previews:
+        counts = f"错误 {len(preview.errors)} · 警告 {len(preview.warnings)}" if not preview.error else "—"
+        rows.append(
+            f'<tr class="{preview.status}"><td><a href="{document_url(preview)}">{escape(preview.label)}</a></td>'
+            f"<td>{escape(preview.title or '')}</td><td>{STATUS_TEXT[preview.status]}</td>"
+            f"<td>{counts}</td><td>{preview.milliseconds:.0f} ms</td></tr>"
+        )
+    problem = f'<pre id="zj-error">{escape(workspace_error)}</pre>' if workspace_error else ""
+    body = (
+        "<h1>zongjie 预览</h1><p>保存 facts.yaml、叙述或模板后，相关文档自动重新生成，页面自动刷新。</p>"
+        + problem +
+        '<div class="wrap"><table><thead><tr><th>地区年度</th><th>标题</th><th>状态</th><th>校验</th><th>生成耗时</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+    style = (
+        "body{font:15px/1.6 system-ui,'Noto Sans CJK SC',sans-serif;margin:0 auto;max-width:60rem;padding:1rem;}"
+        "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}"
+        "pre{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #a50e0e;padding:.8rem;font:inherit}"
+        "td:first-child,td:nth-child(3){white-space:nowrap}"
+        "@media(max-width:480px){td:nth-child(5),th:nth-child(5){display:none}}"
+        ".wrap{overflow-x:auto}tr.errors td:nth-child(3){color:#a50e0e}tr.failed td:nth-child(3){color:#fff;background:#a50e0e}"
+    )
+    return _page("zongjie 预览", style, body, events_url("*"))
+
+
+def error_page(preview: Preview) -> str:
+    body = (
+        f'<p><a href="/">← 全部文档</a></p><h1>{escape(preview.label)}：无法生成</h1>'
+        f'<pre id="zj-error">{escape(preview.error)}</pre>'
+        "<p>改正上面指出的文件并保存，本页会自动刷新。</p>"
+    )
+    style = ("body{font:15px/1.6 system-ui,'Noto Sans CJK SC',sans-serif;margin:0 auto;max-width:50rem;padding:1rem;}"
+             "pre{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #a50e0e;padding:.8rem;font:inherit}")
+    return _page(f"{preview.label}：无法生成", style, body, events_url(preview.label))
+
+
+def document_page(preview: Preview, options: WriteOptions) -> str:
+    """The built HTML of the document, with the findings at their figures."""
+    assert preview.document is not None
+    html = write("html", preview.document, options).decode("utf-8")
+    html = _highlight(html, preview.findings)
+    overlay = (
+        f"<style>{OVERLAY_STYLE}</style>"
+        + _panel(preview.findings)
+        + '<div id="zj-tip" role="status"></div>'
+        + f"<script>{RELOAD_SCRIPT % {'events': json.dumps(events_url(preview.label))}}</script>"
+    )
+    html = html.replace("<body>\n", "<body>\n" + _bar(preview), 1)
+    return html.replace("</body>", overlay + "</body>", 1)
+
+
+def _bar(preview: Preview) -> str:
+    base = document_url(preview)
+    return (
+        f'<nav id="zj-bar"><a href="/">← 全部文档</a><span>{escape(preview.label)}</span>'
+        f"<span>错误 {len(preview.errors)} · 警告 {len(preview.warnings)} · {preview.milliseconds:.0f} ms</span>"
+        f'<a href="{base}download.docx">下载 DOCX</a><a href="{base}download.md">下载 Markdown</a></nav>'
+    )
+
+
+def _panel(findings: list[Finding]) -> str:
+    shown = [finding for finding in findings if finding.severity in ("error", "warning")]
+    if not shown:
+        return '<section id="zj-panel"><h2>校验通过</h2><p>没有错误或警告。</p></section>'
+    items = []
+    for finding in shown:
+        keys = " ".join(figure.key for figure in finding.figures)
+        items.append(f'<li class="{finding.severity}" data-keys="{escape(keys)}">{escape(finding_text(finding))}</li>')
+    return f'<section id="zj-panel"><h2>校验结果（{len(shown)}）</h2><ol>{"".join(items)}</ol></section>'
+
+
+_FACT_SPAN = re.compile(r'<span class="fact" data-fact="([^"]*)" title="([^"]*)">')
+
+
+def _highlight(html: str, findings: list[Finding]) -> str:
+    """Mark each figure that a finding concerns, and add the finding to its tooltip."""
+    concerns: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.severity in ("error", "warning"):
+            for figure in finding.figures:
+                concerns.setdefault(figure.key, []).append(finding)
+    if not concerns:
+        return html
+
+    def mark(match: re.Match) -> str:
+        keys, title = match.group(1), match.group(2)
+        found = [f for key in keys.split(" ") for f in concerns.get(key, ())]
+        if not found:
+            return match.group(0)
+        severity = "error" if any(f.severity == "error" for f in found) else "warning"
+        note = "&#10;".join(escape(f"{SEVERITY_TEXT[f.severity]}：{f.message}") for f in found)
+        return f'<span class="fact zj-{severity}" data-fact="{keys}" title="{title}&#10;{note}">'
+
+    return _FACT_SPAN.sub(mark, html)
+
+
+def _page(title: str, style: str, body: str, events: str) -> str:
+    script = RELOAD_SCRIPT % {"events": json.dumps(events)}
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{style}</style></head><body>{body}"
+        f'<div id="zj-tip"></div><script>{script}</script></body></html>'
+    )
