@@ -524,3 +524,11 @@ def test_rows_under_a_merged_group_label_are_named_by_their_path(workspace, cli)
     run = cli("import", "岳阳楼区", "2023", "-n", cwd=workspace)
     assert run.code == 0, run.err
     assert "没有变化" in run.out
+
+
+def test_a_password_protected_workbook_is_explained(workspace, cli):
+    set_mapping(workspace, FUND_MAPPING)
+    body = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100
+    (workspace / YEAR / "收支.xlsx").write_bytes(body)
+    run = cli("import", "岳阳楼区", "2023", cwd=workspace)
+    assert run.code == 2 and "设置了打开密码" in run.err

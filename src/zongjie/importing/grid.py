@@ -129,10 +129,16 @@ class Workbook:
         return self._grids[sheet]
 
     def _open_xlsx(self) -> None:
-        head = _read_head(self.path)
-        if head.startswith(_OLE_MAGIC) or self.path.suffix.lower() == ".xls":
+        data = _read_all(self.path)
+        if data.startswith(_OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data:
             raise SpreadsheetError(
-                "这是旧版 Excel 97-2003（.xls）格式的文件，无法读取",
+                "这个表格设置了打开密码，无法读取",
+                Location(self.path),
+                "请在 Excel 或 WPS 中取消密码（文件→信息→保护工作簿/文档加密）后另存，再导入。",
+            )
+        if data.startswith(_OLE_MAGIC) or self.path.suffix.lower() in (".xls", ".et"):
+            raise SpreadsheetError(
+                "这是旧版 Excel 97-2003（.xls）或 WPS（.et）格式的文件，无法读取",
                 Location(self.path),
                 "请用 Excel 或 WPS 打开后“另存为” .xlsx 格式，或另存为 CSV（UTF-8）。",
             )
@@ -154,10 +160,10 @@ class Workbook:
         self._sheet_names = list(self._book.sheetnames)
 
 
-def _read_head(path: Path) -> bytes:
+def _read_all(path: Path) -> bytes:
     from zongjie.textio import read_bytes
 
-    return read_bytes(path)[:8]
+    return read_bytes(path)
 
 
 def _openpyxl():
