@@ -79,6 +79,9 @@ def run_import(root: Path, district: str, year: str, files: list[Path], dry_run:
             f"请在 content/{district}/{MAPPING_FILE}（本地区各年度共用）或模板文件夹里写导入映射；写法见 README“从统计报表导入”一节。",
         )
     sources = load_mappings(paths)
+    if not sources:
+        raise SpreadsheetError("导入映射里还没有任何事实", Location(paths[-1]),
+                               "在“表格:”下写明文件和“事实:”；写法见 README“从统计报表导入”一节。")
     facts = load_facts(district_year.facts_path)
     previous_path = district_year.folder.parent / str(int(year) - 1) / "facts.yaml"
     previous = load_facts(previous_path) if previous_path.is_file() else None
@@ -137,7 +140,7 @@ def _locate_files(sources: dict[str, FactSource], given: list[Path], year_folder
 
 
 def _read_all(sources: dict[str, FactSource], located: dict[str, Path], facts, previous) -> list[Imported]:
-    books: dict[str, Workbook] = {}
+    books: dict[str, Workbook | ZongjieError] = {}
     problems: list[ZongjieError] = []
     imported: list[Imported] = []
     for source in sources.values():
@@ -145,8 +148,14 @@ def _read_all(sources: dict[str, FactSource], located: dict[str, Path], facts, p
         try:
             _check_key(source)
             if source.file not in books:
-                books[source.file] = Workbook(path)
-            imported.append(_read_one(books[source.file], source, path, facts, previous))
+                try:
+                    books[source.file] = Workbook(path)
+                except ZongjieError as unreadable:  # tried once, reported once
+                    books[source.file] = unreadable
+            book = books[source.file]
+            if isinstance(book, ZongjieError):
+                raise book
+            imported.append(_read_one(book, source, path, facts, previous))
         except ZongjieError as problem:
             if not any((problem.message, problem.location) == (known.message, known.location) for known in problems):
                 # a missing sheet or file once, not once per fact

@@ -153,7 +153,7 @@ class Workbook:
                 self._values = openpyxl.load_workbook(self.path, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
             raise SpreadsheetError(
-                f"无法读取这个表格文件（{type(error).__name__}）",
+                "无法读取这个表格文件：文件已损坏，或不是真正的 .xlsx",
                 Location(self.path),
                 "文件可能已损坏或不是 .xlsx 格式：请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。",
             ) from None
