@@ -178,18 +178,22 @@ def _openpyxl():
 
 
 def _xlsx_grid(file_name: str, sheet, values) -> Grid:
-    grid = Grid(file_name, sheet.title, max_row=sheet.max_row, max_column=sheet.max_column)
-    for row in sheet.iter_rows():
-        for item in row:
-            raw = item.value
-            if raw is None:
-                continue
-            formula = ""
-            if item.data_type == "f" or type(raw).__name__ in ("ArrayFormula", "DataTableFormula"):
-                formula = raw if isinstance(raw, str) else str(getattr(raw, "text", "") or "")
-            value = values.cell(row=item.row, column=item.column).value if formula else raw
-            grid.cells[(item.row, item.column)] = Cell(value, item.number_format or "General", formula,
-                                                       cached=not formula or value is not None)
+    grid = Grid(file_name, sheet.title)
+    # The cells the file holds; iter_rows() would also make every empty cell of a range that
+    # a whole-column format stretches to row 1048576.
+    stored = getattr(sheet, "_cells", None)
+    items = stored.values() if isinstance(stored, dict) else (item for row in sheet.iter_rows() for item in row)
+    for item in items:
+        raw = item.value
+        if raw is None:
+            continue
+        formula = ""
+        if item.data_type == "f" or type(raw).__name__ in ("ArrayFormula", "DataTableFormula"):
+            formula = raw if isinstance(raw, str) else str(getattr(raw, "text", "") or "")
+        value = values.cell(row=item.row, column=item.column).value if formula else raw
+        grid.cells[(item.row, item.column)] = Cell(value, item.number_format or "General", formula,
+                                                   cached=not formula or value is not None)
+        grid.max_row, grid.max_column = max(grid.max_row, item.row), max(grid.max_column, item.column)
     grid.merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
     return grid
 
