@@ -532,3 +532,22 @@ def test_a_password_protected_workbook_is_explained(workspace, cli):
     (workspace / YEAR / "收支.xlsx").write_bytes(body)
     run = cli("import", "岳阳楼区", "2023", cwd=workspace)
     assert run.code == 2 and "设置了打开密码" in run.err
+
+
+def test_a_date_where_facts_yaml_has_a_figure_is_a_wrong_cell(workspace, cli):
+    import datetime
+
+    set_mapping(workspace, """表格:
+  - 文件: 参保.xlsx
+    事实:
+      参保.参保人数: B2
+      参保.统计截至: B3
+      成文日期: B4
+""")
+    make_book(workspace / YEAR / "参保.xlsx", {"S": [["项目", "数"], ["参保人数", datetime.date(2023, 3, 31)],
+                                                     ["截至", 429198], ["成文", "2023年12月"]]})
+    run = cli("import", "岳阳楼区", "2023", cwd=workspace)
+    assert run.code == 2
+    assert "工作表“S”的 B2 是日期 2023-03-31，而 facts.yaml 中 参保.参保人数 是数字" in run.err
+    assert "工作表“S”的 B3 是数字 429198，而 facts.yaml 中 参保.统计截至 是日期" in run.err
+    assert "B4" not in run.err  # a month is a date too

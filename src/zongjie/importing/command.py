@@ -8,6 +8,7 @@ listed, and no file changes.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from zongjie.importing.update import UpdatedFile, dump_plain, update_facts
 from zongjie.importing.values import CellProblem, CellValue, read_cell
 from zongjie.errors import NumberFormatError
 from zongjie.numbers.parse import normalise_figure_text, parse_value
+from zongjie.numbers.quantity import YearMonth
 from zongjie.numbers.units import normalise_unit_name
 
 _LEADING_NUMBER = re.compile(r"^[^\d]*\d[\d,]*(?:\.\d+)?")
@@ -192,8 +194,9 @@ def _read_one(book: Workbook, source: FactSource, path: Path, facts, previous) -
 def _written(value: CellValue, source: FactSource, header_unit: str, where: str, path: Path, facts, previous) -> str | None:
     if value.empty:
         return None
+    _check_kind(value, facts.get(source.key), where, path, source)
     if value.date is not None:
-        return value.date.isoformat()
+        return value.date_text
     stated = [(name, normalise_unit_name(unit)) for name, unit in
               (("导入映射", source.unit), ("表头", header_unit), ("单元格", value.unit)) if unit]
     units = {unit for _, unit in stated}
@@ -219,6 +222,22 @@ def _written(value: CellValue, source: FactSource, header_unit: str, where: str,
         raise SpreadsheetError(f"{where}的数 {written} 无法写入 facts.yaml：{error.message}（事实 {source.key}）",
                                Location(path), error.hint) from None
     return written
+
+
+def _check_kind(value: CellValue, fact, where: str, path: Path, source: FactSource) -> None:
+    """A date where facts.yaml has a figure (or the other way round) is a mapping pointing at
+    the wrong cell, not a new value."""
+    if fact is None:
+        return
+    had_date = isinstance(fact.value, (datetime.date, YearMonth))
+    if had_date == (value.date is not None) or not (had_date or fact.quantity is not None):
+        return
+    found = f"日期 {value.date_text}" if value.date is not None else f"数字 {value.number}"
+    raise SpreadsheetError(
+        f"{where}是{found}，而 facts.yaml 中 {source.key} 是{'日期' if had_date else '数字'}（{fact.written}，{fact.location}）",
+        Location(path),
+        f"映射可能指错了单元格：请核对 {source.location}。",
+    )
 
 
 def _as_spelled(fact, unit: str) -> str:

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zongjie.errors import NumberFormatError
 from zongjie.importing.grid import Cell
 from zongjie.numbers.parse import MAX_DECIMALS, parse_value
-from zongjie.numbers.quantity import Quantity
+from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import normalise_unit_name
 
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -30,11 +30,16 @@ class CellValue:
 
     number: str | None = None
     unit: str = ""  # the unit the cell itself gives (percent format, literal, text)
-    date: datetime.date | None = None
+    date: datetime.date | YearMonth | None = None
 
     @property
     def empty(self) -> bool:
         return self.number is None and self.date is None
+
+    @property
+    def date_text(self) -> str:
+        """As facts.yaml writes it: 2023-11-30, or 2023年11月 for a month."""
+        return str(self.date) if isinstance(self.date, YearMonth) else self.date.isoformat()
 
 
 class CellProblem(ValueError):
@@ -116,7 +121,7 @@ def _text(text: str) -> CellValue:
         value = parse_value(text)
     except NumberFormatError as error:
         raise CellProblem(f"的内容“{text}”不是可识别的数字（{error.message}）", error.hint or "请改正表格中的这个单元格。") from None
-    if isinstance(value, datetime.date):
+    if isinstance(value, (datetime.date, YearMonth)):
         return CellValue(date=value)
     if not isinstance(value, Quantity) or value.approx:
         raise CellProblem(f"的内容“{text}”不是数字", "这个单元格应当是数字：请检查映射是否指错了单元格，或改正表格。")
