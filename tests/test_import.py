@@ -551,3 +551,20 @@ def test_a_date_where_facts_yaml_has_a_figure_is_a_wrong_cell(workspace, cli):
     assert "工作表“S”的 B2 是日期 2023-03-31，而 facts.yaml 中 参保.参保人数 是数字" in run.err
     assert "工作表“S”的 B3 是数字 429198，而 facts.yaml 中 参保.统计截至 是日期" in run.err
     assert "B4" not in run.err  # a month is a date too
+
+
+def test_a_template_mapping_is_shared_and_a_district_one_wins_fact_by_fact(workspace, cli):
+    (workspace / "templates/医保年度工作总结/导入.yaml").write_text(FUND_MAPPING, encoding="utf-8")
+    set_mapping(workspace, """表格:
+  - 文件: 收支.xlsx
+    工作表: 基金
+    事实:
+      基金.险种.大病互助.收入: C4
+""")
+    make_book(workspace / YEAR / "收支.xlsx", {"基金": fund_rows()}, {"B3": "0.00", "C3": "0.00", "B4": "0.00"})
+    run = cli("import", "岳阳楼区", "2023", cwd=workspace)
+    assert run.code == 0, run.err
+    assert "导入 3 个事实，其中 1 个有改变：基金.险种.大病互助.收入" in run.out
+    assert fact_line(workspace, "基金.险种.大病互助.收入") == "收入: 443.6万元"  # the district's cell
+    sources = (workspace / YEAR / "导入来源.yaml").read_text(encoding="utf-8")
+    assert "收支.xlsx 基金!B3" in sources and "收支.xlsx 基金!C4" in sources  # the template's and the district's
