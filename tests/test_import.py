@@ -568,3 +568,42 @@ def test_a_template_mapping_is_shared_and_a_district_one_wins_fact_by_fact(works
     assert fact_line(workspace, "基金.险种.大病互助.收入") == "收入: 443.6万元"  # the district's cell
     sources = (workspace / YEAR / "导入来源.yaml").read_text(encoding="utf-8")
     assert "收支.xlsx 基金!B3" in sources and "收支.xlsx 基金!C4" in sources  # the template's and the district's
+
+
+def test_a_windows_facts_file_keeps_its_bom_and_line_endings(workspace, cli):
+    facts = workspace / YEAR / "facts.yaml"
+    facts.write_bytes(b"\xef\xbb\xbf" + facts.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-8"))
+    set_mapping(workspace, FUND_MAPPING)
+    rows = fund_rows()
+    rows[2][1] = 11720.83
+    make_book(workspace / YEAR / "收支.xlsx", {"基金": rows}, {"B3": "0.00", "C3": "0.00", "B4": "0.00"})
+    run = cli("import", "岳阳楼区", "2023", cwd=workspace)
+    assert run.code == 0, run.err
+    data = facts.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\n") == data.count(b"\r\n")
+    assert "收入: 11720.83万元\r\n" in data.decode("utf-8-sig")
+
+
+def test_a_figure_typed_with_its_precision_comes_back_as_written():
+    """Any figure a writer types into a cell formatted to its decimals reads back as typed."""
+    from decimal import Decimal
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from zongjie.importing.grid import Cell
+    from zongjie.importing.values import read_cell
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.integers(min_value=-10**11, max_value=10**11), st.integers(min_value=0, max_value=4),
+           st.sampled_from(["0", "#,##0", "0_ ", "#,##0;[Red]-#,##0"]))
+    def typed_back(units: int, decimals: int, base: str):
+        written = Decimal(units).scaleb(-decimals)
+        number_format = base.replace("0", "0." + "0" * decimals, 1) if decimals and "0" in base else base
+        if decimals and base.startswith("#,##0;"):
+            number_format = f"#,##0.{'0' * decimals};[Red]-#,##0.{'0' * decimals}"
+        value = read_cell(Cell(float(written), number_format))
+        assert value.number == format(written, "f")
+
+    typed_back()
