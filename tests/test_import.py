@@ -607,3 +607,16 @@ def test_a_figure_typed_with_its_precision_comes_back_as_written():
         assert value.number == format(written, "f")
 
     typed_back()
+
+
+def test_a_cell_note_is_shown_with_the_import(workspace, cli):
+    from openpyxl.comments import Comment
+
+    set_mapping(workspace, FUND_MAPPING)
+    path = make_book(workspace / YEAR / "收支.xlsx", {"基金": fund_rows()}, {"B3": "0.00", "C3": "0.00", "B4": "0.00"})
+    book = openpyxl.load_workbook(path)
+    book["基金"]["B3"].comment = Comment("含2022年补缴\n356.2万元", "财务科")
+    book.save(path)
+    run = cli("import", "岳阳楼区", "2023", "-n", cwd=workspace)
+    assert run.code == 0, run.err
+    assert "收支.xlsx 基金!B3 有批注：含2022年补缴 356.2万元" in run.out

@@ -50,6 +50,7 @@ class Imported:
     origin: str  # 基金收支.xlsx 基金收支!C5
     written: str | None  # None: the cell is empty
     formula: bool = False
+    comment: str = ""
 
 
 @dataclass
@@ -97,6 +98,7 @@ def run_import(root: Path, district: str, year: str, files: list[Path], dry_run:
     if not dry_run:
         _write(updated, sources_path(district_year.facts_path), sidecar)
     notes = [f"{item.origin} 是公式，使用表格里保存的计算结果。" for item in imported if item.formula]
+    notes += [f"{item.origin} 有批注：{' '.join(item.comment.split())}" for item in imported if item.comment]
     return ImportOutcome(updated, imported, changed, not dry_run, sources_path(district_year.facts_path), notes)
 
 
@@ -188,7 +190,7 @@ def _read_one(book: Workbook, source: FactSource, path: Path, facts, previous) -
     except CellProblem as problem:
         raise SpreadsheetError(f"{where}{problem.message}（事实 {source.key}）", Location(path), problem.hint) from None
     return Imported(source, origin, _written(value, source, found.header_unit, where, path, facts, previous),
-                    formula=bool(cell.formula))
+                    formula=bool(cell.formula), comment=cell.comment)
 
 
 def _written(value: CellValue, source: FactSource, header_unit: str, where: str, path: Path, facts, previous) -> str | None:

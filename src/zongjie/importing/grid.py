@@ -30,6 +30,7 @@ class Cell:
     number_format: str = "General"
     formula: str = ""  # the formula text when the cell holds one
     cached: bool = True  # False: a formula whose result was never saved
+    comment: str = ""  # the cell's note (批注), often what the figure includes or leaves out
 
     @property
     def is_empty(self) -> bool:
@@ -191,8 +192,9 @@ def _xlsx_grid(file_name: str, sheet, values) -> Grid:
         if item.data_type == "f" or type(raw).__name__ in ("ArrayFormula", "DataTableFormula"):
             formula = raw if isinstance(raw, str) else str(getattr(raw, "text", "") or "")
         value = values.cell(row=item.row, column=item.column).value if formula else raw
+        note = item.comment.text.strip() if item.comment is not None and item.comment.text else ""
         grid.cells[(item.row, item.column)] = Cell(value, item.number_format or "General", formula,
-                                                   cached=not formula or value is not None)
+                                                   cached=not formula or value is not None, comment=note)
         grid.max_row, grid.max_column = max(grid.max_row, item.row), max(grid.max_column, item.column)
     grid.merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
     return grid

@@ -87,8 +87,7 @@ def _number(value: int | float, number_format: str) -> CellValue:
 
 
 def _plain(number: Decimal) -> str:
-    text = format(number, "f")
-    return "0" if text in ("-0", "-0.0") else text
+    return format(number.copy_abs() if number.is_zero() else number, "f")  # -0.001 shown as 0.00, not -0.00
 
 
 def format_precision(number_format: str) -> tuple[int | None, bool, str]:
