@@ -77,6 +77,7 @@ def write_funds(facts, path: Path) -> None:
         sheet.column_dimensions[column].width = 16
     book.save(path)
     save_cached_values(path, {"基金收支": cached})
+    make_reproducible(path)
 
 
 def write_inpatient(facts, path: Path) -> None:
@@ -105,6 +106,20 @@ def write_inpatient(facts, path: Path) -> None:
     for column in "BCD":
         sheet.column_dimensions[column].width = 14
     book.save(path)
+    make_reproducible(path)
+
+
+def make_reproducible(path: Path) -> None:
+    """Same facts, same bytes: fixed times in the document properties and the zip entries,
+    so that running the script again does not make the imported workbook look changed."""
+    with zipfile.ZipFile(path) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    core = contents.get("docProps/core.xml")
+    if core is not None:
+        contents["docProps/core.xml"] = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2023-12-01T00:00:00Z", core)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2023, 12, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
 def save_cached_values(path: Path, values: dict[str, dict[str, object]]) -> None:
