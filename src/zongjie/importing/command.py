@@ -211,7 +211,8 @@ def _written(value: CellValue, source: FactSource, header_unit: str, where: str,
     if unit and existing is not None and existing != unit:
         fact = facts.get(source.key)
         raise SpreadsheetError(
-            f"{where}的单位是“{unit}”，而 facts.yaml 中 {source.key} 的单位是“{existing}”（{fact.written}，{fact.location}）",
+            f"{where}的单位是“{unit}”，而 facts.yaml 中 {source.key} "
+            f"{f'的单位是“{existing}”' if existing else '没有单位'}（{fact.written}，{fact.location}）",
             Location(path),
             "导入不换算单位：请在导入映射里写明单位，或先把 facts.yaml 中的数字改成同一单位。",
         )
