@@ -595,7 +595,7 @@ def test_a_figure_typed_with_its_precision_comes_back_as_written():
     from zongjie.importing.grid import Cell
     from zongjie.importing.values import read_cell
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=100, deadline=None)
     @given(st.integers(min_value=-10**11, max_value=10**11), st.integers(min_value=0, max_value=4),
            st.sampled_from(["0", "#,##0", "0_ ", "#,##0;[Red]-#,##0"]))
     def typed_back(units: int, decimals: int, base: str):
