@@ -125,7 +125,10 @@ def test_a_total_left_out_is_derived_and_used_in_the_document(workspace, cli):
     assert {"key": "参保.参保人数", "value": "429198人"}.items() <= document["derived"][0].items()
     assert cli("build", "岳阳楼区", "2023", "-f", "html", cwd=workspace).code == 0
     html = next((workspace / "build/岳阳楼区/2023").glob("*.html")).read_text(encoding="utf-8")
-    assert "参保人数合计<span" in html and "429198人</span>" in html and "推算" in html
+    assert "参保人数合计429198人" in html  # the clean copy: the figure, no provenance
+    assert cli("build", "岳阳楼区", "2023", "-f", "html", "--review", cwd=workspace).code == 0
+    html = next((workspace / "build/岳阳楼区/2023").glob("*审阅稿*.html")).read_text(encoding="utf-8")
+    assert "参保人数合计<span" in html and "429198人<span class=\"note\"" in html and "推算" in html
 
 
 def test_comparison_rule(workspace, cli):

@@ -111,13 +111,32 @@ def test_one_edited_cell_changes_exactly_one_fact_and_check_names_the_cell(works
     assert "facts.yaml:47" in check.err  # and the facts.yaml line
 
 
-def test_html_provenance_names_the_cell_and_the_facts_line(workspace, cli):
-    run = cli("build", "岳阳楼区", "2023", "-f", "html", cwd=workspace)
+def test_the_review_copy_names_the_cell_and_the_facts_line(workspace, cli):
+    import zipfile
+
+    run = cli("build", "岳阳楼区", "2023", "--review", cwd=workspace)
     assert run.code == 0, run.err
-    html = next((workspace / "build/岳阳楼区/2023").glob("*.html")).read_text(encoding="utf-8")
-    assert re.search(r'title="待遇\.住院\.人次 ← 住院结算\.xlsx 住院结算!B6（content/岳阳楼区/2023/facts\.yaml:43）"', html)
-    # a fact not imported keeps its plain file:line
-    assert "参保.参保人数 ← content/岳阳楼区/2023/facts.yaml:" in html
+    folder = workspace / "build/岳阳楼区/2023"
+    html = next(folder.glob("*审阅稿*.html")).read_text(encoding="utf-8")
+    assert "来源：表格 住院结算.xlsx 住院结算!B6（content/岳阳楼区/2023/facts.yaml 第 43 行）" in html
+    comments = zipfile.ZipFile(next(folder.glob("*审阅稿*.docx"))).read("word/comments.xml").decode("utf-8")
+    assert "来源：表格 住院结算.xlsx 住院结算!B4（content/岳阳楼区/2023/facts.yaml 第 47 行）" in comments
+    # a fact not imported keeps its plain file and line
+    assert re.search(r"来源：content/岳阳楼区/2023/facts\.yaml 第 \d+ 行", html)
+
+
+def test_an_imported_fact_carries_its_cell_in_its_location(workspace):
+    from zongjie.build import load
+    from zongjie.errors import Location
+    from zongjie.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    facts = load(ws, ws.district_year("岳阳楼区", "2023")).facts
+    location = facts.get("待遇.住院.人次").location
+    assert location.origin == "住院结算.xlsx 住院结算!B6"
+    assert str(location).endswith("facts.yaml:43（来自 住院结算.xlsx 住院结算!B6）")
+    assert facts.get("参保.参保人数").location.origin == ""
+    assert isinstance(location, Location)
 
 
 def test_incremental_build_notices_a_changed_spreadsheet(workspace, cli):

@@ -168,7 +168,9 @@ class YearsOfDistrict(Mapping):
         return sum(1 for _ in self)
 
 
-def assemble(workspace: Workspace, loaded: Loaded) -> Document:
+def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None) -> Document:
+    """The document of a district-year; `keep_rendered` (a list) receives the rendering, for
+    zongjie diff to trace paragraphs back to their narrative."""
     from zongjie.numbering import number_headings
     from zongjie.reader import read_document
     from zongjie.script import convert_document
@@ -186,6 +188,8 @@ def assemble(workspace: Workspace, loaded: Loaded) -> Document:
             cache_dir=workspace.output_dir / ".zongjie" / "jinja",
         )
     )
+    if keep_rendered is not None:
+        keep_rendered.append(rendered)
     document = read_document(rendered.markdown, rendered.sources)
     document = number_headings(document, loaded.template.numbering)
     return convert_document(document, district_year.settings.locale)

@@ -48,6 +48,7 @@ def build(
     allow_errors: bool = typer.Option(False, "--allow-errors", help="校验有错误时仍然生成文档。"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="同时生成的份数（默认为 CPU 核数）。"),
     force: bool = typer.Option(False, "--force", help="全部重新生成（默认只生成输入有变化的文档）。"),
+    review: bool = typer.Option(False, "--review", help="生成审阅稿（<标题>（审阅稿）.docx/.html）：每个数字带批注，写明来源和校验结果；不要发布。"),
     workspace: Path = WorkspaceOption,
     debug: bool = DebugOption,
 ) -> None:
@@ -66,6 +67,8 @@ def build(
     _refuse_output_among_inputs(ws, out_dir)
     if jobs is not None and jobs < 1:
         raise ZongjieError(f"--jobs 应为正整数，而不是 {jobs}", hint="不写 --jobs 时按 CPU 核数同时生成。")
+    if review:
+        raise typer.Exit(_build_review_copies(ws, selected, out_dir, chosen))
     verbose = len(selected) <= 10
     with _progress(len(selected), enabled=not verbose) as advance:
         def report(result) -> None:
@@ -79,6 +82,26 @@ def build(
          f"校验未通过 {counts['blocked']}，失败 {counts['failed']}。"
          + (f"另有 {warnings} 个警告，运行 zongjie check 查看。" if warnings and not verbose else ""))
     raise typer.Exit(max([r.exit_code for r in results] + [EXIT_OK]))
+
+
+def _build_review_copies(ws, selected, out_dir: Path, chosen) -> int:
+    """Review copies are built even when checks fail (they show the failing figures)."""
+    from zongjie.review.copy import build_review_copy
+
+    exit_code = EXIT_OK
+    for district_year in selected:
+        copy = build_review_copy(ws, district_year, out_dir, chosen)
+        if copy.error is not None:
+            _complain(str(copy.error))
+            _complain(f"未生成 {copy.label} 的审阅稿：以上错误需要先改正。")
+            exit_code = max(exit_code, copy.error.exit_code)
+            continue
+        _say(f"已生成 {copy.label} 的审阅稿（请勿发布；校验错误 {copy.errors} 个，警告 {copy.warnings} 个，已写在批注中）：")
+        for path in copy.paths:
+            _say(f"  {_shown(path)}")
+        if copy.errors:
+            exit_code = max(exit_code, EXIT_CHECKS)
+    return exit_code
 
 
 def _refuse_output_among_inputs(ws, out_dir: Path) -> None:
@@ -172,6 +195,60 @@ def check(
     if any(report.error for report in reports):
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_CHECKS if any(report.result.errors for report in reports) else EXIT_OK)
+
+
+@app.command()
+def diff(
+    district: str = typer.Argument(..., help="地区（content/ 下的文件夹名）。"),
+    year: str = typer.Argument(..., help="年度，如 2023。"),
+    edited: Path = typer.Argument(..., help="在 Word/WPS 中修改过的 .docx（审阅稿或正式稿均可）。"),
+    output_format: str = typer.Option("text", "--format", "-f", help="报告格式：text（中文）或 json。"),
+    apply: bool = typer.Option(False, "--apply", help="把改过的叙述段落写回 .md 文件（先列出要写的内容；数字不会写回）。"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="与 --apply 同用：不再询问，直接写入。"),
+    workspace: Path = WorkspaceOption,
+    debug: bool = DebugOption,
+) -> None:
+    """比较修改过的 DOCX 与按当前 facts.yaml 和叙述生成的文档：列出改动的数字、文字、分段、样式和批注。
+    数字有改动时退出码为 1。"""
+    from zongjie.review.command import run_diff
+    from zongjie.review.report import json_report, text_report
+    from zongjie.workspace import Workspace
+
+    if output_format not in ("text", "json"):
+        raise ZongjieError(f"不认识的报告格式“{output_format}”", hint="可选：text 或 json。")
+    ws = Workspace.open(workspace)
+    run = run_diff(ws, district, year, edited)
+    if output_format == "json":
+        _say(json_report(run.result, run.root))
+    else:
+        _say(text_report(run.result, run.root, run.label))
+    if apply:
+        _apply_prose(run, yes, _complain if output_format == "json" else _say)  # JSON stays parseable
+    raise typer.Exit(run.result.exit_code)
+
+
+def _apply_prose(run, yes: bool, _say=_say) -> None:
+    from zongjie.review.apply import apply_writes, plan_writes
+
+    planned, left = plan_writes(run.result)
+    if not planned:
+        _say("--apply：没有可以写回叙述文件的段落。" + (f"另有 {len(left)} 处文字改动需要手工修改（见上）。" if left else ""))
+        return
+    _say(f"--apply 将写入 {len(planned)} 处（数字不会写回）：")
+    for write in planned:
+        lines = f"{write.start}" if write.start == write.end else f"{write.start}–{write.end}"
+        _say(f"  {_shown(write.path)} 第 {lines} 行：")
+        _say("    原文：" + write.old.replace("\n", "\n          "))
+        _say("    改为：" + write.new.replace("\n", "\n          "))
+    if not yes:
+        if not sys.stdin.isatty():
+            _say("未写入：确认无误后加 --yes 重新运行。")
+            return
+        if not typer.confirm("确认写入以上内容？", default=False):
+            _say("未写入。")
+            return
+    written = apply_writes(planned)
+    _say(f"已写入 {len(written)} 个叙述文件。下一步：改正 facts.yaml 中的数字（如有），然后 zongjie build 生成正式稿。")
 
 
 @app.command()

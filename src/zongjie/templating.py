@@ -276,6 +276,9 @@ class RenderRequest:
 class Rendered:
     markdown: str
     sources: SourceTable
+    # each narrative written into the document, by name: its file and rendered Markdown
+    # (zongjie diff maps edited paragraphs back to the narrative they came from)
+    narratives: dict[str, tuple[Path, str]] = field(default_factory=dict)
 
 
 def render(request: RenderRequest) -> Rendered:
@@ -289,12 +292,12 @@ def render(request: RenderRequest) -> Rendered:
             template = _compile_file(env, path)
             return template.render(context)
 
-        context["叙述"] = NarrativeSet(
-            {name: Narrative(path, render_narrative) for name, path in request.narrative_paths.items()}
-        )
+        narratives = {name: Narrative(path, render_narrative) for name, path in request.narrative_paths.items()}
+        context["叙述"] = NarrativeSet(narratives)
         template = env.get_template(request.entry)
         markdown = template.render(context)
-        return Rendered(markdown, state.sources)
+        written = {name: (n.path, str(n._rendered)) for name, n in narratives.items() if n._rendered is not None}
+        return Rendered(markdown, state.sources, written)
     except ZongjieError as error:
         if error.location is None:
             error.location = _template_location(error)

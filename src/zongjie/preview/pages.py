@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from html import escape
 from urllib.parse import quote
 
@@ -111,7 +112,7 @@ def error_page(preview: Preview) -> str:
 def document_page(preview: Preview, options: WriteOptions) -> str:
     """The built HTML of the document, with the findings at their figures."""
     assert preview.document is not None
-    html = write("html", preview.document, options).decode("utf-8")
+    html = write("html", preview.document, replace(options, trace=True)).decode("utf-8")  # sources in tooltips
     html = _highlight(html, preview.findings)
     overlay = (
         f"<style>{OVERLAY_STYLE}</style>"

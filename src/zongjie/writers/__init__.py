@@ -23,6 +23,13 @@ class WriteOptions:
     lang: str = "zh-CN"
     reference_docx: Path | None = None
     cache_dir: Path | None = None  # where a writer may keep what it prepares once (the DOCX prototype)
+    # A review copy (审阅稿): zongjie.review.notes.ReviewNotes saying where each figure comes
+    # from and what the checks found. None (the default) writes the clean copy to publish,
+    # which carries no internal keys, paths or line numbers.
+    review: object | None = None
+    # The local preview (zongjie serve) only: each figure's key and file:line in its tooltip,
+    # for the writer at their own desk. Never set for files that are written.
+    trace: bool = False
 
 
 def write(format_name: str, document: Document, options: WriteOptions = WriteOptions()) -> bytes:

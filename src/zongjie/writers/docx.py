@@ -61,7 +61,14 @@ def write(document: Document, options) -> bytes:
         _apply_reference_styles(package.part(STYLES), options.reference_docx)
     numbered_levels = _number_headings(package, document.numbering)
     body = package.part(DOCUMENT).find(xml.qn("w:body"))
-    _DocxWriter(body, numbered_levels).write(document)
+    comments = None
+    if getattr(options, "review", None) is not None:  # a review copy: a comment on every figure
+        from zongjie.writers.docx_comments import CommentWriter
+
+        comments = CommentWriter(options.review)
+    _DocxWriter(body, numbered_levels, comments).write(document)
+    if comments is not None:
+        comments.finish(package)
     _set_core_properties(package.part(CORE), plain_text(document.meta.title),
                          plain_text(document.meta.signature) or "zongjie")
     return package.to_bytes()
@@ -169,8 +176,9 @@ def _number_headings(package: DocxPackage, patterns: tuple[str, ...]) -> set[int
 
 # ---- blocks --------------------------------------------------------------------------------
 class _DocxWriter:
-    def __init__(self, body, numbered_levels: set[int] = frozenset()):
+    def __init__(self, body, numbered_levels: set[int] = frozenset(), comments=None):
         self.body = body
+        self.comments = comments  # a CommentWriter in a review copy
         self.numbered_levels = numbered_levels  # heading levels Word numbers itself
 
     def write(self, model: Document) -> None:
@@ -235,6 +243,9 @@ class _DocxWriter:
     def inlines(self, paragraph, inlines: tuple[Inline, ...]) -> None:
         """One run per stretch of equally formatted text: a paragraph of figures and words is
         a single run, not one per figure (fewer elements: faster to build and to open)."""
+        if self.comments is not None:
+            self.comments.inlines(paragraph, inlines)
+            return
         for text, bold, emphasis in _runs(inlines):
             xml.add_run(paragraph, text, bold, KAITI if emphasis else None, LATIN)
 

@@ -1,8 +1,11 @@
 """Document model → one standalone HTML page: no external resources, readable on a phone,
 printable on A4 with the official fonts first and free fallbacks after.
 
-Every figure that came from a fact is a `<span class="fact">` whose title names its source
-(file:line), so a reader of the web page can trace it as a supervisor would.
+The page to publish carries no internal key, path or line number: a figure is plain text.
+In a review copy (审阅稿, `options.review`) every figure is a `<span class="fact">` whose note
+(its source, the rules that check it, what they found) shows on hover and, on a phone, on tap;
+figures a rule finds wrong are highlighted. The local preview (`zongjie serve`, never a written
+file) asks for `options.trace`: each figure's key and file:line in its tooltip.
 """
 
 from __future__ import annotations
@@ -80,13 +83,22 @@ hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
 
 
 def write(document: Document, options) -> bytes:
-    return render(document, options.source_root, options.lang).encode("utf-8")
+    return render(document, options.source_root, options.lang, getattr(options, "review", None),
+                  getattr(options, "trace", False)).encode("utf-8")
 
 
-def render(document: Document, source_root: Path | None = None, lang: str = "zh-CN") -> str:
-    writer = _HtmlWriter(source_root)
+def render(document: Document, source_root: Path | None = None, lang: str = "zh-CN", review=None,
+           trace: bool = False) -> str:
+    writer = _HtmlWriter(source_root, review, trace)
     title = plain_text(document.meta.title) or "工作总结"
     body = []
+    extra_head = ""
+    if review is not None:
+        from zongjie.writers.html_review import REVIEW_SCRIPT, REVIEW_STYLE, banner
+
+        title = f"{title}（审阅稿）"
+        body.append(banner(review))
+        extra_head = f"<style>{REVIEW_STYLE}</style>\n"
     if document.meta.title:
         body.append(f'<h1 class="title">{writer.inlines(document.meta.title)}</h1>')
     if document.meta.subtitle:
@@ -99,14 +111,18 @@ def render(document: Document, source_root: Path | None = None, lang: str = "zh-
         f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="zongjie">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n{extra_head}</head>\n<body>\n<main>\n"
         + "\n".join(part for part in body if part)
-        + "\n</main>\n</body>\n</html>\n"
+        + "\n</main>\n"
+        + (REVIEW_SCRIPT if review is not None else "")
+        + "</body>\n</html>\n"
     )
 
 
 class _HtmlWriter:
-    def __init__(self, source_root: Path | None):
+    def __init__(self, source_root: Path | None, review=None, trace: bool = False):
+        self.review = review  # ReviewNotes of a review copy, else None
+        self.trace = trace  # the local preview: keys and file:line in tooltips
         self.root_prefix = str(source_root) + os.sep if source_root is not None else None
         self._places: dict = {}  # location → "file:line", computed once per location
 
@@ -168,6 +184,15 @@ class _HtmlWriter:
         return "".join(out)
 
     def fact(self, span: FactSpan) -> str:
+        if self.review is not None:
+            from zongjie.writers.html_review import review_fact
+
+            return review_fact(span, self.review)
+        if self.trace:
+            return self.traced_fact(span)
+        return escape(span.text)  # the copy to publish: no key, path or line number
+
+    def traced_fact(self, span: FactSpan) -> str:
         sources = "；".join(
             f"{key} ← {self._where(location)}" for key, location in zip(span.keys, span.locations)
         )

@@ -1,0 +1,105 @@
+"""`zongjie diff --apply`: edited narrative paragraphs written back into their .md files.
+
+Only where the mapping is one to one: a paragraph of a narrative file without template
+syntax, changed in words (or split into several paragraphs). Figures are never written: a
+figure lives in facts.yaml, and the writer changes it there. Each file keeps its encoding,
+line endings, byte-order mark and every other line; it is replaced whole or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from zongjie.mdsyntax import escape_inline
+from zongjie.review.diffing import DiffResult, ProseChange
+
+_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")
+_HEADING_PREFIX = re.compile(r"^\s*#{1,6}\s+")
+_INDENT = re.compile(r"^[ \u3000]*")
+
+
+@dataclass(frozen=True)
+class PlannedWrite:
+    path: Path
+    start: int  # lines replaced, from 1, inclusive
+    end: int
+    old: str
+    new: str
+
+
+def plan_writes(result: DiffResult) -> tuple[list[PlannedWrite], list[ProseChange]]:
+    """What --apply would write, and the changes it leaves to the writer."""
+    planned, left = [], []
+    for change in result.prose:
+        new = _markdown(change) if change.applicable else None
+        if new is None:
+            left.append(change)
+            continue
+        origin = change.origin
+        planned.append(PlannedWrite(origin.path, origin.start, origin.end, origin.source, new))
+    for split in result.structure:  # a narrative paragraph split in two is written as two
+        origin = split.origin
+        if split.kind == "split" and origin is not None and origin.applicable and not origin.heading:
+            indent = _INDENT.match(origin.source).group()
+            new = "\n\n".join(indent + _runs_markdown(runs) for runs in split.new_runs)
+            if not _TEMPLATE_SYNTAX.search(new):
+                planned.append(PlannedWrite(origin.path, origin.start, origin.end, origin.source, new))
+    return planned, left
+
+
+def _markdown(change: ProseChange) -> str | None:
+    origin = change.origin
+    paragraphs = [_runs_markdown(runs) for runs in change.new_runs]
+    if any(_TEMPLATE_SYNTAX.search(text) for text in paragraphs):
+        change.reason = "改后的文字里有 {{、{% 或 {#，会被当作模板语句：请在叙述文件中手工修改"
+        change.applicable = False
+        return None
+    heading = _HEADING_PREFIX.match(origin.source)
+    if heading:
+        if len(paragraphs) != 1:
+            change.reason = "标题被改成了多段：请在叙述文件中手工修改"
+            change.applicable = False
+            return None
+        return heading.group() + paragraphs[0]
+    indent = _INDENT.match(origin.source).group()
+    return "\n\n".join(indent + text for text in paragraphs)
+
+
+def _runs_markdown(runs: list[tuple[str, bool, bool]]) -> str:
+    parts = []
+    for text, bold, emphasis in runs:
+        escaped = escape_inline(text.replace("\n", " "))
+        core = escaped.strip()
+        if not core or not (bold or emphasis):
+            parts.append(escaped)
+            continue
+        mark = "**" if bold else "*"
+        lead = escaped[: len(escaped) - len(escaped.lstrip())]
+        trail = escaped[len(escaped.rstrip()):]
+        parts.append(f"{lead}{mark}{core}{mark}{trail}")
+    return "".join(parts).strip()
+
+
+def apply_writes(planned: list[PlannedWrite]) -> list[Path]:
+    """Write every planned change; all files or none."""
+    from zongjie.output import write_files
+    from zongjie.textio import read_bytes, read_source
+
+    files: dict[Path, bytes] = {}
+    by_path: dict[Path, list[PlannedWrite]] = {}
+    for write in planned:
+        by_path.setdefault(write.path, []).append(write)
+    for path, writes in by_path.items():
+        data = read_bytes(path)
+        encoding = read_source(path).encoding
+        bom = data.startswith(b"\xef\xbb\xbf")
+        newline = "\r\n" if b"\r\n" in data else "\n"
+        lines = read_source(path).text.split("\n")
+        for write in sorted(writes, key=lambda w: w.start, reverse=True):
+            lines[write.start - 1 : write.end] = write.new.split("\n")
+        text = "\n".join(lines).replace("\n", newline)
+        files[path] = (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+    write_files(files)
+    return list(files)

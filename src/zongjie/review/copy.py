@@ -1,0 +1,68 @@
+"""`zongjie build --review`: the review copy (审阅稿) of a district-year.
+
+The same document as the clean copy, with a comment on every figure (DOCX) or a note on hover
+and tap (HTML). It is built even when checks fail — showing the failing figures is its point —
+and is named `<标题>（审阅稿）.docx` so that nobody publishes it by mistake. Markdown has no
+place for notes, so a review copy is DOCX and HTML only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from zongjie.errors import ZongjieError
+from zongjie.workspace import DistrictYear, Workspace
+
+REVIEW_MARK = "（审阅稿）"
+REVIEW_MARK_TRADITIONAL = "（審閱稿）"  # a Traditional workspace's file names are Traditional too
+REVIEW_FORMATS = ("docx", "html")
+
+
+@dataclass
+class ReviewCopy:
+    label: str
+    paths: list[Path] = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    error: ZongjieError | None = None
+
+
+def review_formats(chosen: tuple[str, ...] | None, district_year: DistrictYear) -> tuple[str, ...]:
+    wanted = chosen or district_year.settings.formats
+    formats = tuple(name for name in REVIEW_FORMATS if name in wanted)
+    return formats or REVIEW_FORMATS
+
+
+def review_paths(out_dir: Path, district_year: DistrictYear, title: str, formats: tuple[str, ...]) -> dict[str, Path]:
+    from zongjie.output import safe_file_name
+    from zongjie.writers import EXTENSIONS
+
+    folder = out_dir / district_year.district / district_year.year
+    mark = REVIEW_MARK_TRADITIONAL if district_year.settings.locale.startswith("zh_Hant") else REVIEW_MARK
+    name = safe_file_name(title) + mark
+    return {fmt: folder / f"{name}{EXTENSIONS[fmt]}" for fmt in formats}
+
+
+def build_review_copy(workspace: Workspace, district_year: DistrictYear, out_dir: Path,
+                      formats: tuple[str, ...] | None = None) -> ReviewCopy:
+    from zongjie.build import assemble, check, check_document, document_title, load, render_outputs, write_options
+    from zongjie.output import write_files
+    from zongjie.review.notes import ReviewNotes
+
+    copy = ReviewCopy(district_year.label)
+    try:
+        loaded = load(workspace, district_year)
+        result = check(loaded)
+        document = assemble(workspace, loaded)
+        check_document(document, loaded, result)
+        copy.errors, copy.warnings = len(result.errors), len(result.warnings)
+        notes = ReviewNotes(loaded.facts, loaded.rules, result, workspace.root, loaded.previous)
+        chosen = review_formats(formats, district_year)
+        data = render_outputs(document, chosen, replace(write_options(workspace, district_year), review=notes))
+        paths = review_paths(out_dir, district_year, document_title(document, loaded), chosen)
+        write_files({paths[fmt]: data[fmt] for fmt in chosen})
+        copy.paths = [paths[fmt] for fmt in chosen]
+    except ZongjieError as error:
+        copy.error = error
+    return copy

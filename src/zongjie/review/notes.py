@@ -1,0 +1,148 @@
+"""What a review copy says about each figure: what it is, where it was written, which rules
+check it and what they found, and whether it was derived (推算) rather than written.
+
+Writers ask `ReviewNotes` about a `FactSpan`; they never see facts, rules or paths themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from zongjie.checks.engine import CheckResult, Finding, expand_rules, path_pattern
+from zongjie.checks.expr import references
+from zongjie.checks.rules import Rule
+from zongjie.errors import Location
+from zongjie.facts import FactSet
+from zongjie.model import FactSpan
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
+_SEVERITY = {"error": "错误", "warning": "警告", "info": "说明"}
+
+
+@dataclass(frozen=True)
+class PlacedFinding:
+    number: int  # stable id, so each finding is placed once per document
+    text: str
+    keys: tuple[str, ...]
+
+
+class ReviewNotes:
+    def __init__(self, facts: FactSet, rules: list[Rule] | tuple[Rule, ...], result: CheckResult, root: Path,
+                 previous: FactSet | None = None):
+        self.facts = facts
+        self.root = root.resolve()
+        self.result = result
+        self._rules = [(rule, _patterns(rule)) for rule in expand_rules(list(rules), facts)]
+        self._status = {rule.name: _rule_status(rule, result, facts, previous) for rule, _ in self._rules}
+        self.findings = [
+            PlacedFinding(number, finding_note(finding, self.where), tuple(figure.key for figure in finding.figures))
+            for number, finding in enumerate(result.findings) if finding.severity in ("error", "warning")
+        ]
+        self._failing = {figure.key for finding in result.findings if finding.severity == "error"
+                         for figure in finding.figures}
+
+    # ---- what writers ask --------------------------------------------------------------
+    def note(self, span: FactSpan) -> str:
+        """The comment on one figure, a few short lines."""
+        lines = []
+        for key, location, written in zip(span.keys, span.locations, span.written or ("",) * len(span.keys)):
+            fact = self.facts.get(key)
+            derived = fact.derived if fact is not None else span.derived
+            value = written or (fact.written if fact is not None else "")
+            shown_as_written = not value or value == span.text or location.line is None
+            lines.append(f"数字：{key_words(key)}" + ("" if shown_as_written else f"（填写为 {value}）"))
+            if derived:
+                lines.append(f"推算：facts.yaml 中没有填写，由校验规则算出（规则见 {self.where(location)}）")
+            else:
+                lines.append(f"来源：{self.where(location)}")
+            lines.append(self.rule_status(key))
+        if len(span.keys) > 1:
+            lines.append(f"推算：由以上 {len(span.keys)} 项计算得出")
+        elif span.derived and not any(line.startswith("推算") for line in lines):
+            lines.append("推算：由上述数字计算得出（不是直接填写的数字）")
+        return "\n".join(lines)
+
+    def fails(self, span: FactSpan) -> bool:
+        return any(key in self._failing for key in span.keys)
+
+    def findings_for(self, span: FactSpan) -> list[PlacedFinding]:
+        return [finding for finding in self.findings if set(finding.keys) & set(span.keys)]
+
+    def rule_status(self, key: str) -> str:
+        checking = [rule for rule, patterns in self._rules if any(p.match(key) for p in patterns)]
+        if not checking:
+            return "校验：没有规则核对这个数字"
+        return "校验：" + "；".join(f"“{rule.name}”{self._status[rule.name]}" for rule in checking)
+
+    def where(self, location: Location | None) -> str:
+        return source_place(location, self.root)
+
+
+def source_place(location: Location | None, root: Path) -> str:
+    """A source place as a writer reads it: workspace-relative file and line, or a
+    spreadsheet's cell."""
+    if location is None:
+        return "（未知）"
+    path = Path(location.file)
+    try:
+        shown = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        shown = path.name
+    if path.is_dir():
+        return f"文件夹名 {shown}"
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES and location.line:
+        cell = f"{column_letters(location.column)}{location.line}" if location.column else f"第 {location.line} 行"
+        return f"表格 {shown} 单元格 {cell}"
+    shown = f"{shown} 第 {location.line} 行" if location.line else shown
+    origin = getattr(location, "origin", "")  # imported by `zongjie import`: the cell first
+    return f"表格 {origin}（{shown}）" if origin else shown
+
+
+def _rule_status(rule: Rule, result: CheckResult, facts: FactSet, previous: FactSet | None) -> str:
+    """What one rule found: its findings in the check, or, run alone, whether it could check."""
+    from zongjie.checks.engine import run_rules
+
+    found = [f for f in result.findings if f.check == rule.name]
+    severe = sorted({_SEVERITY[f.severity] for f in found if f.severity in ("error", "warning")})
+    if severe:
+        return "、".join(severe)
+    if any(f.code == "known-exception" for f in found):
+        return "不相符（已注明例外）"
+    alone = run_rules([rule], facts, previous)  # the facts already hold what the check derived
+    if alone.checked:
+        return "相符"
+    if alone.skipped:
+        return "未核对（含约数或非数字）"
+    return "未核对（缺少数字）"
+
+
+def _patterns(rule: Rule) -> list[re.Pattern]:
+    relation = rule.relation
+    return [path_pattern(reference.path) for side in (relation.left, relation.right) for reference in references(side)]
+
+
+def key_words(key: str) -> str:
+    """参保.参保人数 → 参保 › 参保人数."""
+    return " › ".join(part for part in key.split(".") if part)
+
+
+def column_letters(column: int) -> str:
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def finding_note(finding: Finding, where) -> str:
+    lines = [f"校验{_SEVERITY[finding.severity]}：{finding.message}"]
+    for figure in finding.figures:
+        mark = "（推算）" if figure.derived else ""
+        lines.append(f"{key_words(figure.key)} = {figure.written}{mark}（{where(figure.location)}）")
+    if finding.check_location:
+        lines.append(f"规则“{finding.check}”（{where(finding.check_location)}）")
+    if finding.hint:
+        lines.append(f"建议：{finding.hint}")
+    return "\n".join(lines)

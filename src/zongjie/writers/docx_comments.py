@@ -1,0 +1,209 @@
+"""Word comments (批注) on the figures of a review copy.
+
+Each figure gets its own run, wrapped in `w:commentRangeStart`/`w:commentRangeEnd` and followed
+by a `w:commentReference` run; the comments themselves go in a new part, word/comments.xml,
+with its relationship and content type, as Word writes them. Findings of the checks become
+further comments on the first figure they concern; findings that concern no figure of the
+document are put on the title.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from zongjie.model import Emphasis, FactSpan, Inline, LineBreak, Strong, Text
+from zongjie.writers import docx_xml as xml
+from zongjie.writers.docx_styles import KAITI, LATIN
+
+COMMENTS_PART = "word/comments.xml"
+COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+COMMENTS_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+RELATIONSHIPS_PART = "word/_rels/document.xml.rels"
+CONTENT_TYPES_PART = "[Content_Types].xml"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+AUTHOR, INITIALS = "zongjie", "ZJ"
+
+
+class CommentWriter:
+    """Writes a paragraph's inlines with comments on its figures and collects the comments."""
+
+    def __init__(self, review):
+        self.review = review
+        self.comments: list[str] = []
+        self._placed: set[int] = set()  # findings already placed on a figure
+        self.first_paragraph = None
+
+    def inlines(self, paragraph, inlines: tuple[Inline, ...]) -> None:
+        if self.first_paragraph is None:
+            self.first_paragraph = paragraph
+        for text, bold, emphasis, span in _pieces(inlines):
+            if span is None:
+                xml.add_run(paragraph, text, bold, KAITI if emphasis else None, LATIN)
+                continue
+            notes = [self.review.note(span)]
+            for finding in self.review.findings_for(span):
+                if finding.number not in self._placed:
+                    self._placed.add(finding.number)
+                    notes.append(finding.text)
+            ids = [self._comment(note) for note in notes]
+            for number in ids:
+                paragraph.append(_marker("w:commentRangeStart", number))
+            xml.add_run(paragraph, text, bold, KAITI if emphasis else None, LATIN)
+            if self.review.fails(span):
+                _highlight(paragraph[-1])
+            for number in ids:
+                paragraph.append(_marker("w:commentRangeEnd", number))
+                paragraph.append(_reference_run(number))
+
+    def finish(self, package) -> None:
+        """Findings not placed at a figure go on the first paragraph (the title); then the
+        comments part is added to the package."""
+        rest = [finding.text for finding in self.review.findings if finding.number not in self._placed]
+        if rest and self.first_paragraph is not None:
+            number = self._comment("审阅稿：以下校验结果不针对正文中的某个数字。\n\n" + "\n\n".join(rest))
+            self.first_paragraph.insert(_first_run_index(self.first_paragraph), _marker("w:commentRangeStart", number))
+            self.first_paragraph.append(_marker("w:commentRangeEnd", number))
+            self.first_paragraph.append(_reference_run(number))
+        if self.comments:
+            add_comments_part(package, self.comments)
+        add_review_header(package)
+
+    def _comment(self, text: str) -> int:
+        self.comments.append(text)
+        return len(self.comments) - 1
+
+
+def _pieces(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = False):
+    """(text, bold, emphasis, figure or None): plain stretches merged, each figure alone."""
+    pieces: list[tuple[str, bool, bool, FactSpan | None]] = []
+    for inline in inlines:
+        if isinstance(inline, FactSpan):
+            found = [(inline.text, bold, emphasis, inline)]
+        elif isinstance(inline, Text):
+            found = [(inline.text, bold, emphasis, None)]
+        elif isinstance(inline, Strong):
+            found = _pieces(inline.children, True, emphasis)
+        elif isinstance(inline, Emphasis):
+            found = _pieces(inline.children, bold, True)
+        elif isinstance(inline, LineBreak):
+            found = [("\n", bold, emphasis, None)]
+        else:
+            found = []
+        for piece in found:
+            last = pieces[-1] if pieces else None
+            if last is not None and last[3] is None and piece[3] is None and last[1:3] == piece[1:3]:
+                pieces[-1] = (last[0] + piece[0], *piece[1:])
+            else:
+                pieces.append(piece)
+    return pieces
+
+
+def _highlight(run) -> None:
+    """A figure a rule finds wrong is highlighted, as a reviewer would mark it."""
+    properties = run.find(xml.qn("w:rPr"))
+    if properties is None:
+        properties = xml.OxmlElement("w:rPr")
+        run.insert(0, properties)
+    xml.child(properties, "w:highlight").set(xml.qn("w:val"), "yellow")
+
+
+def _marker(tag: str, number: int):
+    element = xml.OxmlElement(tag)
+    element.set(xml.qn("w:id"), str(number))
+    return element
+
+
+def _reference_run(number: int):
+    run = xml.OxmlElement("w:r")
+    run.append(_marker("w:commentReference", number))
+    return run
+
+
+def _first_run_index(paragraph) -> int:
+    properties = paragraph.find(xml.qn("w:pPr"))
+    return 1 if properties is not None else 0
+
+
+def add_comments_part(package, comments: list[str]) -> None:
+    """word/comments.xml, its relationship from the document and its content type."""
+    from datetime import datetime, timezone
+
+    written = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # Word and WPS show it with the comment
+    root = etree.Element(xml.qn("w:comments"), nsmap={"w": xml.NAMESPACES["w"]})
+    for number, text in enumerate(comments):
+        comment = etree.SubElement(root, xml.qn("w:comment"))
+        comment.set(xml.qn("w:id"), str(number))
+        comment.set(xml.qn("w:author"), AUTHOR)
+        comment.set(xml.qn("w:initials"), INITIALS)
+        comment.set(xml.qn("w:date"), written)
+        for line in text.split("\n"):
+            paragraph = etree.SubElement(comment, xml.qn("w:p"))
+            if line:
+                run = etree.SubElement(paragraph, xml.qn("w:r"))
+                t = etree.SubElement(run, xml.qn("w:t"))
+                t.text = line
+                t.set(xml.qn("xml:space"), "preserve")
+    package.entries = dict(package.entries)  # the prototype's entries are shared: never change them
+    package.entries[COMMENTS_PART] = b""
+    package.parsed[COMMENTS_PART] = root
+    _add_relationship(package.part(RELATIONSHIPS_PART))
+    _add_content_type(package.part(CONTENT_TYPES_PART))
+
+
+HEADER_PART = "word/header-review.xml"
+HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+HEADER_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+REVIEW_HEADER_TEXT = "审阅稿　请勿发布"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def add_review_header(package) -> None:
+    """“审阅稿 请勿发布” in red in the page header of every page (odd, even and first), so a
+    printed or forwarded review copy cannot pass for the document to publish. The header sits in
+    the top margin: the body's layout is that of the clean copy."""
+    from zongjie.writers.docx_package import DOCUMENT
+
+    root = etree.Element(xml.qn("w:hdr"), nsmap={"w": xml.NAMESPACES["w"]})
+    paragraph = etree.SubElement(root, xml.qn("w:p"))
+    etree.SubElement(etree.SubElement(paragraph, xml.qn("w:pPr")), xml.qn("w:jc")).set(xml.qn("w:val"), "right")
+    run = etree.SubElement(paragraph, xml.qn("w:r"))
+    properties = etree.SubElement(run, xml.qn("w:rPr"))
+    etree.SubElement(properties, xml.qn("w:rFonts")).set(xml.qn("w:eastAsia"), "黑体")
+    etree.SubElement(properties, xml.qn("w:color")).set(xml.qn("w:val"), "C00000")
+    etree.SubElement(properties, xml.qn("w:sz")).set(xml.qn("w:val"), "28")
+    etree.SubElement(run, xml.qn("w:t")).text = REVIEW_HEADER_TEXT
+    package.entries = dict(package.entries)
+    package.entries[HEADER_PART] = b""
+    package.parsed[HEADER_PART] = root
+    relationship = _add_relationship(package.part(RELATIONSHIPS_PART), HEADER_RELATIONSHIP, "header-review.xml")
+    _add_content_type(package.part(CONTENT_TYPES_PART), HEADER_PART, HEADER_TYPE)
+    for section in package.part(DOCUMENT).iter(xml.qn("w:sectPr")):
+        kinds = ["default", "even"] + (["first"] if section.find(xml.qn("w:titlePg")) is not None else [])
+        for existing in section.findall(xml.qn("w:headerReference")):
+            section.remove(existing)
+        for kind in reversed(kinds):  # header references come first in w:sectPr
+            reference = etree.Element(xml.qn("w:headerReference"))
+            reference.set(xml.qn("w:type"), kind)
+            reference.set(f"{{{_R}}}id", relationship)
+            section.insert(0, reference)
+
+
+def _add_relationship(relationships, kind: str = COMMENTS_RELATIONSHIP, target: str = "comments.xml") -> str:
+    tag = f"{{{_PACKAGE_RELS}}}Relationship"
+    existing = {element.get("Id") for element in relationships.findall(tag)}
+    for element in relationships.findall(tag):
+        if element.get("Type") == kind and element.get("Target") == target:
+            return element.get("Id")
+    number = 1
+    while f"rId{number}" in existing:
+        number += 1
+    etree.SubElement(relationships, tag, Id=f"rId{number}", Type=kind, Target=target)
+    return f"rId{number}"
+
+
+def _add_content_type(types, part: str = COMMENTS_PART, content_type: str = COMMENTS_TYPE) -> None:
+    tag = f"{{{_CONTENT_TYPES}}}Override"
+    if any(element.get("PartName") == "/" + part for element in types.findall(tag)):
+        return
+    etree.SubElement(types, tag, PartName="/" + part, ContentType=content_type)
