@@ -639,3 +639,15 @@ def test_a_cell_note_is_shown_with_the_import(workspace, cli):
     run = cli("import", "岳阳楼区", "2023", "-n", cwd=workspace)
     assert run.code == 0, run.err
     assert "收支.xlsx 基金!B3 有批注：含2022年补缴 356.2万元" in run.out
+
+
+def test_the_preview_tooltip_names_the_cell(workspace):
+    from urllib.parse import quote
+
+    from test_preview import _get_page
+    from zongjie.preview.server import PreviewState
+
+    state = PreviewState(workspace, "岳阳楼区", "2023")
+    state.rebuild()
+    page = _get_page(state, f"/doc/{quote('岳阳楼区')}/2023/")
+    assert 'title="待遇.住院.人次 ← 住院结算.xlsx 住院结算!B6（content/岳阳楼区/2023/facts.yaml:43）"' in page
