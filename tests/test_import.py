@@ -437,10 +437,12 @@ def test_without_openpyxl_the_message_says_how_to_install_it(workspace, cli, mon
     assert "pip install 'zongjie[xlsx]'" in run.err
 
 
-def test_building_and_checking_do_not_load_openpyxl(workspace):
+def test_checking_and_previewing_do_not_load_openpyxl(workspace):
     script = ("import sys; from pathlib import Path; from zongjie.workspace import Workspace; "
               "from zongjie.build import check_all; ws = Workspace.open(Path(sys.argv[1])); "
-              "check_all(ws, ws.select('岳阳楼区', '2023')); print('openpyxl' in sys.modules)")
+              "check_all(ws, ws.select('岳阳楼区', '2023')); "
+              "from zongjie.preview.server import PreviewState; PreviewState(ws.root, '岳阳楼区', '2023').rebuild(); "
+              "print('openpyxl' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", script, str(workspace)], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
