@@ -188,15 +188,55 @@ def test_short_title_stays_on_one_line():
     assert title._p.findall(".//" + qn("w:br")) == []
 
 
-def test_signature_and_date_stand_off_the_right_margin():
-    paragraphs = [p for p in docx_of(sample()).paragraphs if p.style.name == "落款"]
-    signature, date = paragraphs
-    assert signature.text == "甲区医疗保障局" and date.text == "2023年12月20日"
-    right = [p._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) for p in paragraphs]
-    # 甲区医疗保障局 and 2023年12月20日 are both 7 characters wide: the date keeps two
-    # characters to the right margin and starts two right of the signature, which stands four in
-    assert right == ["400", "200"]
-    assert signature.style.paragraph_format.alignment == 2  # RIGHT, from the 落款 style
+def _closing_boxes(signature: str, date: str) -> dict[str, tuple[float, float]]:
+    """(start, end) in points from the left of the text block, of the 落款 paragraphs,
+    from their alignment and indents and their characters' widths at 16 pt condensed by
+    0.25 pt (Chinese 15.75 pt, Times New Roman digits 7.75 pt), with the 3.44 pt Word and
+    LibreOffice put where Chinese meets digits."""
+    document = Document(Meta(signature=(Text(signature),), date=(Text(date),)), (Paragraph((Text("正文。"),)),))
+    paragraphs = [p for p in docx_of(document).paragraphs if p.style.name == "落款"]
+    line = 156 / 25.4 * 72
+    boxes = {}
+    for name, paragraph in zip(("signature", "date"), paragraphs):
+        ppr = paragraph._p.pPr
+        text = paragraph.text
+        width = sum(15.75 if ord(ch) > 0x2E7F else 7.75 for ch in text)
+        width += 3.44 * sum(1 for a, b in zip(text, text[1:]) if (ord(a) > 0x2E7F) != (ord(b) > 0x2E7F))
+        ind, jc = ppr.find(qn("w:ind")), ppr.find(qn("w:jc")).get(qn("w:val"))
+        if jc == "left":
+            start = int(ind.get(qn("w:left"))) / 20
+        else:
+            start = line - int(ind.get(qn("w:right"))) / 20 - width
+        boxes[name] = (start, start + width)
+    return boxes
+
+
+@pytest.mark.parametrize("signature, date", [
+    ("甲区医疗保障局", "2023年12月20日"),  # the date is the longer: it keeps two characters
+    ("岳阳楼区医疗保障局", "2023年1月5日"),
+    ("六安市裕安区医疗保障局", "2020年12月24日"),
+    ("某局", "2023年12月20日"),
+])
+def test_signature_and_date_stand_where_gb_t_9704_puts_them(signature, date):
+    boxes = _closing_boxes(signature, date)
+    line, char = 156 / 25.4 * 72, 15.75
+    signature_right = (line - boxes["signature"][1]) / char
+    date_right = (line - boxes["date"][1]) / char
+    date_offset = (boxes["date"][0] - boxes["signature"][0]) / char
+    assert abs(date_offset - 2) < 0.05
+    if boxes["date"][1] - boxes["date"][0] > boxes["signature"][1] - boxes["signature"][0]:
+        # the date is the longer: it keeps two characters; the signature moves left
+        assert abs(date_right - 2) < 0.05 and signature_right > 2
+    else:
+        assert abs(signature_right - 2) < 0.05
+
+
+def test_one_blank_line_between_body_and_signature_kept_together():
+    document = Document(Meta(signature=(Text("甲区医疗保障局"),), date=(Text("2023年12月20日"),)),
+                        (Paragraph((Text("正文。"),)),))
+    paragraphs = docx_of(document).paragraphs
+    assert [p.text for p in paragraphs] == ["正文。", "", "甲区医疗保障局", "2023年12月20日"]
+    assert all(p.paragraph_format.keep_with_next for p in paragraphs[:3])
 
 
 def test_attachments_are_listed_after_the_body():

@@ -36,7 +36,15 @@ def run(command: list[str], **kwargs) -> None:
 
 
 def docx_to_png(docx: Path, out: Path, dpi: int = 60) -> Path:
-    run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(docx)], timeout=180)
+    """DOCX → PDF as `zongjie build --format pdf` converts it (the copy LibreOffice reads
+    right, see zongjie/pdf.py) → PNG pages."""
+    from zongjie.pdf import for_libreoffice
+
+    converted = out / "lo" / docx.name
+    converted.parent.mkdir(parents=True, exist_ok=True)
+    converted.write_bytes(for_libreoffice(docx.read_bytes()))
+    docx = converted
+    run(["soffice", f"-env:UserInstallation=file:///tmp/lo-profile-{os.getpid()}", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(docx)], timeout=180)
     pdf = out / (docx.stem + ".pdf")
     run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(out / docx.stem)])
     return pdf
@@ -77,17 +85,48 @@ def measure_grid(out: Path) -> tuple[list[int], list[int]]:
     return lines_per_page, chars_per_line
 
 
+def closing_texts(docx: Path) -> tuple[str, str]:
+    """The signature and date paragraphs (style 落款) of a DOCX."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = etree.fromstring(zipfile.ZipFile(docx).read("word/document.xml"))
+    texts = ["".join(p.itertext()) for p in root.iter(f"{w}p")
+             if any(s.get(f"{w}val") == "Signature" for s in p.iter(f"{w}pStyle"))]
+    return (texts + ["", ""])[0], (texts + ["", ""])[1]
+
+
+def report_layout(docx: Path, pdf: Path) -> None:
+    """The GB/T 9704 figures measured from the rendered PDF."""
+    from zongjie.pdfmeasure import measure_closing, overhang, read_lines, stranded_lines
+
+    pages = read_lines(pdf)
+    closing = measure_closing(pages, *closing_texts(docx))
+    figure = lambda value: "-" if value is None else f"{value:.2f}"  # noqa: E731
+    print(f"  {len(pages)} 页；署名右空 {figure(closing.signature_right_space)} 字，"
+          f"日期首字右移 {figure(closing.date_offset)} 字，日期右空 {figure(closing.date_right_space)} 字"
+          f"（日期{'长' if closing.date_is_longer else '不长'}于署名），落款前空行 {closing.blank_lines_before}；"
+          f"{'；'.join(closing.problems()) or '符合 GB/T 9704（±0.25 字）'}")
+    print(f"  标点伸出版心最多 {overhang(pages):.1f} mm；孤行：{'；'.join(stranded_lines(pages)) or '无'}")
+
+
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "render").resolve()
     out.mkdir(parents=True, exist_ok=True)
     build = out / "build"
-    subprocess.run([sys.executable, "-m", "zongjie", "build", "--out", str(build)], cwd=ROOT, check=False)
+    subprocess.run([sys.executable, "-m", "zongjie", "build", "--force", "--out", str(build)], cwd=ROOT, check=False)
     for docx in sorted(build.rglob("*.docx")):
         print("DOCX", docx.relative_to(build))
-        docx_to_png(docx, out)
+        report_layout(docx, docx_to_png(docx, out))
     for html in sorted(build.rglob("*.html")):
         print("HTML", html.relative_to(build))
         html_to_png(html, out)
+        printed = out / f"{html.stem}-print.pdf"
+        if printed.is_file() and html.with_suffix(".docx").is_file():
+            print("  打印（Chromium）：", end="")
+            report_layout(html.with_suffix(".docx"), printed)
     lines, chars = measure_grid(out)
     print(f"full pages of body text: lines per page {lines}; characters per full line: "
           f"{sorted(set(chars))} (most often {max(set(chars), key=chars.count) if chars else '-'})")

@@ -59,6 +59,8 @@ class JobResult:
     gbk_files: list[str] = field(default_factory=list)
     exit_code: int = 0
     fingerprint: str = ""
+    pdf_jobs: list[tuple[str, str]] = field(default_factory=list)  # (staged DOCX, PDF to make)
+    pdf_messages: list[str] = field(default_factory=list)  # after the conversion: failures, substituted fonts
 
 
 # ---- fingerprints ---------------------------------------------------------------------------
@@ -204,6 +206,7 @@ def run_job(job: Job, settings: BatchSettings) -> JobResult:
     if outcome.status == "built":
         result.status = "built"
         result.paths = [str(p) for p in outcome.paths]
+        result.pdf_jobs = [(str(staged), str(target)) for staged, target in outcome.pdf_jobs]
         result.exit_code = 1 if outcome.checks and outcome.checks.errors else 0
         _remove_stale_outputs(job.earlier_outputs, outcome.paths[0].parent, {p.name for p in outcome.paths})
     elif outcome.status == "blocked":
@@ -270,6 +273,7 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
             on_result(results[-1])
     else:
         results.extend(_run_in_pool(work, settings, jobs, on_result))
+    _convert_pdfs(results)
     # Record what was built, once per run by this process (workers never write it: no race).
     for job, result in _pairs(work, results):
         if result.status == "built":
@@ -279,6 +283,31 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
             manifest.record(job.district, job.year, None)
     manifest.save()
     return _in_order(results, selected)
+
+
+def _convert_pdfs(results: list[JobResult]) -> None:
+    """All PDFs of the batch in one LibreOffice run (zongjie.pdf); what went wrong is told
+    on the document's result."""
+    jobs = [(Path(staged), Path(target), result) for result in results for staged, target in result.pdf_jobs]
+    if not jobs:
+        return
+    from zongjie.pdf import convert, substitution_warning
+
+    converted = convert([(staged, target) for staged, target, _ in jobs])
+    substituted: dict[tuple, list[tuple[Path, JobResult]]] = {}  # the same fonts missing: one warning
+    stand_ins: dict[tuple, list[str]] = {}
+    for _, target, result in jobs:
+        if target in converted.failed:
+            result.pdf_messages.append(f"错误：LibreOffice 没能把 {target.name} 转换为 PDF；DOCX 与其他格式已生成。")
+            result.exit_code = max(result.exit_code, 2)
+            result.status = "failed"
+        elif target in converted.substituted:
+            missing, used = converted.substituted[target]
+            substituted.setdefault(tuple(missing), []).append((target, result))
+            stand_ins.setdefault(tuple(missing), []).extend(name for name in used if name not in stand_ins[tuple(missing)])
+    for missing, documents in substituted.items():
+        documents[0][1].pdf_messages.append(
+            substitution_warning([target for target, _ in documents], list(missing), stand_ins[missing]))
 
 
 def _pairs(work: list[Job], results: list[JobResult]):

@@ -48,6 +48,7 @@ class Outcome:
     error: ZongjieError | None = None
     title: str = ""
     gbk_files: list[Path] = field(default_factory=list)  # inputs read as GBK: worth re-saving
+    pdf_jobs: list[tuple[Path, Path]] = field(default_factory=list)  # (staged DOCX, PDF to make): see pdf.py
 
 
 def load(workspace: Workspace, district_year: DistrictYear) -> Loaded:
@@ -220,7 +221,10 @@ def document_title(document: Document, loaded: Loaded) -> str:
 def render_outputs(document: Document, formats: tuple[str, ...], options: WriteOptions) -> dict[str, bytes]:
     from zongjie.writers import write
 
-    return {name: write(name, document, options) for name in formats}
+    data = {name: write(name, document, options) for name in formats if name != "pdf"}
+    if "pdf" in formats:  # made from the DOCX, after the batch (zongjie.pdf)
+        data["pdf"] = data["docx"] if "docx" in data else write("docx", document, options)
+    return data
 
 
 def output_paths(out_dir: Path, district_year: DistrictYear, title: str, formats: tuple[str, ...]) -> dict[str, Path]:
@@ -254,7 +258,11 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         options = write_options(workspace, district_year)
         data = render_outputs(document, formats, options)
         paths = output_paths(out_dir, district_year, outcome.title, formats)
-        write_files({paths[fmt]: data[fmt] for fmt in formats})
+        write_files({paths[fmt]: data[fmt] for fmt in formats if fmt != "pdf"})
+        if "pdf" in formats:
+            from zongjie.pdf import stage
+
+            outcome.pdf_jobs.append((stage(out_dir, data["pdf"], paths["pdf"]), paths["pdf"]))
         outcome.paths = [paths[fmt] for fmt in formats]
         outcome.status = "built"
     except ZongjieError as error:
@@ -276,6 +284,7 @@ def write_options(workspace: Workspace, district_year: DistrictYear) -> WriteOpt
                 "路径相对于工作区文件夹；请检查文件名，或删去这一项使用 zongjie 自带的样式。",
             )
     return WriteOptions(source_root=workspace.root, lang=_html_lang(settings.locale), reference_docx=reference,
+                        organisation=settings.organisation_for(district_year.district),
                         cache_dir=workspace.output_dir / ".zongjie")
 
 

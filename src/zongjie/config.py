@@ -16,6 +16,7 @@ from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 CONFIG_FILE = "config.yaml"
 FORMATS = ("docx", "html", "md")
+OPT_IN_FORMATS = ("pdf",)  # chosen by name only: needs LibreOffice
 LOCALES = ("zh_CN", "zh_Hant_TW", "zh_Hant_HK")
 
 
@@ -127,8 +128,8 @@ def parse_formats(names: list[str], location: Location | None = None) -> tuple[s
         name = name.strip().lower().lstrip(".")
         if name == "markdown":
             name = "md"
-        if name not in FORMATS:
-            raise ConfigError(f"不认识的输出格式“{name}”", location, "可选：docx、html、md。")
+        if name not in FORMATS + OPT_IN_FORMATS:
+            raise ConfigError(f"不认识的输出格式“{name}”", location, "可选：docx、html、md、pdf（pdf 需要安装 LibreOffice）。")
         if name not in formats:
             formats.append(name)
     if not formats:

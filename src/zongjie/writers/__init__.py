@@ -13,7 +13,7 @@ from pathlib import Path
 
 from zongjie.model import Document
 
-EXTENSIONS = {"docx": ".docx", "html": ".html", "md": ".md"}
+EXTENSIONS = {"docx": ".docx", "html": ".html", "md": ".md", "pdf": ".pdf"}  # pdf: the DOCX, converted (zongjie.pdf)
 _MODULES = {"docx": "zongjie.writers.docx", "html": "zongjie.writers.html", "md": "zongjie.writers.markdown"}
 
 
@@ -22,6 +22,7 @@ class WriteOptions:
     source_root: Path | None = None  # figures' source locations are shown relative to it
     lang: str = "zh-CN"
     reference_docx: Path | None = None
+    organisation: str = ""  # author and company in the DOCX properties
     cache_dir: Path | None = None  # where a writer may keep what it prepares once (the DOCX prototype)
     # A review copy (审阅稿): zongjie.review.notes.ReviewNotes saying where each figure comes
     # from and what the checks found. None (the default) writes the clean copy to publish,

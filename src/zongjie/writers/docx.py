@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from zongjie.model import (
 )
 from zongjie.writers import docx_xml as xml
 from zongjie.writers.docx_package import CORE, DOCUMENT, NUMBERING, STYLES, DocxPackage
+from zongjie.writers.docx_properties import APP, SETTINGS, build_time, set_document_properties, set_language
 from zongjie.writers.docx_styles import (
     EMU_PER_PT,
     HEADING_STYLES,
@@ -44,13 +47,14 @@ from zongjie.writers.docx_styles import (
     TABLE_FONT_SIZE,
     TEXT_WIDTH_EMU,
 )
-from zongjie.writers.layout import closing_indents, display_width, title_lines
+from zongjie.writers.layout import closing_positions, display_width, title_lines
 
 TEXT_WIDTH = TEXT_WIDTH_EMU
 _HERE = Path(__file__).resolve().parent
 # The prototype is rebuilt whenever the code that shapes it changes.
 _PROTOTYPE_KEY = hashlib.blake2b(
-    b"".join((_HERE / name).read_bytes() for name in ("docx_prototype.py", "docx_styles.py", "docx_xml.py")),
+    b"".join((_HERE / name).read_bytes()
+             for name in ("docx_prototype.py", "docx_styles.py", "docx_xml.py", "docx_properties.py")),
     digest_size=8,
 ).hexdigest()
 
@@ -69,8 +73,10 @@ def write(document: Document, options) -> bytes:
     _DocxWriter(body, numbered_levels, comments).write(document)
     if comments is not None:
         comments.finish(package)
-    _set_core_properties(package.part(CORE), plain_text(document.meta.title),
-                         plain_text(document.meta.signature) or "zongjie")
+    organisation = getattr(options, "organisation", "") or plain_text(document.meta.signature)
+    set_document_properties(package.part(CORE), package.part(APP), plain_text(document.meta.title).replace("\n", ""),
+                            organisation, build_time())
+    set_language(package.part(SETTINGS), package.part(STYLES), getattr(options, "lang", "zh-CN") or "zh-CN")
     return package.to_bytes()
 
 
@@ -90,7 +96,7 @@ def _prototype(cache_dir: Path | None = None) -> DocxPackage:
         if cached is not None:
             _save_quietly(cached, data)
     package = DocxPackage.from_bytes(data)
-    for name in (DOCUMENT, STYLES, NUMBERING, CORE):
+    for name in (DOCUMENT, STYLES, NUMBERING, CORE, APP, SETTINGS):
         package.part(name)
     return package
 
@@ -136,14 +142,6 @@ def _apply_reference_styles(ours, path: Path) -> None:
     if defaults is not None:
         ours.remove(ours.find(xml.qn("w:docDefaults")))
         ours.insert(0, copy.deepcopy(defaults))
-
-
-def _set_core_properties(core, title: str, author: str) -> None:
-    for tag, value in (("dc:title", title), ("dc:creator", author)):
-        element = core.find(xml.qn(tag))
-        if element is None:
-            element = xml.etree.SubElement(core, xml.qn(tag))
-        element.text = value
 
 
 def _number_headings(package: DocxPackage, patterns: tuple[str, ...]) -> set[int]:
@@ -196,13 +194,36 @@ class _DocxWriter:
                 label = "附件：" if number == 1 else "　　　"
                 self.paragraph((Text(f"{label}{number}. "),) + item, "Attachment")
         if meta.signature or meta.date:
-            self.blank_line()
-            self.blank_line()
-            indents = closing_indents(plain_text(meta.signature), plain_text(meta.date))
-            for part, right_chars in zip((meta.signature, meta.date), indents):
-                if part:
-                    paragraph = self.paragraph(part, "Signature")
-                    xml.set_char_indent(xml.paragraph_properties(paragraph), 0, 0, round(right_chars * 100))
+            last = self._last_content()
+            self.blank_line()  # 正文下空一行 (GB/T 9704-2012 §7.3.5.2)
+            for paragraph in (last, self._last_content()):  # never a page holding the signature alone
+                if paragraph is not None and paragraph.tag == xml.qn("w:p"):
+                    xml.child(xml.paragraph_properties(paragraph), "w:keepNext")
+            self.closing(meta.signature, meta.date)
+
+    def closing(self, signature: tuple[Inline, ...], date: tuple[Inline, ...]) -> None:
+        """The signature and the date, each anchored by an indent computed from the widths of
+        its own characters and of the space Word and LibreOffice put between Chinese and
+        digits (see layout.closing_positions)."""
+        spec = SPECS["Signature"]
+        spacing = spec.character_spacing / 20
+        positions = closing_positions(plain_text(signature), plain_text(date), TEXT_WIDTH / EMU_PER_PT,
+                                      spec.size + spacing, spec.size, spacing)
+        for name, part in (("signature", signature), ("date", date)):
+            if not part:
+                continue
+            paragraph = self.paragraph(part, "Signature")
+            properties = xml.paragraph_properties(paragraph)
+            side, indent = positions[name]
+            if name == "signature":
+                xml.child(properties, "w:keepNext")
+            xml.child(properties, "w:ind").attrib.update({xml.qn(f"w:{side}"): str(round(indent * 20))})
+            xml.child(properties, "w:jc").set(xml.qn("w:val"), side)
+
+    def _last_content(self):
+        """The body's last paragraph or table (the section properties come after it)."""
+        content = [element for element in self.body if element.tag != xml.qn("w:sectPr")]
+        return content[-1] if content else None
 
     def title(self, inlines: tuple[Inline, ...]) -> None:
         """The title centred, a long one broken into balanced lines (GB/T 9704: a trapezoid,
@@ -234,37 +255,65 @@ class _DocxWriter:
     def paragraph(self, inlines: tuple[Inline, ...], style_id: str):
         """A body paragraph (returned as its w:p element)."""
         paragraph = xml.add_paragraph(self.body, None if style_id == "Normal" else style_id)
-        self.inlines(paragraph, inlines)
+        self.inlines(paragraph, inlines, style_id)
         return paragraph
 
     def blank_line(self) -> None:
         xml.add_paragraph(self.body, None)
 
-    def inlines(self, paragraph, inlines: tuple[Inline, ...]) -> None:
+    def inlines(self, paragraph, inlines: tuple[Inline, ...], style_id: str = "Normal") -> None:
         """One run per stretch of equally formatted text: a paragraph of figures and words is
-        a single run, not one per figure (fewer elements: faster to build and to open)."""
+        a single run, not one per figure (fewer elements: faster to build and to open).
+
+        Quotation marks, dashes and ellipses are shared by Chinese and Latin text; next to a
+        digit Word and LibreOffice set them in the Latin font (a narrow “ in `“351”`). Each
+        stretch of them is its own run whose fonts are all the paragraph's Chinese font."""
         if self.comments is not None:
             self.comments.inlines(paragraph, inlines)
             return
+        style = SPECS.get(style_id, SPECS["Normal"])
         for text, bold, emphasis in _runs(inlines):
-            xml.add_run(paragraph, text, bold, KAITI if emphasis else None, LATIN)
+            east_asia = KAITI if emphasis else None
+            for piece, shared in _split_shared_punctuation(text):
+                if shared:
+                    font = east_asia or style.east_asia
+                    xml.add_run(paragraph, piece, bold, font, font, hint="eastAsia")
+                else:
+                    xml.add_run(paragraph, piece, bold, east_asia, LATIN)
 
     def table(self, table: Table) -> None:
         """A table as OOXML directly (python-docx recomputes its cell grid on every cell
         access): Table Grid style, centred, the text width shared out by `_column_widths`,
         fixed layout, header row repeated on every page, rows kept whole."""
         columns = max(len(table.header), *(len(row) for row in table.rows)) if table.rows else len(table.header)
-        widths = [round(width / EMU_PER_PT * 20) for width in _column_widths(table, columns)]  # twips
+        plan = _plan_columns(table, columns)
+        widths = [round(width / EMU_PER_PT * 20) for width in plan.widths]  # twips
         aligns = list(table.align) + [""] * (columns - len(table.align))
-        rows = [("TableHeading", [cell for cell in table.header], ["center"] * columns, True)]
+        header = [_broken_header(cell) if broken else cell for cell, broken in zip(table.header, plan.break_header)]
+        rows = [("TableHeading", header, ["center"] * columns, True)]
         for row in table.rows:
             rows.append(("TableText", list(row), [aligns[i] or _guess_alignment(cell) for i, cell in enumerate(row)], False))
         element = xml.add_table(self.body, widths, round(TEXT_WIDTH / EMU_PER_PT * 20))
-        for style_id, cells, cell_aligns, is_header in rows:
+        # A short table stays whole (on the next page if need be); a long one keeps its
+        # header with its first rows: keep-with-next on the paragraphs of those rows.
+        kept = len(rows) - 1 if len(table.rows) <= _SMALL_TABLE_ROWS else 1 + _KEPT_FIRST_ROWS
+        for number, (style_id, cells, cell_aligns, is_header) in enumerate(rows):
             cells = cells + [()] * (columns - len(cells))
             paragraphs = xml.add_table_row(element, widths, [style_id] * columns, cell_aligns, is_header)
             for paragraph, inlines in zip(paragraphs, cells):
-                self.inlines(paragraph, inlines)
+                self.inlines(paragraph, inlines, style_id)
+                if number < kept:
+                    xml.child(xml.paragraph_properties(paragraph), "w:keepNext")
+
+
+_SHARED_PUNCTUATION = re.compile("([“”‘’—…·–]+)")
+
+
+def _split_shared_punctuation(text: str) -> list[tuple[str, bool]]:
+    """(piece, is shared punctuation) in order; text without such marks stays one piece."""
+    if not _SHARED_PUNCTUATION.search(text):
+        return [(text, False)]
+    return [(piece, index % 2 == 1) for index, piece in enumerate(_SHARED_PUNCTUATION.split(text)) if piece]
 
 
 def _runs(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = False) -> list[tuple[str, bool, bool]]:
@@ -290,24 +339,78 @@ def _runs(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = Fals
     return runs
 
 
+_CELL_PADDING = 1.2  # cell margins, in characters of the table's font
+_SMALL_TABLE_ROWS = 8  # a table this short is kept on one page when it fits on the next
+_KEPT_FIRST_ROWS = 2  # a longer one keeps its header with this many rows
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    widths: list[int]  # EMU
+    break_header: list[bool]  # the header goes on two lines, broken before its unit （万元）
+
+
 def _column_widths(table: Table, columns: int) -> list[int]:
-    """Column widths (EMU) that keep every body cell on one line and the header on one line
-    if the text width allows (else on two), sharing out what is left in proportion."""
+    return _plan_columns(table, columns).widths
+
+
+def _plan_columns(table: Table, columns: int) -> ColumnPlan:
+    """Column widths (EMU) in which every figure and every header stays whole.
+
+    A header that does not fit on one line is broken before its unit（万元）, never inside
+    it; a column of words (the label column) wraps before any figure would; what width is
+    left goes first to the label column, then to headers that can then stay on one line."""
     available = TEXT_WIDTH / (TABLE_FONT_SIZE * EMU_PER_PT)  # characters of the table's font per line
-    body = [1.0] * columns
-    header = [1.0] * columns
-    for index, cell in enumerate(table.header[:columns]):
-        header[index] = display_width(plain_text(cell))
-    for row in table.rows:
-        for index, cell in enumerate(row[:columns]):
-            body[index] = max(body[index], display_width(plain_text(cell)))
-    padding = 1.2  # cell margins, in characters
-    for header_lines in (1, 2, 3):
-        need = [max(b, h / header_lines) + padding for b, h in zip(body, header)]
-        if sum(need) <= available:
-            break
+    texts = [[plain_text(row[i]) if i < len(row) else "" for row in table.rows] for i in range(columns)]
+    headers = [plain_text(table.header[i]) if i < len(table.header) else "" for i in range(columns)]
+    numeric = [bool(column) and all(not text or _guess_alignment((Text(text),)) == "right" for text in column)
+               for column in texts]
+    body = [max([display_width(text) for text in column] + [1.0]) for column in texts]
+    header_whole = [display_width(header) for header in headers]
+    header_split = [max([display_width(part) for part in _split_unit(header)] + [1.0]) for header in headers]
+    pad = _CELL_PADDING
+    whole = [max(b, h) + pad for b, h in zip(body, header_whole)]
+    if sum(whole) <= available:
+        need = whole
+    else:
+        need = [max(b, h) + pad for b, h in zip(body, header_split)]
+        over = sum(need) - available
+        for index in (i for i in range(columns) if not numeric[i]):  # words wrap, figures do not
+            if over <= 0:
+                break
+            floor = max(header_split[index], min(body[index], 4.0)) + pad
+            cut = min(over, need[index] - floor)
+            if cut > 0:
+                need[index] -= cut
+                over -= cut
+        spare = available - sum(need)
+        for wanted in ([(i, max(body[i], header_split[i]) + pad) for i in range(columns) if not numeric[i]],
+                       [(i, whole[i]) for i in range(columns)]):
+            for index, width in wanted:
+                grow = min(max(spare, 0), width - need[index])
+                if grow > 0:
+                    need[index] += grow
+                    spare -= grow
     total = sum(need)
-    return [int(TEXT_WIDTH * share / total) for share in need]
+    widths = [int(TEXT_WIDTH * share / total) for share in need]
+    scale = available / total  # < 1 only when even the least widths do not fit
+    break_header = [header_whole[i] + pad > need[i] * scale + 0.01 and len(_split_unit(headers[i])) > 1
+                    for i in range(columns)]
+    return ColumnPlan(widths, break_header)
+
+
+def _split_unit(header: str) -> list[str]:
+    """"收入（万元）" → ["收入", "（万元）"]: the places a header may break."""
+    at = max(header.find("（"), header.find("("))
+    return [header[:at], header[at:]] if at > 0 else [header]
+
+
+def _broken_header(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A header cell on two lines, broken before its unit (plain-text headers only)."""
+    parts = _split_unit(plain_text(inlines))
+    if len(parts) < 2 or any(not isinstance(inline, (Text, FactSpan)) for inline in inlines):
+        return inlines
+    return (Text(parts[0]), LineBreak(), Text(parts[1]))
 
 
 def _guess_alignment(inlines) -> str:

@@ -35,7 +35,18 @@ def build_prototype() -> bytes:
         body.remove(paragraph)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _without_template_leftovers(buffer.getvalue())
+
+
+def _without_template_leftovers(data: bytes) -> bytes:
+    """Font table, extended properties and theme of our own (see docx_properties.py)."""
+    from zongjie.writers.docx_package import DocxPackage
+    from zongjie.writers.docx_properties import clean_prototype
+
+    package = DocxPackage.from_bytes(data)
+    entries = dict(package.entries)
+    clean_prototype(entries)
+    return DocxPackage(entries).to_bytes()
 
 
 def _drop_unneeded_parts(document) -> None:
@@ -62,6 +73,10 @@ def _drop_unused_styles(styles) -> None:
     latent = root.find(xml.qn("w:latentStyles"))
     if latent is not None:
         root.remove(latent)
+    kept = {style.get(xml.qn("w:styleId")) for style in root.findall(xml.qn("w:style"))}
+    for link in root.iter(xml.qn("w:link")):  # e.g. Header → HeaderChar, a style we dropped
+        if link.get(xml.qn("w:val")) not in kept:
+            link.getparent().remove(link)
 
 
 def _set_up_styles(document) -> None:
@@ -74,9 +89,11 @@ def _set_up_styles(document) -> None:
     # Word measures the character grid against the default font size: 三号 (16 pt).
     for tag in ("w:sz", "w:szCs"):
         xml.child(defaults_rpr, tag).set(xml.qn("w:val"), "32")
+    xml.child(defaults_rpr, "w:rFonts").set(xml.qn("w:hint"), "eastAsia")  # “” — … in the Chinese font (Word)
     paragraph_defaults = defaults.find(xml.qn("w:pPrDefault"))
     if paragraph_defaults is not None:
         defaults.remove(paragraph_defaults)
+    defaults.append(_paragraph_defaults())
     for spec in STYLES:
         if spec.custom:
             style = styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
@@ -86,6 +103,17 @@ def _set_up_styles(document) -> None:
         else:
             style = styles[spec.name]
         _apply(style, spec)
+
+
+def _paragraph_defaults():
+    """Every paragraph: no single line of it alone at a page's head or foot (widow/orphan
+    control), and no punctuation hanging past the right margin into the 版心's edge
+    (overflowPunct off: the line is compressed or broken earlier instead)."""
+    defaults = xml.OxmlElement("w:pPrDefault")
+    ppr = xml.child(defaults, "w:pPr")
+    xml.child(ppr, "w:widowControl")
+    xml.child(ppr, "w:overflowPunct").set(xml.qn("w:val"), "0")
+    return defaults
 
 
 def _apply(style, spec: StyleSpec) -> None:
@@ -114,9 +142,13 @@ def _apply(style, spec: StyleSpec) -> None:
     else:
         paragraph.line_spacing_rule = WD_LINE_SPACING.SINGLE
     ppr = style.element.get_or_add_pPr()
+    xml.child(ppr, "w:overflowPunct").set(xml.qn("w:val"), "0")  # LibreOffice reads it from styles only
     xml.set_char_indent(ppr, spec.first_line_chars, 0, spec.right_chars, spec.size)
     if spec.outline_level is not None:
         ppr.get_or_add_outlineLvl().val = spec.outline_level
+    if spec.line_pt is not None and spec.line_pt != LINE_PITCH_PT:
+        # its own line spacing: snapped to the body's grid a 2-line title would be 2 × 28.95 pt apart
+        xml.child(ppr, "w:snapToGrid").set(xml.qn("w:val"), "0")
 
 
 def _set_up_page(section) -> None:

@@ -48,7 +48,7 @@ STYLES = (
     StyleSpec("Heading2", "Heading 2", KAITI, 16, keep_with_next=True, outline_level=1),
     StyleSpec("Heading3", "Heading 3", FANGSONG, 16, bold=True, keep_with_next=True, outline_level=2),
     StyleSpec("Heading4", "Heading 4", FANGSONG, 16, keep_with_next=True, outline_level=3),
-    StyleSpec("Signature", "落款", FANGSONG, 16, align="right", first_line_chars=0, right_chars=400, custom=True),
+    StyleSpec("Signature", "落款", FANGSONG, 16, align="right", first_line_chars=0, custom=True),
     StyleSpec("Attachment", "附件说明", FANGSONG, 16, align="left", custom=True),
     StyleSpec("TableText", "表格文字", FANGSONG, TABLE_FONT_SIZE, align=None, first_line_chars=0, line_pt=None,
               custom=True, character_spacing=0),

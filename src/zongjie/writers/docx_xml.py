@@ -9,6 +9,8 @@ work as well on python-docx's element objects, which are lxml elements too.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml import etree
 
 NAMESPACES = {
@@ -19,6 +21,7 @@ NAMESPACES = {
 }
 
 
+@lru_cache(maxsize=None)  # a few dozen tags, asked for hundreds of times per document
 def qn(tag: str) -> str:
     """"w:p" → "{http://…/main}p"."""
     prefix, name = tag.split(":")
@@ -68,14 +71,20 @@ def child(parent, tag: str):
     if existing is not None:
         return existing
     element = OxmlElement(tag)
-    order = _CHILD_ORDER.get(_PREFIXED.get(parent.tag, ""), ())
-    later = {qn(name) for name in order[order.index(tag) + 1 :]} if tag in order else set()
+    later = _later_siblings(parent.tag, tag)
     successor = next((node for node in parent if node.tag in later), None)
     if successor is not None:
         successor.addprevious(element)
     else:
         parent.append(element)
     return element
+
+
+@lru_cache(maxsize=None)
+def _later_siblings(parent_tag: str, tag: str) -> frozenset:
+    """Clark names of the children that must come after `tag` in `parent_tag`."""
+    order = _CHILD_ORDER.get(_PREFIXED.get(parent_tag, ""), ())
+    return frozenset(qn(name) for name in order[order.index(tag) + 1:]) if tag in order else frozenset()
 
 
 def set_fonts(rpr, east_asia: str, latin: str) -> None:
@@ -108,14 +117,17 @@ def set_char_indent(ppr, first_line_chars: int = 0, left_chars: int = 0, right_c
 
 
 def add_run(paragraph_element, text: str, bold: bool = False, east_asia: str | None = None,
-            latin: str = "Times New Roman") -> None:
+            latin: str = "Times New Roman", hint: str | None = None) -> None:
     """Append a run with `text` (newlines become line breaks), built directly: python-docx's
     add_run resolves child order by XPath for every element, which dominates build time."""
     run = _make("w:r")
     if bold or east_asia:
         rpr = _make("w:rPr")
         if east_asia:
-            rpr.append(_element("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin))
+            fonts = _element("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin)
+            if hint:
+                fonts.set(qn("w:hint"), hint)
+            rpr.append(fonts)
         if bold:
             rpr.append(_make("w:b"))
         run.append(rpr)

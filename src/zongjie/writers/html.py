@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from zongjie.errors import display_path
-from zongjie.writers.layout import closing_indents
+from zongjie.writers.layout import text_width
 from zongjie.model import (
     Block,
     Document,
@@ -34,10 +34,18 @@ from zongjie.model import (
 )
 
 STYLE = """
+/* Digits and Latin letters in Times New Roman (or its metric twins), as in the DOCX; the
+   range stops before the quotation marks, which stay in the Chinese font. */
+@font-face { font-family: "zongjie-latin"; unicode-range: U+0020-007E, U+00A0-00FF;
+  src: local("Times New Roman"), local("TimesNewRomanPSMT"), local("Liberation Serif"), local("LiberationSerif"),
+       local("Tinos"), local("Tinos-Regular"), local("TeX Gyre Termes"), local("Nimbus Roman"); }
+@font-face { font-family: "zongjie-latin"; unicode-range: U+0020-007E, U+00A0-00FF; font-weight: bold;
+  src: local("Times New Roman Bold"), local("TimesNewRomanPS-BoldMT"), local("Liberation Serif Bold"),
+       local("LiberationSerif-Bold"), local("Tinos Bold"), local("Tinos-Bold"), local("TeX Gyre Termes Bold"); }
 :root {
-  --fangsong: "仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "STFangsong", "AR PL UMing CN", "Noto Serif CJK SC", "Source Han Serif SC", serif;
-  --heiti: "黑体", "SimHei", "STHeiti", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", sans-serif;
-  --kaiti: "楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti", "AR PL UKai CN", "Noto Serif CJK SC", serif;
+  --fangsong: "zongjie-latin", "仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "STFangsong", "AR PL UMing CN", "Noto Serif CJK SC", "Source Han Serif SC", serif;
+  --heiti: "zongjie-latin", "黑体", "SimHei", "STHeiti", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", sans-serif;
+  --kaiti: "zongjie-latin", "楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti", "AR PL UKai CN", "Noto Serif CJK SC", serif;
   --xiaobiaosong: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "华文中宋", "STZhongsong", "Noto Serif CJK SC", "Source Han Serif SC", serif;
 }
 html { -webkit-text-size-adjust: 100%; }
@@ -59,9 +67,12 @@ table { border-collapse: collapse; margin: 0.8rem auto; width: 100%; font-size: 
 th, td { border: 1px solid #333; padding: 0.2rem 0.45rem; text-align: left; vertical-align: middle; }
 th { font-family: var(--heiti); font-weight: normal; text-align: center; }
 td.right, th.right { text-align: right; } td.center, th.center { text-align: center; }
+td.right, span.unit { white-space: nowrap; }  /* figures and units whole; the label column wraps first */
 .table-wrap { overflow-x: auto; }
-.closing { margin-top: 3.8em; text-indent: 0; }
-.closing p { text-indent: 0; text-align: right; }
+.closing { margin-top: 1.9em; text-indent: 0; }  /* one blank line (GB/T 9704) */
+.closing-block { display: table; margin-left: auto; margin-right: 2em; }
+.closing p { text-indent: 0; text-align: left; white-space: nowrap; }
+.closing p.date { padding-left: 2em; } .closing p.free { width: 0; }
 .attachments { margin-top: 1.9em; }
 .attachments p { text-indent: 0; padding-left: 2em; }
 span.fact:hover { text-decoration: underline dotted #777; text-underline-offset: 0.2em; cursor: help; }
@@ -72,7 +83,14 @@ hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
 @page :left { @bottom-left { content: "— " counter(page) " —"; font: 14pt "宋体", "SimSun", "Noto Serif CJK SC", serif; vertical-align: top; padding-top: 7mm; margin-left: 1em; } }
 @media print {
   body { background: #fff; }
-  main { max-width: none; padding: 0; font-size: 16pt; line-height: 28.95pt; }
+  /* 28 characters in the 156 mm line, as the DOCX: 16 pt characters condensed by 0.25 pt */
+  main { max-width: none; padding: 0; font-size: 16pt; line-height: 28.95pt; letter-spacing: -0.25pt; }
+  h1.title, table { letter-spacing: 0; }
+  p, h2, h3, h4, h5 { orphans: 2; widows: 2; } p.short { break-inside: avoid; }
+  .table-wrap { overflow: visible; }  /* a scrolling box would cut the table's right border */
+  .table-wrap.small { break-inside: avoid; }
+  table { width: calc(100% - 1px); }
+  .closing { margin-top: 28.95pt; break-before: avoid; break-inside: avoid; }  /* never a page of signature alone */
   h1.title { font-size: 22pt; line-height: 1.45; margin-bottom: 28.95pt; }
   span.fact { text-decoration: none; }
   hr.page-break { border: 0; margin: 0; break-after: page; }
@@ -80,6 +98,9 @@ hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
   thead { display: table-header-group; }
 }
 """
+
+
+_SHORT_PARAGRAPH = 26 + 28 + 28  # characters in three printed lines
 
 
 def write(document: Document, options) -> bytes:
@@ -132,7 +153,10 @@ class _HtmlWriter:
             number = f'<span class="number">{escape(block.number)}</span>' if block.number else ""
             return f"<{tag}>{number}{self.inlines(block.content)}</{tag}>"
         if isinstance(block, Paragraph):
-            return f"<p>{self.inlines(block.content)}</p>"
+            # Chromium prints ignoring `widows`: a paragraph of three lines or fewer (26 + 28 + 28
+            # characters) can only break leaving one line alone, so it is not broken at all.
+            short = ' class="short"' if text_width(plain_text(block.content)) <= _SHORT_PARAGRAPH else ""
+            return f"<p{short}>{self.inlines(block.content)}</p>"
         if isinstance(block, ListBlock):
             tag = "ol" if block.ordered else "ul"
             start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
@@ -147,12 +171,26 @@ class _HtmlWriter:
     def table(self, table: Table) -> str:
         def cell(tag: str, inlines, align: str) -> str:
             css = f' class="{align}"' if align in ("right", "center") else ""
-            return f"<{tag}{css}>{self.inlines(inlines)}</{tag}>"
+            return f"<{tag}{css}>{self.header(inlines) if tag == 'th' else self.inlines(inlines)}</{tag}>"
 
         aligns = list(table.align) + [""] * (len(table.header) - len(table.align))
         head = "".join(cell("th", c, a) for c, a in zip(table.header, aligns))
-        rows = "".join("<tr>" + "".join(cell("td", c, a) for c, a in zip(row, aligns)) + "</tr>" for row in table.rows)
-        return f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+        def figure_or(align: str, inlines) -> str:  # figures right-aligned and whole, as in the DOCX
+            text = plain_text(inlines).strip()
+            return align or ("right" if text[:1].isdigit() or text[:1] in "+-−" else "")
+
+        rows = "".join("<tr>" + "".join(cell("td", c, figure_or(a, c)) for c, a in zip(row, aligns)) + "</tr>"
+                       for row in table.rows)
+        small = " small" if len(table.rows) <= 8 else ""  # printed whole, on the next page if need be (as the DOCX)
+        return f'<div class="table-wrap{small}"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+
+    def header(self, inlines) -> str:
+        """A header cell whose unit（万元）never breaks inside: the cell may break before it."""
+        text = self.inlines(inlines)
+        at = max(text.find("（"), text.find("("))
+        if at <= 0 or "<" in text[at:]:
+            return text
+        return f'{text[:at]}<span class="unit">{text[at:]}</span>'
 
     def attachments(self, attachments) -> str:
         if not attachments:
@@ -163,10 +201,20 @@ class _HtmlWriter:
         return '<div class="attachments">' + "".join(lines) + "</div>"
 
     def closing(self, signature, date) -> str:
-        indents = closing_indents(plain_text(signature), plain_text(date))
-        parts = [f'<p style="padding-right:{right:g}em">{self.inlines(part)}</p>'
-                 for part, right in zip((signature, date), indents) if part]
-        return f'<div class="closing">{"".join(parts)}</div>' if parts else ""
+        """GB/T 9704-2012 §7.3.5.2 in CSS, without estimating where the lines end: a block
+        shrunk to the longer of signature and date stands two characters from the right;
+        the signature starts at its left, the date two characters further; the shorter
+        one is given no width of its own (a date a little shorter than the signature may
+        reach past the signature's end, as the rule has it)."""
+        if not signature and not date:
+            return ""
+        date_longer = text_width(plain_text(date)) > text_width(plain_text(signature))
+        parts = []
+        for name, part in (("signature", signature), ("date", date)):
+            if part:
+                free = " free" if signature and date and (name == "signature") == date_longer else ""
+                parts.append(f'<p class="{name}{free}">{self.inlines(part)}</p>')
+        return f'<div class="closing"><div class="closing-block">{"".join(parts)}</div></div>'
 
     def inlines(self, inlines: tuple[Inline, ...]) -> str:
         out = []
