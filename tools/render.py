@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Render the example documents for looking at them, and measure the page grid.
 
-    python tools/render.py [OUTDIR]        (default: render/)
+    python tools/render.py [OUTDIR] [--locale=zh_Hant_TW|zh_Hant_HK]   (default: render/, zh_CN)
 
 - builds the example workspace into OUTDIR/build;
 - DOCX → PDF (LibreOffice) → PNG pages (pdftoppm), with the free stand-in fonts of
@@ -85,6 +85,18 @@ def measure_grid(out: Path) -> tuple[list[int], list[int]]:
     return lines_per_page, chars_per_line
 
 
+def traditional_workspace(locale: str, out: Path) -> Path:
+    """A copy of the example workspace with `locale:` set (--locale=zh_Hant_TW / zh_Hant_HK)."""
+    workspace = out / f"workspace-{locale}"
+    shutil.rmtree(workspace, ignore_errors=True)
+    workspace.mkdir(parents=True)
+    for name in ("content", "templates"):
+        shutil.copytree(ROOT / name, workspace / name)
+    config = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    (workspace / "config.yaml").write_text(config.replace("locale: zh_CN", f"locale: {locale}", 1), encoding="utf-8")
+    return workspace
+
+
 def closing_texts(docx: Path) -> tuple[str, str]:
     """The signature and date paragraphs (style 落款) of a DOCX."""
     import zipfile
@@ -113,10 +125,13 @@ def report_layout(docx: Path, pdf: Path) -> None:
 
 
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "render").resolve()
+    options = [arg for arg in sys.argv[1:] if arg.startswith("--locale=")]
+    places = [arg for arg in sys.argv[1:] if arg not in options]
+    out = Path(places[0] if places else ROOT / "render").resolve()
     out.mkdir(parents=True, exist_ok=True)
     build = out / "build"
-    subprocess.run([sys.executable, "-m", "zongjie", "build", "--force", "--out", str(build)], cwd=ROOT, check=False)
+    workspace = traditional_workspace(options[-1].split("=", 1)[1], out) if options else ROOT
+    subprocess.run([sys.executable, "-m", "zongjie", "build", "--force", "--out", str(build)], cwd=workspace, check=False)
     for docx in sorted(build.rglob("*.docx")):
         print("DOCX", docx.relative_to(build))
         report_layout(docx, docx_to_png(docx, out))

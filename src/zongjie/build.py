@@ -58,7 +58,9 @@ def load(workspace: Workspace, district_year: DistrictYear) -> Loaded:
     local_rules = [replace(rule, local=True) for path in district_year.rule_files() for rule in load_rules(path)]
     # A district's rule with the same name as a template rule replaces it (e.g. to add a
     # documented exception); dict order keeps the template's order.
-    rules_by_name = {rule.name: rule for rule in template_rules + local_rules}
+    from zongjie.script import fold  # 新增定點機構合計 replaces 新增定点机构合计
+
+    rules_by_name = {fold(rule.name): rule for rule in template_rules + local_rules}
     return Loaded(district_year, facts, previous, template, tuple(rules_by_name.values()), tuple(rollup_findings))
 
 
@@ -143,7 +145,20 @@ def template_context(loaded: Loaded) -> dict:
         context["上年"] = context["prev"] = loaded.previous.root
     if not district_year.is_city:
         context["历年"] = context["years"] = YearsOfDistrict(district_year.folder.parent)
+    if district_year.settings.locale != "zh_CN":
+        _add_traditional_names(context)
     return context
+
+
+def _add_traditional_names(context: dict) -> None:
+    """A Traditional workspace's templates may write 醫療救助, 地區 or 合計(…): the same names as
+    医疗救助, 地区 and 合计 (fact keys are kept in Simplified form, see facts.py)."""
+    from zongjie.filters import GLOBALS
+    from zongjie.script import traditional_forms
+
+    for name, value in [*context.items(), *GLOBALS.items()]:
+        for form in traditional_forms(name):
+            context.setdefault(form, value)
 
 
 class YearsOfDistrict(Mapping):
@@ -170,11 +185,24 @@ class YearsOfDistrict(Mapping):
 
 
 def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None) -> Document:
-    """The document of a district-year; `keep_rendered` (a list) receives the rendering, for
-    zongjie diff to trace paragraphs back to their narrative."""
+    """The document as it is written out: assembled, then in the locale's script. `keep_rendered`
+    (a list) receives the rendering, for zongjie diff to trace paragraphs back to their narrative."""
+    return localize(assemble_source(workspace, loaded, keep_rendered), loaded.district_year.settings)
+
+
+def localize(document: Document, settings) -> Document:
+    """The document in the locale's script (Traditional for zh_Hant_*), the workspace's own
+    phrases first. Checks run on the document before this step."""
+    from zongjie.script import convert_document
+
+    return convert_document(document, settings.locale, settings.phrases)
+
+
+def assemble_source(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None) -> Document:
+    """The document in Simplified, as the templates made it: what every check reads."""
+    from zongjie.counting import count_numerals
     from zongjie.numbering import number_headings
     from zongjie.reader import read_document
-    from zongjie.script import convert_document
     from zongjie.templating import RenderRequest, render
 
     district_year = loaded.district_year
@@ -193,7 +221,7 @@ def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = 
         keep_rendered.append(rendered)
     document = read_document(rendered.markdown, rendered.sources)
     document = number_headings(document, loaded.template.numbering)
-    return convert_document(document, district_year.settings.locale)
+    return count_numerals(document)
 
 
 def template_search_dirs(workspace: Workspace, loaded: Loaded) -> tuple[Path, ...]:
@@ -248,11 +276,12 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         if outcome.checks.errors and not allow_errors:
             outcome.status = "blocked"
             return outcome
-        document = assemble(workspace, loaded)
+        document = assemble_source(workspace, loaded)
         check_document(document, loaded, outcome.checks)
         if outcome.checks.errors and not allow_errors:
             outcome.status = "blocked"
             return outcome
+        document = localize(document, district_year.settings)
         outcome.title = document_title(document, loaded)
         formats = formats or district_year.settings.formats
         options = write_options(workspace, district_year)
@@ -285,7 +314,13 @@ def write_options(workspace: Workspace, district_year: DistrictYear) -> WriteOpt
             )
     return WriteOptions(source_root=workspace.root, lang=_html_lang(settings.locale), reference_docx=reference,
                         organisation=settings.organisation_for(district_year.district),
-                        cache_dir=workspace.output_dir / ".zongjie")
+                        cache_dir=workspace.output_dir / ".zongjie", fonts=_fonts(settings))
+
+
+def _fonts(settings) -> tuple[tuple[str, str], ...]:
+    from zongjie.fonts import document_fonts
+
+    return tuple(document_fonts(settings.locale, settings.fonts).items())
 
 
 def _html_lang(locale: str) -> str:
@@ -300,6 +335,7 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
     from zongjie.templating import compile_all
 
     reports = []
+    template_texts: dict = {}  # search path → its templates as one folded text, read once
     linted_templates: set[Path] = set()
     compiled: set[tuple[Path, ...]] = set()
     for district_year in selected:
@@ -311,9 +347,10 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             if search_dirs not in compiled:  # a syntax error in a part this document does not use
                 compile_all(search_dirs)
                 compiled.add(search_dirs)
-            document = assemble(workspace, loaded)
+            document = assemble_source(workspace, loaded)
             check_document(document, loaded, result)
             result.findings.extend(lint_narrative(loaded))
+            result.findings.extend(_unused_facts(loaded, search_dirs, template_texts))
             for folder in (*district_year.override_dirs(), loaded.template.folder):
                 for path in sorted(folder.rglob("*.md")):
                     if path not in linted_templates and "示例" not in path.relative_to(folder).parts:
@@ -324,3 +361,13 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             continue
         reports.append(DocumentChecks(district_year.label, result))
     return reports
+
+
+def _unused_facts(loaded: Loaded, search_dirs: tuple[Path, ...], template_texts: dict) -> list:
+    """Top-level facts that no template, narrative or rule names (a key spelled otherwise)."""
+    from zongjie.checks.unused import source_text, unused_facts
+
+    if search_dirs not in template_texts:
+        template_texts[search_dirs] = source_text(sorted({p for folder in search_dirs for p in folder.rglob("*.md")}))
+    narrative = source_text(list(loaded.district_year.narrative_paths().values()))
+    return unused_facts(loaded.facts, template_texts[search_dirs] + "\n" + narrative, loaded.rules)

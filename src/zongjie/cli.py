@@ -40,11 +40,26 @@ DebugOption = typer.Option(False, "--debug", help="出错时显示 Python 调用
 
 
 def _say(text: str = "") -> None:
-    typer.echo(text)
+    from zongjie.messages import localized
+
+    typer.echo(localized(text))
 
 
 def _complain(text: str) -> None:
-    typer.echo(text, err=True)
+    from zongjie.messages import localized
+
+    typer.echo(localized(text), err=True)
+
+
+def _open_workspace(folder: Path, *typed: str | None):
+    """The workspace; from here on messages speak its locale's script (what the user typed,
+    `typed`, is quoted as typed)."""
+    from zongjie.messages import use_workspace_locale
+    from zongjie.workspace import Workspace
+
+    workspace = Workspace.open(folder)
+    use_workspace_locale(workspace, typed)
+    return workspace
 
 
 @app.command()
@@ -63,9 +78,8 @@ def build(
     """生成文档：build/<地区>/<年度>/<标题>.docx|html|md；只重新生成输入有变化的。"""
     from zongjie.batch import default_jobs, run_batch
     from zongjie.config import parse_formats
-    from zongjie.workspace import Workspace
 
-    ws = Workspace.open(workspace)
+    ws = _open_workspace(workspace, district)
     selected = ws.select(district, year)
     if district is None:
         for folder in ws.misnamed_folders():
@@ -188,17 +202,16 @@ def check(
     from zongjie.build import check_all
     from zongjie.checks.report import as_json, summary_text
     from zongjie.textio import collect_gbk_files
-    from zongjie.workspace import Workspace
 
     if output_format not in ("text", "json"):
         raise ZongjieError(f"不认识的报告格式“{output_format}”", hint="可选：text 或 json。")
-    ws = Workspace.open(workspace)
+    ws = _open_workspace(workspace, district)
     gbk_files = collect_gbk_files()
     reports = check_all(ws, ws.select(district, year))
     if output_format == "text":
         _warn_gbk(gbk_files)
     if output_format == "json":
-        _say(as_json(reports))
+        typer.echo(as_json(reports))  # for tools: as zongjie wrote it, whatever the locale
     else:
         for report in reports:
             if report.error:
@@ -289,9 +302,8 @@ def new(
 ) -> None:
     """新建一个地区年度：从上一年度复制（数值清空、上年数写在行尾注释），或从模板骨架开始；不覆盖已有文件。"""
     from zongjie.newyear import new_district_year
-    from zongjie.workspace import Workspace
 
-    ws = Workspace.open(workspace)
+    ws = _open_workspace(workspace, district, template)
     written, source = new_district_year(ws, district, year, from_year, template)
     _say(f"已新建 {district} {year}（来自{source}），写入 {len(written)} 个文件：")
     for path in written:
@@ -371,7 +383,10 @@ def _shown(path: Path) -> str:
 def main() -> None:
     """Entry point. Usage mistakes are reported by typer (exit 2); a user's input mistake is a
     ZongjieError with file:line; anything else is our bug and says so without a traceback."""
+    from zongjie.messages import use_simplified
+
     debug = "--debug" in sys.argv
+    use_simplified()  # until a workspace's config.yaml says otherwise
     try:
         app()
     except ZongjieError as error:

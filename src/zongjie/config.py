@@ -29,6 +29,10 @@ class DocumentSettings:
     formats: tuple[str, ...] = FORMATS
     locale: str = "zh_CN"
     reference_docx: str = ""  # a .docx whose styles win over zongjie's (like pandoc's --reference-doc)
+    # (Simplified, as the Traditional locale writes it): proper names OpenCC would get wrong
+    phrases: tuple[tuple[str, str], ...] = ()
+    # (role, font family): East Asian fonts chosen over the locale's defaults (see fonts.py)
+    fonts: tuple[tuple[str, str], ...] = ()
 
     def organisation_for(self, district: str) -> str:
         return self.organisation.replace("{地区}", district)
@@ -72,7 +76,7 @@ def load_config(root: Path) -> Config:
     if not isinstance(root_node, YMap):
         raise ConfigError("config.yaml 的最外层必须是“键: 值”", root_node.location)
     _reject_unknown(root_node, {"organisation", "template", "formats", "locale", "reference_docx", "output",
-                                "districts", "cities"})
+                                "districts", "cities", *_LOCALE_KEYS})
     defaults = _settings(root_node, DocumentSettings())
     districts = {}
     districts_node = root_node.get("districts")
@@ -82,7 +86,8 @@ def load_config(root: Path) -> Config:
                 districts[name] = defaults
                 continue
             district_map = _mapping(node, f"districts.{name}")
-            _reject_unknown(district_map, {"organisation", "template", "formats", "locale", "reference_docx"})
+            _reject_unknown(district_map, {"organisation", "template", "formats", "locale", "reference_docx",
+                                           *_LOCALE_KEYS})
             districts[name] = _settings(district_map, defaults)
     output = _text(root_node.get("output"), "output") or "build"
     return Config(root, path, defaults, districts, _cities(root_node.get("cities"), defaults), output)
@@ -119,7 +124,45 @@ def _settings(node: YMap, base: DocumentSettings) -> DocumentSettings:
                 f"可选：{'、'.join(LOCALES)}（简体 / 台湾繁体 / 香港繁体）。",
             )
         settings = replace(settings, locale=locale)
+    return _locale_settings(node, settings)
+
+
+_LOCALE_KEYS = ("phrases", "fonts")
+
+
+def _locale_settings(node: YMap, settings: DocumentSettings) -> DocumentSettings:
+    """`phrases:` (专名对照) and `fonts:` (字体): each a mapping of texts, validated here."""
+    from zongjie.fonts import font_role
+    from zongjie.script import fold
+
+    phrases_node = node.get("phrases")
+    if phrases_node is not None:
+        pairs = _text_pairs(phrases_node, "phrases", "写成“简体: 繁体”，如 腾冲: 騰沖。")
+        # the key is matched against the Simplified document: 騰沖 and 腾冲 both mean 腾冲
+        merged = dict(settings.phrases)  # a district's phrases add to (or correct) the workspace's
+        merged.update((fold(simplified), written) for simplified, written, _ in pairs)
+        settings = replace(settings, phrases=tuple(merged.items()))
+    fonts_node = node.get("fonts")
+    if fonts_node is not None:
+        chosen = dict(settings.fonts)
+        for role, family, location in _text_pairs(fonts_node, "fonts", "写成“用途: 字体名”，如 正文: 標楷體。"):
+            chosen[font_role(role, location)] = family
+        settings = replace(settings, fonts=tuple(chosen.items()))
     return settings
+
+
+def _text_pairs(node: YNode, key: str, how: str) -> list[tuple[str, str, Location]]:
+    if isinstance(node, YScalar) and node.is_null:
+        return []
+    if not isinstance(node, YMap):
+        raise ConfigError(f"{key} 应当是“键: 值”的分组", node.location, "请在下一行缩进后逐项" + how)
+    pairs = []
+    for name, (key_node, value) in node.entries.items():
+        text = _text(value, f"{key}.{name}")
+        if not name.strip() or not text:
+            raise ConfigError(f"{key} 中“{name}”的值是空的", key_node.location, how)
+        pairs.append((name.strip(), text, key_node.location))
+    return pairs
 
 
 def parse_formats(names: list[str], location: Location | None = None) -> tuple[str, ...]:
@@ -143,7 +186,8 @@ def _cities(node: YNode | None, defaults: DocumentSettings) -> dict[str, City]:
     cities = {}
     for name, (key, city_node) in _mapping(node, "cities").entries.items():
         city_map = _mapping(city_node, f"cities.{name}")
-        _reject_unknown(city_map, {"members", "organisation", "template", "formats", "locale", "reference_docx"})
+        _reject_unknown(city_map, {"members", "organisation", "template", "formats", "locale", "reference_docx",
+                                   *_LOCALE_KEYS})
         members_node = city_map.get("members")
         if members_node is None:
             raise ConfigError(f"cities.{name} 缺少 members（下辖区县列表）", city_map.location)

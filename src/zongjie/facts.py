@@ -20,6 +20,7 @@ from typing import Union
 from zongjie.errors import FactError, Location, NumberFormatError
 from zongjie.numbers.parse import parse_value
 from zongjie.numbers.quantity import Quantity, YearMonth
+from zongjie.script import fold
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 FactValue = Union[Quantity, datetime.date, YearMonth, str]
@@ -86,9 +87,16 @@ class FactGroup(Mapping):
     members: dict[str, "FactNode"] = field(default_factory=dict)
     # keys written with an empty value, with their location, for "please fill in" messages
     empty: dict[str, Location] = field(default_factory=dict)
+    # where each member's key is written (a group's own location is that of its first line)
+    key_locations: dict[str, Location] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> "FactNode":
-        return self.members[key]
+        member = self.members.get(key)
+        if member is None and isinstance(key, str):
+            member = self.members.get(fold(key))  # keys are kept in Simplified form
+        if member is None:
+            raise KeyError(key)
+        return member
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.members)
@@ -129,15 +137,16 @@ class FactSet:
     encoding: str = "utf-8"
 
     def get(self, key: str) -> Fact | None:
-        return self.index.get(key)
+        fact = self.index.get(key)
+        return fact if fact is not None else self.index.get(fold(key))
 
     def empty_location(self, key: str) -> Location | None:
         """Where a key was declared but left empty, if it was."""
         parent, _, name = key.rpartition(".")
         node: FactNode | None = self.root
-        for part in parent.split(".") if parent else []:
+        for part in fold(parent).split(".") if parent else []:
             node = node.members.get(part) if isinstance(node, FactGroup) else None
-        return node.empty.get(name) if isinstance(node, FactGroup) else None
+        return node.empty.get(fold(name)) if isinstance(node, FactGroup) else None
 
 
 def load_facts(path: Path) -> FactSet:
@@ -181,8 +190,10 @@ def _join(path: str, key: str) -> str:
 def _group(node: YMap, path: str, index: dict[str, Fact]) -> FactGroup:
     members: dict[str, FactNode] = {}
     empty: dict[str, Location] = {}
-    for key, (key_node, value) in node.entries.items():
-        _check_key(key, key_node)
+    written: dict[str, YScalar] = {}
+    for original, (key_node, value) in node.entries.items():
+        _check_key(original, key_node)
+        key = _same_key_once(original, key_node, written)
         child_path = _join(path, key)
         if isinstance(value, YScalar) and value.is_null:
             empty[key] = key_node.location
@@ -194,7 +205,7 @@ def _group(node: YMap, path: str, index: dict[str, Fact]) -> FactGroup:
             empty[key] = key_node.location
             continue
         members[key] = child
-    return FactGroup(path, node.location, members, empty)
+    return FactGroup(path, node.location, members, empty, {key: key_node.location for key, key_node in written.items()})
 
 
 def _node(node: YNode, path: str, index: dict[str, Fact]) -> FactNode:
@@ -214,6 +225,22 @@ def _fact(node: YScalar, path: str) -> Fact:
     except NumberFormatError as error:
         raise FactError(f"{path}: {error.message}", node.location, error.hint) from None
     return Fact(path, value, node.text, node.location)
+
+
+def _same_key_once(original: str, key_node: YScalar, written: dict[str, YScalar]) -> str:
+    """A key in either script is the same key (醫療救助 is 医疗救助, as templates and rules write
+    it): kept in Simplified form. Two keys of a group that are the same after conversion would
+    silently hide one another."""
+    key = fold(original)
+    earlier = written.get(key)
+    if earlier is not None:
+        raise FactError(
+            f"键“{original}”和第 {earlier.location.line} 行的“{earlier.text}”繁简转换后是同一个键“{key}”",
+            key_node.location,
+            "同一个事实只能写一次；请删去其中一个，或给它们起不同的名字。",
+        )
+    written[key] = key_node
+    return key
 
 
 def _check_key(key: str, key_node: YScalar) -> None:

@@ -38,6 +38,9 @@ OFFICIAL_FONT_NAMES = {
     "仿宋_GB2312": ("fangsong",), "仿宋": ("fangsong",), "黑体": ("simhei", "heiti"),
     "楷体_GB2312": ("kaiti",), "楷体": ("kaiti",), "方正小标宋简体": ("fzxiaobiaosong", "fzxbs", "xiaobiaosong"),
     "宋体": ("simsun", "songti"), "Times New Roman": ("timesnewroman",),
+    # Taiwan and Hong Kong (zongjie/fonts.py)
+    "標楷體": ("dfkaisb", "biaukai"), "新細明體": ("pmingliu",), "細明體": ("mingliu",),
+    "細明體_HKSCS": ("mingliuhkscs",), "微軟正黑體": ("microsoftjhenghei",),
 }
 _WINDOWS_PLACES = (r"C:\Program Files\LibreOffice\program\soffice.exe",
                    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")

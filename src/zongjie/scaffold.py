@@ -30,6 +30,14 @@ formats: [docx, html, md]
 # 语言：zh_CN（简体）、zh_Hant_TW（台湾繁体）、zh_Hant_HK（香港繁体）
 locale: zh_CN
 
+# 繁体输出时的专名对照（简体: 繁体），先于自动转换使用，如：
+# phrases:
+#   腾冲: 騰沖
+
+# 字体（可选）：正文、标题、一级标题、二级标题、页码；不写则按 locale 选用，如：
+# fonts:
+#   正文: 標楷體
+
 # 输出文件夹（相对于工作区）
 output: build
 

@@ -29,6 +29,7 @@ from zongjie.errors import Location, TemplateError, ZongjieError
 from zongjie.facts import Fact, FactGroup, FactList, FactSet
 from zongjie.mdsyntax import escape_inline
 from zongjie.provenance import SourceTable, TracedNumber, TracedText
+from zongjie.script import fold
 from zongjie.textio import read_source
 
 MAX_REPEAT = 100_000
@@ -117,7 +118,7 @@ class FactUndefined(jinja2.StrictUndefined):
             return self._undefined_hint
         if isinstance(owner, FactGroup):
             key = f"{owner.path}.{name}" if owner.path else str(name)
-            empty = owner.empty.get(str(name))
+            empty = owner.empty.get(fold(str(name)))
             if empty is not None:
                 return f"事实“{key}”在 {empty} 处没有填写"
             return f"没有事实“{key}”"
@@ -125,7 +126,7 @@ class FactUndefined(jinja2.StrictUndefined):
             return f"没有叙述文件“{name}.md”"
         if owner is jinja2.utils.missing:
             facts = current_state().fact_set
-            empty = facts.root.empty.get(str(name)) if facts is not None else None
+            empty = facts.root.empty.get(fold(str(name))) if facts is not None else None
             if empty is not None:
                 return f"事实“{name}”在 {empty} 处没有填写"
             return f"没有名为“{name}”的事实或变量"
@@ -141,6 +142,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def getattr(self, obj, attribute):
         if isinstance(obj, FactGroup):
             member = obj.members.get(attribute)
+            if member is None and isinstance(attribute, str):
+                member = obj.members.get(fold(attribute))  # keys are kept in Simplified form
             if member is not None:
                 return member
             if attribute not in ("items", "keys", "values", "get"):  # what templates may call on a group
@@ -184,10 +187,48 @@ def environment(search_dirs: tuple[Path, ...], cache_dir: Path | None = None):
         finalize=_finalize,
         extensions=["jinja2.ext.loopcontrols"],
     )
-    env.filters.update(FILTERS)
-    env.globals.update(GLOBALS)
+    env.filters = EitherScript({**env.filters, **{name: _arguments_in_either_script(f) for name, f in FILTERS.items()}})
+    env.globals.update({name: _arguments_in_either_script(f) for name, f in GLOBALS.items()})
     env.globals["range"] = bounded_range
     return env
+
+
+def _arguments_in_either_script(function):
+    """`| 保留(小數=1)` is `| 保留(小数=1)`: keyword names folded to Simplified, as the
+    functions name them (only when a keyword is given at all)."""
+    import functools
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        if kwargs:
+            kwargs = {fold(name): value for name, value in kwargs.items()}
+        return function(*args, **kwargs)
+
+    return call
+
+
+class EitherScript(dict):
+    """Filter names in either script: a Traditional template's `| 中文數字` is `| 中文数字`.
+    Only a name not found is converted, so Simplified templates pay nothing."""
+
+    def __missing__(self, key):
+        folded = fold(key) if isinstance(key, str) else key
+        if folded != key and dict.__contains__(self, folded):
+            return dict.__getitem__(self, folded)
+        raise KeyError(key)
+
+    def __contains__(self, key) -> bool:
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
 
 def _finalize(value):
@@ -244,7 +285,13 @@ class NarrativeSet(Mapping):
         self._narratives = narratives
 
     def __getitem__(self, name: str) -> Narrative:
-        return self._narratives[name]
+        if name in self._narratives:
+            return self._narratives[name]
+        wanted = fold(name)  # 醫療救助.md answers 叙述.医疗救助, and the other way
+        for known, narrative in self._narratives.items():
+            if fold(known) == wanted:
+                return narrative
+        raise KeyError(name)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._narratives)
@@ -294,6 +341,8 @@ def render(request: RenderRequest) -> Rendered:
 
         narratives = {name: Narrative(path, render_narrative) for name, path in request.narrative_paths.items()}
         context["叙述"] = NarrativeSet(narratives)
+        if request.locale != "zh_CN":
+            context.setdefault("敘述", context["叙述"])
         template = env.get_template(request.entry)
         markdown = template.render(context)
         written = {name: (n.path, str(n._rendered)) for name, n in narratives.items() if n._rendered is not None}

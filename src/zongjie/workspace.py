@@ -113,6 +113,15 @@ class Workspace:
             return DistrictYear(district, year, self.content_dir / district / year, city.settings, city.members)
         return DistrictYear(district, year, self.content_dir / district / year, self.config.settings_for(district))
 
+    def _spelled_on_disk(self, district: str) -> str:
+        """岳陽樓區 typed for the folder 岳阳楼区 (or the other way): the same district."""
+        if district in self.config.cities or (is_plain_name(district) and (self.content_dir / district).is_dir()):
+            return district
+        from zongjie.script import fold
+
+        wanted = fold(district)
+        return next((name for name in self.districts + sorted(self.config.cities) if fold(name) == wanted), district)
+
     def select(self, district: str | None = None, year: str | None = None) -> list[DistrictYear]:
         """The district-years a command works on: all (districts, then cities), one
         district's or city's, or one."""
@@ -128,6 +137,7 @@ class Workspace:
                     "地区年度放在 content/<地区>/<年度>/ 中；可运行 zongjie new 地区 年度 新建一个。",
                 )
             return selected
+        district = self._spelled_on_disk(district)
         # one district: look at its own folder, not at every district's (thousands, in a province)
         if district not in self.config.cities and not (is_plain_name(district) and (self.content_dir / district).is_dir()):
             known = "、".join(self.districts + sorted(self.config.cities)) or "（无）"

@@ -26,6 +26,7 @@ from zongjie.model import Document, FactSpan, Heading, Table, Text, block_inline
 from zongjie.numbers.format import plain_decimal, rounded
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.units import convert, unit_of
+from zongjie.script import fold
 
 PLAN_WORDS = ("打算", "计划", "下一步", "展望", "思路")
 _YEAR = re.compile(r"(\d{4})年")
@@ -47,7 +48,7 @@ def _empty_parts(document: Document, required: tuple[str, ...], where: Location)
     for heading, body in _sections(document):
         title = plain_text(heading.content)
         has_text = any(plain_text(inlines).strip() for block in body for inlines in block_inlines(block))
-        if not has_text and not any(name in title for name in required):  # required ones are errors above
+        if not has_text and not any(fold(name) in fold(title) for name in required):  # required ones are errors above
             findings.append(Finding(
                 "section-empty", "warning", "文档结构", f"章节“{heading.number}{title}”下面没有内容", where,
                 hint="请检查该章节的叙述文件是否为空、所需的事实是否都已填写；不需要的章节可删去其叙述文件。",
@@ -69,7 +70,8 @@ def _required_sections(document, template_name, required, where) -> list[Finding
     findings = []
     sections = _sections(document)
     for name in required:
-        found = [(heading, body) for heading, body in sections if name in plain_text(heading.content)]
+        # either script on either side: a Traditional template.yaml or narrative heading
+        found = [(heading, body) for heading, body in sections if fold(name) in fold(plain_text(heading.content))]
         if not found:
             findings.append(Finding(
                 "section-missing", "error", "必需章节",
@@ -87,7 +89,7 @@ def _required_sections(document, template_name, required, where) -> list[Finding
 def _plans_year(document, year: int, where) -> list[Finding]:
     findings = []
     for heading, body in _sections(document):
-        title = plain_text(heading.content)
+        title = fold(plain_text(heading.content))
         if not any(word in title for word in PLAN_WORDS):
             continue
         for found in _YEAR.findall(title):
@@ -169,7 +171,7 @@ def check_shown_units(document: Document) -> list[Finding]:
             flat = list(walk_inlines(inlines))
             for current, following in zip(flat, flat[1:]):
                 if isinstance(current, FactSpan) and isinstance(following, Text):
-                    match = _UNIT_AFTER.match(following.text)
+                    match = _UNIT_AFTER.match(fold(following.text))
                     if match:
                         findings.extend(_shown_with_unit(current, match.group(), "后面"))
     return findings
@@ -299,7 +301,7 @@ def lint_rendered(document: Document) -> list[Finding]:
                 if not (isinstance(current, FactSpan) and isinstance(following, Text)):
                     continue
                 unit = _UNITS_AT_END.search(current.text)
-                if unit and following.text.startswith(unit.group()):
+                if unit and fold(following.text).startswith(unit.group()):
                     findings.append(Finding(
                         "lint-doubled-unit", "warning", "文字检查",
                         f"“{current.text}”后面又写了“{unit.group()}”，成文为“{current.text}{unit.group()}”",

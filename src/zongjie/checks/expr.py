@@ -186,7 +186,9 @@ class _Parser:
             if kind not in ("name", "op") or (kind == "op" and part != "*"):
                 raise FormulaError(f"公式“{self.text}”中“.”后面应为键名或 *")
             parts.append(part)
-        return Reference(".".join(parts))
+        from zongjie.script import fold  # a rule may name a fact in either script, as facts.yaml may
+
+        return Reference(fold(".".join(parts)))
 
 
 def parse_relation(text: str) -> Relation:

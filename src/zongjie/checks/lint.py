@@ -25,7 +25,7 @@ _FULL_PUNCT = "，。；：、！？"
 _DOUBLED = re.compile(f"[{_FULL_PUNCT}][{_FULL_PUNCT}]|[,;][，。；]|[，。；][,;.]")
 _HALF_IN_CHINESE = re.compile(rf"(?<={_CJK})[,;:?!(]|[,;:?!)](?={_CJK})|(?<={_CJK})\)")
 _JINJA = re.compile(r"\{%-?\s*macro\b.*?\{%-?\s*endmacro\s*-?%\}|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
-_QUOTED = re.compile(r"“[^”\n]*”|‘[^’\n]*’|\"[^\"\n]*\"")
+_QUOTED = re.compile(r"“[^”\n]*”|‘[^’\n]*’|「[^」\n]*」|『[^』\n]*』|\"[^\"\n]*\"")  # 「」: Taiwan, Hong Kong
 _FIGURE = re.compile(r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?(?:[%‰]|[\u4e00-\u9fff]{1,4})?")
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]\s|[-*+]\s|#+\s|\|)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")

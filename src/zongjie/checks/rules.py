@@ -24,6 +24,7 @@ from pathlib import Path
 
 from zongjie.checks.expr import FormulaError, Relation, parse_relation, references
 from zongjie.errors import Location, RuleError
+from zongjie.script import fold
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 SEVERITIES = {"错误": "error", "error": "error", "警告": "warning", "warning": "warning"}
@@ -60,6 +61,7 @@ def _read_rules(path: Path) -> list[Rule]:
     if node is None:
         return []
     if isinstance(node, YMap):
+        node = _simplified_keys(node)
         unknown = [key for key in node.entries if key != "规则"]
         if unknown:
             key_node = node.entries[unknown[0]][0]
@@ -77,6 +79,7 @@ def _rule(node: YNode) -> Rule:
         return Rule(node.text, _relation(node.text, node.location), node.location)
     if not isinstance(node, YMap):
         raise RuleError("每条规则应是一个公式，或含“关系:”的分组", node.location)
+    node = _simplified_keys(node)
     for key, (key_node, _value) in node.entries.items():
         if key not in _KEYS:
             raise RuleError(f"规则里不认识的键“{key}”", key_node.location, f"可用的键：{'、'.join(sorted(_KEYS))}。")
@@ -84,7 +87,7 @@ def _rule(node: YNode) -> Rule:
     if not isinstance(formula_node, YScalar) or formula_node.is_null:
         raise RuleError("规则缺少“关系:”（公式）", node.location, "如：关系: 合计 = 甲 + 乙")
     relation = _relation(formula_node.text, formula_node.location)
-    severity_text = _text(node.get("级别")) or "错误"
+    severity_text = fold(_text(node.get("级别")) or "错误")
     if severity_text not in SEVERITIES:
         raise RuleError(f"级别“{severity_text}”不认识", node.get("级别").location, "级别可写“错误”或“警告”。")
     decimals_text = _text(node.get("小数"))
@@ -98,8 +101,13 @@ def _rule(node: YNode) -> Rule:
         decimals=int(decimals_text) if decimals_text else None,
         note=_text(node.get("说明")),
         exception=_text(node.get("例外")),
-        scope=_text(node.get("对每个")),
+        scope=fold(_text(node.get("对每个"))),
     )
+
+
+def _simplified_keys(node: YMap) -> YMap:
+    """A rules file written in Traditional (規則: / 名稱: / 關係:) is read as the same file."""
+    return YMap(node.location, {fold(key): entry for key, entry in node.entries.items()})
 
 
 def _relation(text: str, location: Location) -> Relation:

@@ -11,7 +11,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from zongjie.build import Loaded, assemble, check, check_document, document_title, lint_narrative, load
+from zongjie.build import (
+    Loaded,
+    assemble_source,
+    check,
+    check_document,
+    document_title,
+    lint_narrative,
+    load,
+    localize,
+)
 from zongjie.checks.engine import Finding
 from zongjie.errors import ZongjieError
 from zongjie.model import Document
@@ -57,8 +66,9 @@ def rebuild(workspace: Workspace, district_year: DistrictYear, version: int = 0)
     try:
         loaded = load(workspace, district_year)
         result = check(loaded)
-        document = assemble(workspace, loaded)
+        document = assemble_source(workspace, loaded)  # checked before conversion to Traditional
         check_document(document, loaded, result)
+        document = localize(document, district_year.settings)
         result.findings.extend(lint_narrative(loaded))
         preview.loaded, preview.document, preview.findings = loaded, document, result.findings
         preview.title = document_title(document, loaded)

@@ -46,7 +46,16 @@ def review_paths(out_dir: Path, district_year: DistrictYear, title: str, formats
 
 def build_review_copy(workspace: Workspace, district_year: DistrictYear, out_dir: Path,
                       formats: tuple[str, ...] | None = None) -> ReviewCopy:
-    from zongjie.build import assemble, check, check_document, document_title, load, render_outputs, write_options
+    from zongjie.build import (
+        assemble_source,
+        check,
+        check_document,
+        document_title,
+        load,
+        localize,
+        render_outputs,
+        write_options,
+    )
     from zongjie.output import write_files
     from zongjie.review.notes import ReviewNotes
 
@@ -54,8 +63,9 @@ def build_review_copy(workspace: Workspace, district_year: DistrictYear, out_dir
     try:
         loaded = load(workspace, district_year)
         result = check(loaded)
-        document = assemble(workspace, loaded)
+        document = assemble_source(workspace, loaded)  # checked before conversion to Traditional
         check_document(document, loaded, result)
+        document = localize(document, district_year.settings)
         copy.errors, copy.warnings = len(result.errors), len(result.warnings)
         notes = ReviewNotes(loaded.facts, loaded.rules, result, workspace.root, loaded.previous)
         chosen = review_formats(formats, district_year)

@@ -31,6 +31,8 @@ class WriteOptions:
     # The local preview (zongjie serve) only: each figure's key and file:line in its tooltip,
     # for the writer at their own desk. Never set for files that are written.
     trace: bool = False
+    # role → East Asian font of this document (zongjie.fonts.document_fonts); () = the official ones
+    fonts: tuple[tuple[str, str], ...] = ()
 
 
 def write(format_name: str, document: Document, options: WriteOptions = WriteOptions()) -> bytes:

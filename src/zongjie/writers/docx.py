@@ -77,7 +77,16 @@ def write(document: Document, options) -> bytes:
     set_document_properties(package.part(CORE), package.part(APP), plain_text(document.meta.title).replace("\n", ""),
                             organisation, build_time())
     set_language(package.part(SETTINGS), package.part(STYLES), getattr(options, "lang", "zh-CN") or "zh-CN")
+    _localize(package, options)
     return package.to_bytes()
+
+
+def _localize(package: DocxPackage, options) -> None:
+    from zongjie.fonts import replacements
+    from zongjie.writers.docx_locale import localize_package
+
+    fonts = dict(options.fonts)
+    localize_package(package, options.lang, replacements(fonts), tuple(fonts.values()))
 
 
 # ---- the prototype -------------------------------------------------------------------------

@@ -105,11 +105,11 @@ _SHORT_PARAGRAPH = 26 + 28 + 28  # characters in three printed lines
 
 def write(document: Document, options) -> bytes:
     return render(document, options.source_root, options.lang, getattr(options, "review", None),
-                  getattr(options, "trace", False)).encode("utf-8")
+                  getattr(options, "trace", False), getattr(options, "fonts", ())).encode("utf-8")
 
 
 def render(document: Document, source_root: Path | None = None, lang: str = "zh-CN", review=None,
-           trace: bool = False) -> str:
+           trace: bool = False, fonts: tuple[tuple[str, str], ...] = ()) -> str:
     writer = _HtmlWriter(source_root, review, trace)
     title = plain_text(document.meta.title) or "工作总结"
     body = []
@@ -132,12 +132,21 @@ def render(document: Document, source_root: Path | None = None, lang: str = "zh-
         f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="zongjie">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n{extra_head}</head>\n<body>\n<main>\n"
+        f"<title>{escape(title)}</title>\n<style>{STYLE}{_locale_fonts(fonts, lang)}</style>\n{extra_head}</head>\n<body>\n<main>\n"
         + "\n".join(part for part in body if part)
         + "\n</main>\n"
         + (REVIEW_SCRIPT if review is not None else "")
         + "</body>\n</html>\n"
     )
+
+
+def _locale_fonts(fonts: tuple[tuple[str, str], ...], lang: str) -> str:
+    """The Traditional (or configured) font stack, overriding the official one's variables."""
+    if not fonts:
+        return ""
+    from zongjie.fonts import css_overrides
+
+    return css_overrides(dict(fonts), {"zh-TW": "zh_Hant_TW", "zh-HK": "zh_Hant_HK"}.get(lang, "zh_CN"))
 
 
 class _HtmlWriter:
