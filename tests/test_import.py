@@ -651,3 +651,15 @@ def test_the_preview_tooltip_names_the_cell(workspace):
     state.rebuild()
     page = _get_page(state, f"/doc/{quote('岳阳楼区')}/2023/")
     assert 'title="待遇.住院.人次 ← 住院结算.xlsx 住院结算!B6（content/岳阳楼区/2023/facts.yaml:43）"' in page
+
+
+def test_a_traditional_workspace_speaks_traditional_and_shows_the_file_as_it_is(workspace, cli):
+    replace_in(workspace / "config.yaml", "locale: zh_CN", "locale: zh_Hant_TW")
+    path = workspace / YEAR / "报表/住院结算.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["住院结算"]["C4"] = 7408.56
+    book.save(path)
+    run = cli("import", "岳阳楼区", "2023", "-n", cwd=workspace)
+    assert run.code == 0, run.err
+    assert "+      总费用: 7408.56万元" in run.out  # the file's own text, not converted
+    assert "试运行" not in run.out  # the message itself is in Traditional

@@ -327,7 +327,8 @@ def import_(
     from zongjie.importing.report import print_outcome
     from zongjie.importing.command import run_import
 
-    print_outcome(run_import(workspace, district, year, list(files or []), dry_run), _say)
+    _open_workspace(workspace, district)  # messages in the workspace's script; the diff stays as the file is
+    print_outcome(run_import(workspace, district, year, list(files or []), dry_run), _say, typer.echo)
 
 
 @app.command()

@@ -8,12 +8,13 @@ from zongjie.errors import display_path
 from zongjie.importing.command import ImportOutcome
 
 
-def print_outcome(outcome: ImportOutcome, say: Callable[[str], None]) -> None:
+def print_outcome(outcome: ImportOutcome, say: Callable[[str], None], verbatim: Callable[[str], None]) -> None:
+    """`say` for messages (in the workspace's script), `verbatim` for the diff of the file."""
     facts_file = outcome.facts_file
     label = display_path(facts_file.path)
     count = len(outcome.imported)
     if facts_file.changed:
-        say(facts_file.diff(label).rstrip("\n"))
+        verbatim(facts_file.diff(label).rstrip("\n"))
     for note in outcome.notes:
         say(f"说明：{note}")
     changed = len(outcome.changed_keys)
