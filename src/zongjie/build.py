@@ -87,7 +87,10 @@ def check(loaded: Loaded) -> CheckResult:
     """Checks on the facts alone: the rules (deriving missing totals) and unit coherence."""
     from zongjie.checks.document import check_units
 
+    from zongjie.checks.plausibility import year_over_year
+
     result = run_rules(list(loaded.rules), loaded.facts, loaded.previous)
+    result.findings.extend(year_over_year(loaded.facts, loaded.previous, year_over_year_factor(loaded)))
     result.findings.extend(loaded.rollup_findings)
     result.findings.extend(check_units(loaded.facts, loaded.previous))
     if not loaded.district_year.is_city:
@@ -95,6 +98,17 @@ def check(loaded: Loaded) -> CheckResult:
 
         result.findings.extend(import_findings(loaded.district_year.facts_path, loaded.facts, loaded.district_year.label))
     return result
+
+
+def year_over_year_factor(loaded: Loaded) -> Decimal | None:
+    """同比倍数 from the template's checks.yaml; a district's own checks.yaml may change it."""
+    from zongjie.checks.rules import load_year_over_year_factor
+
+    factor = None
+    paths = ([loaded.template.rules_path] if loaded.template.rules_path else []) + list(loaded.district_year.rule_files())
+    for path in paths:
+        factor = load_year_over_year_factor(path) or factor
+    return factor
 
 
 def check_document(document: Document, loaded: Loaded, result: CheckResult) -> None:

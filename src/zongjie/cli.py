@@ -195,6 +195,7 @@ def check(
     district: Optional[str] = typer.Argument(None, help="地区；省略则校验全部。"),
     year: Optional[str] = typer.Argument(None, help="年度；省略则校验该地区的全部年度。"),
     output_format: str = typer.Option("text", "--format", "-f", help="报告格式：text（中文）或 json。"),
+    show_coverage: bool = typer.Option(False, "--coverage", help="列出没有任何规则或合理性检查涉及的数字。"),
     workspace: Path = WorkspaceOption,
     debug: bool = DebugOption,
 ) -> None:
@@ -210,8 +211,9 @@ def check(
     reports = check_all(ws, ws.select(district, year))
     if output_format == "text":
         _warn_gbk(gbk_files)
+    coverages = _coverages(ws, ws.select(district, year)) if show_coverage else {}
     if output_format == "json":
-        typer.echo(as_json(reports))  # for tools: as zongjie wrote it, whatever the locale
+        typer.echo(as_json(reports, coverages))  # for tools: as zongjie wrote it, whatever the locale
     else:
         for report in reports:
             if report.error:
@@ -219,6 +221,11 @@ def check(
                 continue
             _report_checks(report.result, show_clean=True, label=report.label)
         _say(summary_text(reports))
+        if show_coverage:
+            from zongjie.checks.coverage import coverage_text
+
+            for label, result in coverages.items():
+                _say(coverage_text(label, result))
     if any(report.error for report in reports):
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_CHECKS if any(report.result.errors for report in reports) else EXIT_OK)
@@ -360,6 +367,20 @@ def _warn_gbk(paths: list[Path]) -> None:
         _say(f"{_shown(path)}: 提示：该文件是 GBK 编码，已按 GBK 读取。建议用记事本或 WPS“另存为”UTF-8 编码，以免在其他电脑上乱码。")
 
 
+def _coverages(ws, selected) -> dict:
+    """Coverage per district-year whose input could be read (the others are reported above)."""
+    from zongjie.build import load
+    from zongjie.checks.coverage import coverage_of
+
+    coverages = {}
+    for district_year in selected:
+        try:
+            coverages[district_year.label] = coverage_of(load(ws, district_year))
+        except ZongjieError:
+            continue
+    return coverages
+
+
 def _report_checks(result, show_clean: bool, label: str = "") -> None:
     from zongjie.checks.report import finding_text
 
@@ -369,10 +390,18 @@ def _report_checks(result, show_clean: bool, label: str = "") -> None:
             _complain(text)
         else:
             _say(text)
+    if show_clean:
+        from zongjie.checks.report import unchecked_text
+
+        if unchecked_text(result):
+            _say(unchecked_text(result))
     if show_clean and not result.errors:
         derived = f"，推算 {len(result.derived)} 项" if result.derived else ""
         warnings = f"，警告 {len(result.warnings)} 个" if result.warnings else ""
-        _say(f"{label}：校验 {result.checked} 条关系，无错误{warnings}{derived}。")
+        if result.checked == 0:
+            _say(f"{label}：没有一条关系得到校验（原因见上），无法判断数字是否有误{warnings}。")
+        else:
+            _say(f"{label}：校验 {result.checked} 条关系，无错误{warnings}{derived}。")
 
 
 def _shown(path: Path) -> str:

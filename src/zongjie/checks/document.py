@@ -291,6 +291,21 @@ def _shown_sum(rule: Rule, total_key: str, part_keys: list[str], shown: dict, fa
 _UNITS_AT_END = re.compile(r"(个百分点|万人次|人次|万元|亿元|万人|台次|场次|元|人|家|个|次|项|条|%)$")
 
 
+def _repeated_unit(shown: str, following: str) -> str:
+    """万元 + 元, 人 + 人, 家 + 家 … for any unit the shown figure ends with (see lint.doubled_unit)."""
+    from zongjie.checks.lint import doubled_unit
+
+    unit = _UNITS_AT_END.search(shown)
+    if unit is None:
+        try:
+            unit_text = parse_quantity(shown).unit
+        except ValueError:
+            return ""
+    else:
+        unit_text = unit.group()
+    return doubled_unit(unit_text, following) if unit_text else ""
+
+
 def lint_rendered(document: Document) -> list[Finding]:
     """A unit written after a fact that already ends with it: 266人次 + 人次."""
     findings = []
@@ -300,12 +315,12 @@ def lint_rendered(document: Document) -> list[Finding]:
             for current, following in zip(flat, flat[1:]):
                 if not (isinstance(current, FactSpan) and isinstance(following, Text)):
                     continue
-                unit = _UNITS_AT_END.search(current.text)
-                if unit and fold(following.text).startswith(unit.group()):
+                repeated = _repeated_unit(current.text, fold(following.text))
+                if repeated:
                     findings.append(Finding(
                         "lint-doubled-unit", "warning", "文字检查",
-                        f"“{current.text}”后面又写了“{unit.group()}”，成文为“{current.text}{unit.group()}”",
+                        f"“{current.text}”后面又写了“{repeated}”，成文为“{current.text}{repeated}”",
                         current.locations[0] if current.locations else None,
-                        hint=f"事实 {current.keys[0]} 已带单位“{unit.group()}”，请删去模板或叙述中紧跟其后的“{unit.group()}”。",
+                        hint=f"事实 {current.keys[0]} 已带单位，请删去模板或叙述中紧跟其后的“{repeated}”。",
                     ))
     return findings

@@ -8,17 +8,17 @@ figure with its file:line and, where a likely cause fits, says which.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
-from zongjie.checks.expr import Binary, Call, Expr, Number, Reference, Unary, references
+from zongjie.checks.expr import Binary, Call, DateLiteral, Expr, Number, Reference, Relation, Unary, references
 from zongjie.checks.measure import Measure, UnitMismatch
 from zongjie.checks.rules import Rule
 from zongjie.errors import Location
 from zongjie.facts import Fact, FactGroup, FactSet, add_derived
-from zongjie.numbers.format import plain_decimal, rounded
-from zongjie.numbers.quantity import Quantity
+from zongjie.numbers.format import rounded
+from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import unit_of
 
 PREVIOUS_YEAR = "上年"
@@ -52,6 +52,16 @@ class Finding:
     difference: str = ""
     hint: str = ""
     check_location: Location | None = None  # where the rule is written
+    causes: tuple = ()  # diagnose.Cause: single-figure corrections that make the relation hold
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """A rule that was not evaluated for this document, with the reason in the writer's words."""
+
+    rule: str
+    reason: str
+    location: Location | None
 
 
 @dataclass
@@ -60,6 +70,7 @@ class CheckResult:
     derived: list[Fact] = field(default_factory=list)
     checked: int = 0
     skipped: int = 0
+    unchecked: list["Unchecked"] = field(default_factory=list)  # every rule not evaluated, and why
 
     @property
     def errors(self) -> list[Finding]:
@@ -85,8 +96,33 @@ class _Resolver:
     def __init__(self, facts: FactSet, previous: FactSet | None):
         self.facts = facts
         self.previous = previous
+        self.overrides: dict[int, Measure] = {}  # id(fact) → a corrected value being tried
+        self.exact: frozenset[str] = frozenset()  # keys the rule being checked marks 精确
+        self.tolerance = None  # 约数误差 of the rule being checked
+        self.memo: dict[str, list[Fact]] | None = None  # key → facts, while diagnosing one rule
+
+    def holds(self, relation: Relation, overrides: dict[int, Measure], accept=None) -> bool:
+        """Whether the relation holds with some figures replaced (a diagnosis trying a cause);
+        `accept(left, right)` replaces the relation's own test (an exception's discrepancy)."""
+        self.overrides = overrides
+        try:
+            left = self.measure(relation.left, [])
+            right = self.measure(relation.right, [])
+            return accept(left, right) if accept else left.compare(relation.operator, right)
+        except (_Missing, _NotExact, UnitMismatch, ZeroDivisionError, ArithmeticError):
+            return False
+        finally:
+            self.overrides = {}
 
     def facts_for(self, reference: Reference) -> list[Fact]:
+        # A diagnosis re-evaluates one rule hundreds of times: resolve each key once.
+        if self.memo is not None:
+            if reference.path not in self.memo:
+                self.memo[reference.path] = self._facts_for(reference)
+            return self.memo[reference.path]
+        return self._facts_for(reference)
+
+    def _facts_for(self, reference: Reference) -> list[Fact]:
         path = reference.path
         fact_set = self.facts
         if path.startswith(PREVIOUS_YEAR + "."):
@@ -108,6 +144,8 @@ class _Resolver:
     def measure(self, expr: Expr, used: list[Fact]) -> Measure:
         if isinstance(expr, Number):
             return Measure.exact(expr.quantity)
+        if isinstance(expr, DateLiteral):
+            return Measure.of_date(expr.value)
         if isinstance(expr, Reference):
             return self._fact_measure(self.facts_for(expr)[0], used)
         if isinstance(expr, Call) and expr.function == "optional":
@@ -127,12 +165,19 @@ class _Resolver:
         left, right = self.measure(expr.left, used), self.measure(expr.right, used)
         return {"+": left.__add__, "-": left.__sub__, "*": left.__mul__, "/": left.__truediv__}[expr.operator](right)
 
-    @staticmethod
-    def _fact_measure(fact: Fact, used: list[Fact]) -> Measure:
+    def _fact_measure(self, fact: Fact, used: list[Fact]) -> Measure:
         used.append(fact)
+        if id(fact) in self.overrides:
+            return self.overrides[id(fact)]
         quantity = fact.quantity
-        if quantity is None or quantity.approx:
+        if isinstance(fact.value, (datetime.date, YearMonth)):
+            return Measure.of_date(fact.value)
+        if quantity is None:
             raise _NotExact(fact)
+        if quantity.approx:  # 97%以上, 20余人, 约300万元: the range it stands for
+            return Measure.of(quantity, self.tolerance)
+        if fact.key in self.exact:
+            return Measure.exact(quantity)
         return Measure.of(quantity)
 
 
@@ -155,9 +200,12 @@ def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None
         pending = retry
     result.skipped += len(pending)
     for rule in pending:
+        result.unchecked.append(Unchecked(rule.name, _missing_reason(rule, resolver), rule.location))
         if rule.local:  # a template rule may not apply to every district; a district's own should
             result.findings.append(_unknown_keys(rule, resolver))
     for rule in rules:
+        if not rule.local and rule.scope and not _instances(rule, facts):
+            result.unchecked.append(Unchecked(rule.name, f"没有含所需各项的“{rule.scope}”分组", rule.location))
         if rule.local and rule.scope and not _instances(rule, facts):
             result.findings.append(Finding(
                 "rule-unused", "warning", rule.name,
@@ -167,14 +215,38 @@ def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None
     return result
 
 
-def _unknown_keys(rule: Rule, resolver: _Resolver) -> Finding:
+def _missing_keys(rule: Rule, resolver: _Resolver) -> list[str]:
     missing = []
     for side in (rule.relation.left, rule.relation.right):
         for reference in references(side):
+            if reference in _optional_references(side):
+                continue
             try:
                 resolver.facts_for(reference)
             except _Missing:
                 missing.append(reference.path)
+    return list(dict.fromkeys(missing))
+
+
+def _optional_references(expr: Expr) -> list[Reference]:
+    if isinstance(expr, Call):
+        return [expr.argument] if expr.function == "optional" else []
+    if isinstance(expr, Unary):
+        return _optional_references(expr.operand)
+    if isinstance(expr, Binary):
+        return _optional_references(expr.left) + _optional_references(expr.right)
+    return []
+
+
+def _missing_reason(rule: Rule, resolver: _Resolver) -> str:
+    missing = _missing_keys(rule, resolver)
+    if any(path.startswith(PREVIOUS_YEAR + ".") for path in missing) and resolver.previous is None:
+        return "没有上一年度的事实（上年.…）"
+    return f"事实中没有 {'、'.join(missing)}" if missing else "合计无法由各部分推算（含约数或文字）"
+
+
+def _unknown_keys(rule: Rule, resolver: _Resolver) -> Finding:
+    missing = _missing_keys(rule, resolver)
     return Finding(
         "rule-unused", "warning", rule.name,
         f"规则“{rule.name}”用到的 {'、'.join(missing)} 在事实中没有，这条规则没有校验", rule.location,
@@ -194,11 +266,22 @@ def _instances(rule: Rule, facts: FactSet) -> list[Rule]:
         return [rule]
     pattern = path_pattern(rule.scope)
     groups = [path for path in _group_paths(facts.root) if pattern.match(path)]
+    if not rule.local:
+        # A template's 对每个 rule (每组 基金支付 ÷ 人次) applies to the groups that have its
+        # keys; a district's own rule keeps every match, so a missing key there is reported.
+        groups = [path for path in groups if _group_has_keys(rule, path, facts)]
     return [
-        replace(rule, name=f"{rule.name}（{path}）", scope="",
+        replace(rule, name=f"{rule.name}（{path}）", scope="", exact=tuple(f"{path}.{key}" for key in rule.exact),
                 relation=replace(rule.relation, left=_inside(rule.relation.left, path), right=_inside(rule.relation.right, path)))
         for path in groups
     ]
+
+
+def _group_has_keys(rule: Rule, path: str, facts: FactSet) -> bool:
+    needed = [reference for side in (rule.relation.left, rule.relation.right) for reference in references(side)
+              if reference not in _optional_references(side) and not reference.is_pattern
+              and not reference.path.startswith(PREVIOUS_YEAR + ".")]
+    return all(facts.get(f"{path}.{reference.path}") is not None for reference in needed)
 
 
 def _group_paths(group: FactGroup):
@@ -226,6 +309,8 @@ def path_pattern(path: str) -> re.Pattern:
 
 
 def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
+    resolver.exact = frozenset(rule.exact)
+    resolver.tolerance = rule.tolerance
     relation = rule.relation
     used: list[Fact] = []
     try:
@@ -264,7 +349,7 @@ def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
             rule.location, figures, hint="可以删除这条规则的“例外:”说明。", check_location=rule.location,
         ))
     elif not holds:
-        result.findings.append(_mismatch(rule, left, right, used, figures))
+        result.findings.append(_mismatch(rule, left, right, used, figures, resolver))
     return "checked"
 
 
@@ -272,6 +357,7 @@ def _skip_not_exact(rule: Rule, fact: Fact, result: CheckResult) -> None:
     """An approximate figure (20余人) cannot be checked exactly: skipped quietly. A fact that
     is not a figure at all where a rule needs one is a mistake worth saying."""
     result.skipped += 1
+    result.unchecked.append(Unchecked(rule.name, f"{fact.key} 写作“{fact.written}”，不是数字", rule.location))
     if fact.quantity is None:
         result.findings.append(Finding(
             "not-a-number", "warning", rule.name,
@@ -291,72 +377,74 @@ def _unique(facts: list[Fact]) -> list[Fact]:
     return unique
 
 
-def _display_unit(rule: Rule, resolver_used: list[Fact], measure: Measure) -> str:
-    """Show results in the unit the writer used on the left-hand side."""
-    left_refs = references(rule.relation.left)
-    for fact in resolver_used:
-        if left_refs and fact.key == left_refs[0].path.removeprefix(PREVIOUS_YEAR + ".") and fact.quantity:
-            if _dimension_of(fact.quantity.unit) == measure.dimension:
-                return fact.quantity.unit
-    if measure.dimension == ():
-        return "%"
-    return measure.dimension[0][0] if len(measure.dimension) == 1 and measure.dimension[0][1] == 1 else ""
+def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figures, resolver: _Resolver) -> Finding:
+    resolver.memo = {}
+    try:
+        return _described_mismatch(rule, left, right, used, figures, resolver)
+    finally:
+        resolver.memo = None
 
 
-def _dimension_of(unit: str):
-    dimension = unit_of(unit).dimension
-    return ((dimension, 1),) if dimension else ()
+def _described_mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figures,
+                        resolver: _Resolver) -> Finding:
+    from zongjie.checks.diagnose import MAX_NAMED, diagnosis_text, find_causes
 
+    from zongjie.checks.wording import amount, difference as gap_text, display_unit, formula_text, numbers_in
 
-def _amount(value: Decimal, unit: str, decimals: int) -> str:
-    shown = rounded(value / unit_of(unit).factor, decimals)
-    return f"{plain_decimal(shown)}{unit}"
-
-
-def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figures) -> Finding:
-    from zongjie.checks.diagnose import diagnose
-
-    unit = _display_unit(rule, used, left)
-    decimals = max([fact.quantity.decimals for fact in used if fact.quantity] + [0])
-    if unit == "%":
-        decimals = max(decimals, 2)
+    causes = []
+    left_used = [fact for fact in used if any(fact.key == ref.path.removeprefix(PREVIOUS_YEAR + ".")
+                                              for ref in references(rule.relation.left))]
+    constants = numbers_in(rule.relation.left) + numbers_in(rule.relation.right)
+    unit, decimals = display_unit(left_used, used, left.dimension, constants)
     left_fact = _single_fact(rule.relation.left, used)
-    found = str(left_fact.quantity) if left_fact is not None else _amount(left.value, unit, decimals)
-    expected = _amount(right.value, unit, decimals)
-    difference = _amount(abs(left.value - right.value), unit, decimals)
+    found = str(left_fact.quantity) if left_fact is not None else amount(left.value, unit, decimals)
+    expected = amount(right.value, unit, decimals)
+    difference = gap_text(abs(left.value - right.value), unit, decimals)
     relation_word = {"=": "不等于", "<=": "大于", "<": "不小于", ">=": "小于", ">": "不大于"}[rule.relation.operator]
-    left_text = _side_text(rule.relation.left)
-    message = f"{left_text} = {found}，{relation_word} {_side_text(rule.relation.right)} = {expected}"
+    left_text = formula_text(rule.relation.left)
+    message = f"{left_text} = {found}，{relation_word} {formula_text(rule.relation.right)} = {expected}"
     if rule.relation.operator == "=":
         message += f"（相差 {difference}）"
-    if rule.exception:
+    if rule.exception and _excused(rule, left, right):
         severity, code, hint = "info", "known-exception", f"已知例外：{rule.exception}"
+        if rule.pinned is None:
+            severity, code = "warning", "exception-unpinned"
+            hint += (f"\n  → 这条例外没有写明它容许的差额，之后别的差错也会被它掩盖。"
+                     f"请在规则中加上“例外差额: {difference}”。")
+    elif rule.exception:
+        # a cause is now a slip that brings the gap back to the excused one
+        causes = find_causes(rule.relation, used, lambda overrides: resolver.holds(
+            rule.relation, overrides, lambda left, right: _excused(rule, left, right)))
+        severity, code = rule.severity, "exception-mismatch"
+        hint = (f"这条规则的例外（例外差额 {rule.pinned}）只容许原有的那处差额，现在相差 {difference}，"
+                f"是例外之外的新差错。" + diagnosis_text(rule.relation, causes))
     else:
-        severity, code, hint = rule.severity, "mismatch", diagnose(rule, left, right, used, unit)
+        causes = find_causes(rule.relation, used, lambda overrides: resolver.holds(rule.relation, overrides))
+        severity, code, hint = rule.severity, "mismatch", diagnosis_text(rule.relation, causes)
     primary = used[-1].location if used else rule.location
     left_facts = [fact for fact in used if any(fact.key == ref.path for ref in references(rule.relation.left))]
     if left_facts:
         primary = left_facts[0].location
     return Finding(code, severity, rule.name, message, primary, figures, expected, found, difference, hint,
-                   rule.location)
+                   rule.location, causes=tuple(causes) if len(causes) <= MAX_NAMED else ())
+
+
+def _excused(rule: Rule, left: Measure, right: Measure) -> bool:
+    """The discrepancy is the one the exception records (例外差额, either sign); an exception
+    that records none excuses any, as before, but is itself a warning."""
+    if rule.pinned is None:
+        return True
+    pinned = Measure.of(rule.pinned)
+    if pinned.dimension != left.dimension and pinned.dimension != ():
+        return False
+    gap = left.value - right.value
+    return any(pinned.low <= value <= pinned.high for value in (gap, -gap))
 
 
 def _single_fact(expr: Expr, used: list[Fact]) -> Fact | None:
     if isinstance(expr, Reference):
         return next((fact for fact in used if fact.key == expr.path and fact.quantity is not None), None)
     return None
-
-
-def _side_text(expr: Expr) -> str:
-    if isinstance(expr, Reference):
-        return expr.path
-    if isinstance(expr, Number):
-        return str(expr.quantity)
-    if isinstance(expr, Call):
-        return f"求和({expr.argument.path})"
-    if isinstance(expr, Unary):
-        return "-" + _side_text(expr.operand)
-    return f"{_side_text(expr.left)} {expr.operator} {_side_text(expr.right)}"
 
 
 def _report_unit(rule: Rule, error: Exception, used: list[Fact], result: CheckResult) -> None:
@@ -381,6 +469,8 @@ def _derive(rule: Rule, right: Measure, used: list[Fact], resolver: _Resolver, r
     if left.path.startswith(PREVIOUS_YEAR + "."):
         return False
     parts = [fact.quantity for fact in used if fact.quantity]
+    if any(part.approx for part in parts) or len(right.dimension) == 1 and right.dimension[0][0] in ("日期", "天"):
+        return False  # a total of 20余人 and 30人 is not a figure to print
     if right.dimension == ():
         unit, decimals = "%", rule.decimals if rule.decimals is not None else 2
         value = rounded(right.value * 100, decimals)

@@ -13,6 +13,7 @@ counting as 0 then, e.g. 标准分 + 缺省为零(加分)).
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Union
@@ -64,7 +65,13 @@ class Binary:
     right: "Expr"
 
 
-Expr = Union[Number, Reference, Call, Unary, Binary]
+@dataclass(frozen=True)
+class DateLiteral:
+    value: datetime.date
+    text: str
+
+
+Expr = Union[Number, DateLiteral, Reference, Call, Unary, Binary]
 
 
 @dataclass(frozen=True)
@@ -77,17 +84,28 @@ class Relation:
 
 _TOKEN = re.compile(
     r"\s*(?:"
-    r"(?P<number>\d[\d,]*(?:\.\d+)?(?:%|‰|[\u4e00-\u9fff]{1,5})?)"
+    r"(?P<date>\d{4}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日))|"  # a date constant: 2023-12-31
+    # a rate constant keeps its "/": 5万元/人次, 600元/人 (a unit, then / and a unit that ends the
+    # token; `甲 / 乙.丙` and `100人/知晓率.有效电话` stay divisions by a key)
+    r"(?P<number>\d[\d,]*(?:\.\d+)?(?:%|‰|[\u4e00-\u9fff]{1,5}(?:/[\u4e00-\u9fff]{1,4}(?![.\w]))?)?)"
     r"|(?P<op><=|>=|==|[=≈≤≥<>+\-*/×÷().（）])"
     r"|(?P<name>[^\W\d][\w]*)"
     r")"
 )
 
 
+# Operators as typed with a Chinese IME or copied from Word: full-width signs, the
+# typographic minus and dashes, ≦/≧.
+_HALF_WIDTH_OPERATORS = str.maketrans({
+    "＋": "+", "－": "-", "−": "-", "–": "-", "—": "-", "＝": "=", "＜": "<", "＞": ">", "≦": "≤", "≧": "≥",
+    "＊": "*", "／": "/", "．": ".", "％": "%", "，": ",", **{chr(0xFF10 + d): str(d) for d in range(10)},
+})
+
+
 def _tokens(text: str) -> list[tuple[str, str]]:
     tokens = []
     position = 0
-    text = text.strip()
+    text = text.strip().translate(_HALF_WIDTH_OPERATORS)
     while position < len(text):
         match = _TOKEN.match(text, position)
         if not match or match.end() == position:
@@ -159,6 +177,13 @@ class _Parser:
         kind, value = self.take()
         if kind == "number":
             return Number(parse_quantity(value))
+        if kind == "date":
+            from zongjie.numbers.parse import parse_date
+
+            try:
+                return DateLiteral(parse_date(value), value)
+            except ValueError:
+                raise FormulaError(f"公式“{self.text}”中的日期“{value}”不存在", "日期写成 2023-12-31 或 2023年12月31日。") from None
         if value == "(":
             expr = self.sum()
             self.expect(")")

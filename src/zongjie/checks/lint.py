@@ -27,6 +27,18 @@ _HALF_IN_CHINESE = re.compile(rf"(?<={_CJK})[,;:?!(]|[,;:?!)](?={_CJK})|(?<={_CJ
 _JINJA = re.compile(r"\{%-?\s*macro\b.*?\{%-?\s*endmacro\s*-?%\}|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _QUOTED = re.compile(r"“[^”\n]*”|‘[^’\n]*’|「[^」\n]*」|『[^』\n]*』|\"[^\"\n]*\"")  # 「」: Taiwan, Hong Kong
 _FIGURE = re.compile(r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?(?:[%‰]|[\u4e00-\u9fff]{1,4})?")
+# A date typed into prose is one figure (2023年12月20日, 2023年3月底, 2023-12-20), not three.
+_DATE_IN_PROSE = re.compile(r"(?<![\d.])\d{4}(?:年\d{1,2}月(?:\d{1,2}日|底)?|[-/.]\d{1,2}[-/.]\d{1,2})(?![\d])")
+# A unit typed twice after a figure: 300万元元, 20人人, 5家家. (种种, 年年 are words, not slips:
+# only a repeat right after a figure's unit counts, and words that begin with a unit are kept.)
+_UNITS = "万人次|人次|万元|亿元|万人|万户|元|人|户|家|个|项|次|件|所|篇|期|场|条|批|份|册|台|块|年|月|天|日|分|岁|颗|名"
+_DOUBLED_UNIT = re.compile(rf"\d(?:[\d,]*\d)?(?:\.\d+)?({_UNITS})")
+WORDS_STARTING_WITH_A_UNIT = (
+    "年度", "年底", "年初", "年末", "年内", "年中", "年龄", "个人", "人均", "人员", "人口", "人数", "人民", "人社",
+    "次均", "次年", "次数", "元旦", "家庭", "家属", "家门口", "项目", "户籍", "户口", "月底", "月初", "月末",
+    "月份", "日起", "日前", "日常", "天数", "条件", "条款", "件数", "批次", "期间", "期限", "分值", "分钟", "场所",
+    "所属", "份额", "名单", "名额", "台账", "块钱", "岁以上", "岁以下",
+)
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]\s|[-*+]\s|#+\s|\|)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 
@@ -82,9 +94,34 @@ def _punctuation(path: Path, number: int, line: str) -> list[Finding]:
     return findings
 
 
+def doubled_unit(unit: str, following: str) -> str:
+    """The repeated unit if `following` (the text right after a figure in `unit`) starts by
+    writing the unit again (万元 + 元, 人次 + 人次, 人 + 人), else ""."""
+    for start in range(len(unit)):
+        tail = unit[start:]
+        if following.startswith(tail) and not following.startswith(WORDS_STARTING_WITH_A_UNIT):
+            return tail
+    return ""
+
+
 def _typed_figures(path: Path, number: int, line: str, facts: FactSet | None) -> list[Finding]:
     prose = _LIST_MARKER.sub(lambda m: " " * len(m.group()), line)
     findings = []
+    for match in _DOUBLED_UNIT.finditer(prose):
+        repeated = doubled_unit(match.group(1), prose[match.end():])
+        if repeated:
+            findings.append(_lint(
+                "lint-doubled-unit", path, number,
+                f"单位重复：“{match.group()}{repeated}”", f"请删去多写的“{repeated}”。",
+            ))
+    for match in _DATE_IN_PROSE.finditer(prose):
+        keys = _matching_dates(match.group(), facts)
+        hint = (f"这个日期与事实 {'、'.join(keys)} 相同，请写成 {{{{ {keys[0]} }}}}。" if keys else
+                "请把它写进 facts.yaml，再在这里用 {{ 键 }} 引用，以便核对和追溯来源。")
+        findings.append(_lint(
+            "lint-untraceable-date", path, number, f"日期“{match.group()}”直接写在文字里，无法追溯来源", hint,
+        ))
+    prose = _DATE_IN_PROSE.sub(lambda m: " " * len(m.group()), prose)
     for match in _FIGURE.finditer(prose):
         written = match.group()
         keys = _matching_facts(written, facts)
@@ -106,6 +143,19 @@ def _matching_facts(written: str, facts: FactSet | None) -> list[str]:
         return []
     return [key for key, fact in facts.index.items() if fact.quantity is not None
             and fact.quantity.value == quantity.value and fact.quantity.unit == quantity.unit][:3]
+
+
+def _matching_dates(written: str, facts: FactSet | None) -> list[str]:
+    from zongjie.errors import NumberFormatError
+    from zongjie.numbers.parse import parse_date
+
+    if facts is None:
+        return []
+    try:
+        date = parse_date(written)
+    except NumberFormatError:
+        return []
+    return [key for key, fact in facts.index.items() if date is not None and fact.value == date][:3]
 
 
 def _lint(code: str, path: Path, line: int, message: str, hint: str) -> Finding:

@@ -21,6 +21,8 @@ from zongjie.numbers.units import unit_of
 Dimension = tuple[tuple[str, int], ...]
 DIMENSIONLESS: Dimension = ()
 ANY_DIMENSION: Dimension = (("*", 0),)  # the 0 of an absent optional figure fits any unit
+DATE: Dimension = (("日期", 1),)  # a day, as its ordinal; date − date is 天, date ± 天 a date
+DAYS: Dimension = (("天", 1),)
 
 
 class UnitMismatch(ValueError):
@@ -32,10 +34,14 @@ class UnitMismatch(ValueError):
 def dimension_text(dimension: Dimension) -> str:
     if not dimension:
         return "纯数（无单位）"
-    parts = []
-    for name, power in dimension:
-        parts.append(name if power == 1 else f"{name}^{power}")
-    return "·".join(parts)
+    def side(parts):
+        return "·".join(name if abs(power) == 1 else f"{name}^{abs(power)}" for name, power in parts)
+
+    top = [part for part in dimension if part[1] > 0]
+    bottom = [part for part in dimension if part[1] < 0]
+    if not bottom:
+        return side(top)
+    return f"{side(top) or '1'}/{side(bottom)}"  # 元/月, 元/人次: as a writer writes a rate
 
 
 def _combine(left: Dimension, right: Dimension, sign: int) -> Dimension:
@@ -45,13 +51,77 @@ def _combine(left: Dimension, right: Dimension, sign: int) -> Dimension:
     return tuple(sorted((name, power) for name, power in powers.items() if power))
 
 
+# Units the checks read differently from plain unit_of: a 百分点 is a hundredth (so
+# 96.19% + 0.3个百分点 = 96.49%), and time units convert (a 年 is 12 月, 个月 is 月).
+_CHECK_UNITS: dict[str, tuple[str, Decimal]] = {
+    "个百分点": ("", Decimal("0.01")),
+    "百分点": ("", Decimal("0.01")),
+    "月": ("月", Decimal(1)),
+    "个月": ("月", Decimal(1)),
+    "年": ("月", Decimal(12)),
+    "天": ("天", Decimal(1)),
+    "日": ("天", Decimal(1)),
+}
+
+
+def unit_dimension(name: str) -> tuple[Dimension, Decimal]:
+    """The dimension and factor to base units of a written unit, compound ones included:
+    万元/月 is 元·月⁻¹ × 10^4, 人/万人 is a plain ratio × 10^-4."""
+    if "/" in name:
+        numerator, denominator = name.split("/", 1)
+        top, top_factor = unit_dimension(numerator)
+        bottom, bottom_factor = unit_dimension(denominator)
+        return _combine(top, bottom, -1), top_factor / bottom_factor
+    if name in _CHECK_UNITS:
+        base, factor = _CHECK_UNITS[name]
+        return (((base, 1),) if base else DIMENSIONLESS), factor
+    for prefix, factor in (("万", Decimal(10000)), ("亿", Decimal(100000000))):
+        if name.startswith(prefix) and name[len(prefix):] in _CHECK_UNITS:
+            dimension, rest = unit_dimension(name[len(prefix):])
+            return dimension, rest * factor
+    unit = unit_of(name)
+    return (((unit.dimension, 1),) if unit.dimension else DIMENSIONLESS), unit.factor
+
+
 def is_exact_count(quantity: Quantity) -> bool:
     """Whole numbers of counted things (429198人, 59975人次, 57家) are exact; everything else
     stands for its rounding interval: decimals (21469.1万元), scaled units (47.31万人, 5300万元),
-    percentages, and money even in whole 元 (it may have been rounded from 角/分)."""
+    percentages, rates (200元/年), and money even in whole 元 (it may have been rounded from 角/分)."""
     unit = unit_of(quantity.unit)
     return (quantity.decimals == 0 and unit.factor == 1 and quantity.unit not in ("", "%", "‰")
-            and unit.dimension != "元")
+            and unit.dimension != "元" and "/" not in quantity.unit and quantity.unit not in _CHECK_UNITS)
+
+
+DEFAULT_TOLERANCE = Decimal("0.05")  # 约300万元 / 300万元左右: within 5% unless the rule says
+UNBOUNDED = Decimal(10) ** 24  # "97%以上" has no upper bound; far beyond any figure, yet finite
+
+
+def approximate_bounds(quantity: Quantity, tolerance: Decimal | None = None) -> tuple[Decimal, Decimal]:
+    """The range a qualified figure stands for, in its written unit: 97%以上 is ≥ 97%,
+    20余人 is above 20 and below 30 (the next step of its last non-zero digit), 约300万元 is
+    300万元 ± the tolerance, 近300人 is up to 300人."""
+    value, approx = quantity.value, quantity.approx
+    half = Decimal(5).scaleb(-quantity.decimals - 1)
+    tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
+    if approx in ("以上", "超过", "逾"):
+        return value - (half if approx == "以上" else 0), UNBOUNDED
+    if approx in ("以下", "以内"):
+        return min(Decimal(0), value), value + half
+    if approx in ("余", "多"):
+        return value, value + _step(value, quantity.decimals)
+    if approx == "近":
+        return value * (1 - tolerance), value + half
+    spread = abs(value) * tolerance  # 约, 左右
+    return value - spread - half, value + spread + half
+
+
+def _step(value: Decimal, decimals: int) -> Decimal:
+    """20余 → 10, 1500余 → 100, 3余 → 1, 2.5余 → 0.1: one unit of the last non-zero digit."""
+    if decimals:
+        return Decimal(1).scaleb(-decimals)
+    digits = str(abs(int(value)))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    return Decimal(10) ** zeros if value else Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -64,11 +134,12 @@ class Measure:
     dimension: Dimension
 
     @classmethod
-    def of(cls, quantity: Quantity) -> "Measure":
-        unit = unit_of(quantity.unit)
-        factor = unit.factor
-        dimension = ((unit.dimension, 1),) if unit.dimension else DIMENSIONLESS
+    def of(cls, quantity: Quantity, tolerance: Decimal | None = None) -> "Measure":
+        dimension, factor = unit_dimension(quantity.unit)
         value = quantity.value * factor
+        if quantity.approx:
+            low, high = approximate_bounds(quantity, tolerance)
+            return cls(low * factor, high * factor, value, dimension)
         if is_exact_count(quantity):
             return cls(value, value, value, dimension)
         half = Decimal(5).scaleb(-quantity.decimals - 1)  # half a unit of the last written digit
@@ -79,13 +150,32 @@ class Measure:
         measure = cls.of(quantity)
         return cls(measure.value, measure.value, measure.value, measure.dimension)
 
+    @classmethod
+    def of_date(cls, value) -> "Measure":
+        """A date is its day; a month written without a day (2023年11月) is any day in it."""
+        import datetime
+
+        if isinstance(value, datetime.date):
+            day = Decimal(value.toordinal())
+            return cls(day, day, day, DATE)
+        first = datetime.date(value.year, value.month, 1)
+        following = datetime.date(value.year + value.month // 12, value.month % 12 + 1, 1)
+        low, high = Decimal(first.toordinal()), Decimal(following.toordinal() - 1)
+        return cls(low, high, low, DATE)
+
     def __add__(self, other: "Measure") -> "Measure":
-        self._same(other, "相加")
-        return Measure(self.low + other.low, self.high + other.high, self.value + other.value, self._joint(other))
+        dimension = DATE if {self.dimension, other.dimension} == {DATE, DAYS} else None
+        if dimension is None:
+            self._same(other, "相加")
+        return Measure(self.low + other.low, self.high + other.high, self.value + other.value,
+                       dimension or self._joint(other))
 
     def __sub__(self, other: "Measure") -> "Measure":
-        self._same(other, "相减")
-        return Measure(self.low - other.high, self.high - other.low, self.value - other.value, self._joint(other))
+        dimension = {(DATE, DATE): DAYS, (DATE, DAYS): DATE}.get((self.dimension, other.dimension))
+        if dimension is None:
+            self._same(other, "相减")
+        return Measure(self.low - other.high, self.high - other.low, self.value - other.value,
+                       dimension or self._joint(other))
 
     def _joint(self, other: "Measure") -> Dimension:
         return other.dimension if self.dimension == ANY_DIMENSION else self.dimension

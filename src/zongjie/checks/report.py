@@ -32,25 +32,55 @@ def finding_text(finding: Finding) -> str:
     return "\n".join(lines)
 
 
+def unchecked_text(result: CheckResult) -> str:
+    """Every rule not evaluated, and why: a supervisor must see what was not checked."""
+    if not result.unchecked:
+        return ""
+    lines = [f"未校验的规则 {len(result.unchecked)} 条："]
+    for item in result.unchecked:
+        where = f"    ← {item.location}" if item.location else ""
+        lines.append(f"    {item.rule}：{item.reason}{where}")
+    return "\n".join(lines)
+
+
 def summary_text(checks: list[DocumentChecks]) -> str:
-    errors = sum(len(item.result.errors) for item in checks)
-    warnings = sum(len(item.result.warnings) for item in checks)
-    checked = sum(item.result.checked for item in checks)
-    derived = sum(len(item.result.derived) for item in checks)
-    text = f"共校验 {len(checks)} 份文档、{checked} 条关系：错误 {errors} 个，警告 {warnings} 个"
+    usable = [item for item in checks if not item.error]
+    failed = len(checks) - len(usable)
+    errors = sum(len(item.result.errors) for item in usable)
+    warnings = sum(len(item.result.warnings) for item in usable)
+    checked = sum(item.result.checked for item in usable)
+    derived = sum(len(item.result.derived) for item in usable)
+    unchecked = sum(len(item.result.unchecked) for item in usable)
+    if not usable:
+        return f"共 {len(checks)} 份文档，都无法校验（见上），没有校验任何关系。"
+    text = f"共校验 {len(usable)} 份文档、{checked} 条关系：错误 {errors} 个，警告 {warnings} 个"
     if derived:
         text += f"，推算 {derived} 个合计"
+    if unchecked:
+        text += f"；另有 {unchecked} 条规则未校验（原因见上）"
+    if failed:
+        text += f"；另有 {failed} 份文档无法校验（见上），其中的错误没有计入"
+    if checked == 0:
+        text += "；没有一条关系得到校验，这不等于没有错误"
     return text + "。"
 
 
-def as_json(checks: list[DocumentChecks]) -> str:
+def as_json(checks: list[DocumentChecks], coverages: dict | None = None) -> str:
+    from zongjie.checks.coverage import coverage_json
+
+    coverages = coverages or {}
     return json.dumps(
         {
             "documents": [
                 {
                     "document": item.label,
+                    **({"coverage": coverage_json(coverages[item.label])} if item.label in coverages else {}),
                     "checked": item.result.checked,
                     "skipped": item.result.skipped,
+                    "unchecked": [
+                        {"rule": u.rule, "reason": u.reason, "location": str(u.location) if u.location else None}
+                        for u in item.result.unchecked
+                    ],
                     "derived": [
                         {"key": fact.key, "value": fact.written, "rule": str(fact.location)} for fact in item.result.derived
                     ],
@@ -79,6 +109,10 @@ def _finding_json(finding: Finding) -> dict:
         "found": finding.found,
         "difference": finding.difference,
         "hint": finding.hint,
+        "causes": [
+            {"kind": cause.kind, "key": cause.fact.key, "location": str(cause.fact.location), "text": cause.text}
+            for cause in finding.causes
+        ],
         "figures": [
             {"key": f.key, "written": f.written, "location": str(f.location), "derived": f.derived}
             for f in finding.figures

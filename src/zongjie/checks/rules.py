@@ -8,6 +8,9 @@
         小数: 2               # decimals of a derived value
         说明: 为什么有这条规则
         例外: 原报告中此项不相符，保留原文数字   # a documented, known exception
+        例外差额: 2家         # the discrepancy the exception excuses (left − right)
+        精确: 知晓率.达标线、知晓率.扣分标准   # policy standards: exact, not rounded figures
+        约数误差: 10%         # how far 约300万元 / 300万元左右 may be off (default 5%)
       - 名称: 一级指标小计
         对每个: 自评.一级指标.*     # the rule holds inside every matching group
         关系: 自评得分 = 求和(二级指标.*.自评得分)
@@ -18,17 +21,22 @@ every district using it), the district folder and the year folder.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from decimal import Decimal
 from pathlib import Path
 
 from zongjie.checks.expr import FormulaError, Relation, parse_relation, references
-from zongjie.errors import Location, RuleError
+from zongjie.errors import Location, NumberFormatError, RuleError
+from zongjie.numbers.parse import parse_quantity
+from zongjie.numbers.quantity import Quantity
 from zongjie.script import fold
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 SEVERITIES = {"错误": "error", "error": "error", "警告": "warning", "warning": "warning"}
-_KEYS = {"名称", "关系", "级别", "小数", "说明", "例外", "对每个"}
+_KEYS = {"名称", "关系", "级别", "小数", "说明", "例外", "例外差额", "对每个", "精确", "约数误差"}
+_LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,9 @@ class Rule:
     exception: str = ""  # non-empty: a known, documented mismatch in the source
     scope: str = ""  # a group pattern (自评.一级指标.*): the formula's keys are inside each match
     local: bool = False  # written for this district (its own checks.yaml), not shared by a template
-
+    pinned: Quantity | None = None  # 例外差额: the one discrepancy the exception excuses
+    exact: tuple[str, ...] = ()  # 精确: keys of figures that are exact (policy standards)
+    tolerance: Decimal | None = None  # 约数误差 as a fraction (0.05 for 5%)
 
 def load_rules(path: Path) -> list[Rule]:
     """The rules of a file; a batch build reads a template's rules once, not per district."""
@@ -62,16 +72,36 @@ def _read_rules(path: Path) -> list[Rule]:
         return []
     if isinstance(node, YMap):
         node = _simplified_keys(node)
-        unknown = [key for key in node.entries if key != "规则"]
+        unknown = [key for key in node.entries if key not in ("规则", YEAR_OVER_YEAR)]
         if unknown:
             key_node = node.entries[unknown[0]][0]
-            raise RuleError(f"不认识的键“{unknown[0]}”", key_node.location, "校验文件的最外层只能有“规则:”。")
+            raise RuleError(f"不认识的键“{unknown[0]}”", key_node.location, "校验文件的最外层只能有“规则:”和“同比倍数:”。")
         node = node.get("规则")
         if node is None or (isinstance(node, YScalar) and node.is_null):
             return []
     if not isinstance(node, YSeq):
         raise RuleError("规则应当写成列表（每条以“- ”开头）", node.location)
     return [_rule(item) for item in node.items]
+
+
+YEAR_OVER_YEAR = "同比倍数"
+
+
+def load_year_over_year_factor(path: Path) -> Decimal | None:
+    """`同比倍数: 3` at the top of a checks.yaml: a figure more than ×3 or below ÷3 of last
+    year's is a warning."""
+    node = load_yaml(path).root
+    value = _simplified_keys(node).get(YEAR_OVER_YEAR) if isinstance(node, YMap) else None
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        factor = Decimal(text)
+    except ArithmeticError:
+        factor = Decimal(0)
+    if factor <= 1:
+        raise RuleError(f"同比倍数“{text}”应是大于 1 的数", value.location, "如：同比倍数: 3（超过上年 3 倍或不到上年三分之一时提醒）")
+    return factor
 
 
 def _rule(node: YNode) -> Rule:
@@ -102,7 +132,29 @@ def _rule(node: YNode) -> Rule:
         note=_text(node.get("说明")),
         exception=_text(node.get("例外")),
         scope=fold(_text(node.get("对每个"))),
+        pinned=_figure(node.get("例外差额"), "例外差额", "如：例外差额: 2家（左边减右边的差，照检查报告里的“相差”填写）"),
+        exact=tuple(fold(key) for key in _LIST_SEPARATORS.split(_text(node.get("精确"))) if key),
+        tolerance=_tolerance(node.get("约数误差")),
     )
+
+
+def _figure(node: YNode | None, name: str, hint: str) -> Quantity | None:
+    text = _text(node)
+    if not text:
+        return None
+    try:
+        return parse_quantity(text)
+    except NumberFormatError:
+        raise RuleError(f"{name}“{text}”不是数字", node.location, hint) from None
+
+
+def _tolerance(node: YNode | None) -> Decimal | None:
+    quantity = _figure(node, "约数误差", "如：约数误差: 10%")
+    if quantity is None:
+        return None
+    if quantity.unit != "%" or not 0 <= quantity.value < 100:
+        raise RuleError(f"约数误差“{quantity}”应写成百分数", node.location, "如：约数误差: 10%（约300万元可在 270～330万元之间）")
+    return quantity.value / 100
 
 
 def _simplified_keys(node: YMap) -> YMap:

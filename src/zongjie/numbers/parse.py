@@ -18,10 +18,11 @@ from zongjie.numbers.quantity import PREFIX_QUALIFIERS, SUFFIX_QUALIFIERS, TRAIL
 from zongjie.numbers.units import normalise_unit_name
 
 # Full-width digits and signs as typed with a Chinese IME; 。 is not a decimal point.
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９．，％＋－", "0123456789.,%+-")
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．，％＋－−", "0123456789.,%+--")  # − typographic minus
 _SPACES = re.compile(r"[\s\u00a0\u2009\u200b\u3000\ufeff]+")
 
-_UNIT = r"(?:%|‰|[\u4e00-\u9fff]{1,5}?)"  # lazy, so that a trailing 以上/左右 is not read as unit
+# lazy, so that a trailing 以上/左右 is not read as unit; a rate unit has one "/" (200元/年, 元/人)
+_UNIT = r"(?:%|‰|[\u4e00-\u9fff]{1,5}?(?:/[\u4e00-\u9fff]{1,4}?)?)"
 _NUMBER = re.compile(
     r"^(?P<prefix>" + "|".join(PREFIX_QUALIFIERS) + r")?"
     r"(?P<sign>[+-])?"
