@@ -92,6 +92,7 @@ def make_workspace(folder: Path, count: int) -> None:
     facts = (EXAMPLE / "facts.yaml").read_text(encoding="utf-8")
     drop = derivable_keys()
     narratives = {p.name: p.read_text(encoding="utf-8") for p in EXAMPLE.glob("*.md")}
+    pictures = [p for p in EXAMPLE.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png")]
     for index in range(count):
         target = folder / "content" / f"区{index:04d}" / "2023"
         target.mkdir(parents=True)
@@ -99,6 +100,10 @@ def make_workspace(folder: Path, count: int) -> None:
         (target / "facts.yaml").write_text(perturbed_facts(facts, factor, drop), encoding="utf-8")
         for name, text in narratives.items():
             (target / name).write_text(text, encoding="utf-8")
+        for picture in pictures:  # the example's photo: each document carries one, as a real one would
+            destination = target / picture.relative_to(EXAMPLE)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(picture, destination)
 
 
 # ---- measuring ------------------------------------------------------------------------------
@@ -187,8 +192,9 @@ def pandoc_batch(markdown_files: list[Path], out: Path) -> float | None:
 
     def convert(item: tuple[int, Path]) -> None:
         index, path = item
-        subprocess.run([pandoc, str(path), "-o", str(out / f"{index}.docx")], check=True)
-        subprocess.run([pandoc, str(path), "-s", "--metadata", "title=x", "-o", str(out / f"{index}.html")], check=True)
+        resources = resource_path(path)
+        subprocess.run([pandoc, str(path), resources, "-o", str(out / f"{index}.docx")], check=True)
+        subprocess.run([pandoc, str(path), resources, "-s", "--metadata", "title=x", "-o", str(out / f"{index}.html")], check=True)
 
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=CORES) as pool:
@@ -268,14 +274,22 @@ def warm_rebuild_ms(workspace: Path, runs: int = 20) -> float:
     return sorted(times)[runs // 2]
 
 
+def resource_path(markdown: Path) -> str:
+    """pandoc's option to find the pictures the Markdown names: they are written as in the
+    narrative, relative to its folder (build/<地区>/<年度>/x.md ← content/<地区>/<年度>/)."""
+    year, district, workspace = markdown.parents[0], markdown.parents[1], markdown.parents[3]
+    return f"--resource-path={workspace / 'content' / district.name / year.name}"
+
+
 def cold_document(workspace: Path, markdown: Path, tmp: Path, runs: int = 15) -> None:
     """One cold `zongjie build` of one document (3 formats) against pandoc's DOCX + HTML of its
     Markdown, interleaved. Compared on CPU time (user + sys of the child processes): on a busy
     machine wall time measures the other processes as much as ours."""
     compile_bytecode()
     build = [[sys.executable, "-m", "zongjie", "build", workspace_district(workspace), "2023", "--force", "--jobs", "1"]]
-    pandoc = [["pandoc", str(markdown), "-o", str(tmp / "one.docx")],
-              ["pandoc", str(markdown), "-s", "--metadata", "title=x", "-o", str(tmp / "one.html")]]
+    resources = resource_path(markdown)
+    pandoc = [["pandoc", str(markdown), resources, "-o", str(tmp / "one.docx")],
+              ["pandoc", str(markdown), resources, "-s", "--metadata", "title=x", "-o", str(tmp / "one.html")]]
     ours, theirs = [], []
     for _ in range(runs):
         ours.append(timed_processes(build, workspace))

@@ -291,11 +291,18 @@ def test_a_workspace_written_wholly_in_traditional_builds_the_same_document(work
     for path in (workspace / "content").rglob("*"):  # facts, narrative and rules files, not folder names
         if path.suffix in (".yaml", ".md"):
             path.write_text(to_traditional(path.read_text(encoding="utf-8")), encoding="utf-8")
+    for picture in list((workspace / "content").rglob("*.jpg")):  # a photo named as the narrative now names it
+        folder = workspace / "content/岳阳楼区/2023"
+        renamed = folder / to_traditional(str(picture.relative_to(folder)))
+        renamed.parent.mkdir(parents=True, exist_ok=True)
+        picture.rename(renamed)
     assert "規則:" in (workspace / "content/岳阳楼区/checks.yaml").read_text(encoding="utf-8")
     checked = cli("check", "岳阳楼区", cwd=workspace)
     assert checked.code == 0, checked.out + checked.err  # the district's 例外 still replaces the template's rule
     assert cli("build", "岳阳楼区", "2023", "--format", "md", "--force", cwd=workspace).code == 0
-    assert built(workspace, ".md").read_text(encoding="utf-8") == from_simplified
+    # the one difference: the Markdown names the photo by its path, which is now Traditional too
+    expected = from_simplified.replace("图片/义诊活动.jpg", to_traditional("图片/义诊活动.jpg"))
+    assert built(workspace, ".md").read_text(encoding="utf-8") == expected
 
 
 @pytest.mark.parametrize("locale", LOCALES)

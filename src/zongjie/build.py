@@ -198,10 +198,12 @@ class YearsOfDistrict(Mapping):
         return sum(1 for _ in self)
 
 
-def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None) -> Document:
+def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None,
+             checks: CheckResult | None = None) -> Document:
     """The document as it is written out: assembled, then in the locale's script. `keep_rendered`
-    (a list) receives the rendering, for zongjie diff to trace paragraphs back to their narrative."""
-    return localize(assemble_source(workspace, loaded, keep_rendered), loaded.district_year.settings)
+    (a list) receives the rendering, for zongjie diff to trace paragraphs back to their narrative;
+    with `checks`, a chart over figures they found wrong is withheld."""
+    return localize(assemble_source(workspace, loaded, keep_rendered, checks), loaded.district_year.settings)
 
 
 def localize(document: Document, settings) -> Document:
@@ -212,10 +214,15 @@ def localize(document: Document, settings) -> Document:
     return convert_document(document, settings.locale, settings.phrases)
 
 
-def assemble_source(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None) -> Document:
-    """The document in Simplified, as the templates made it: what every check reads."""
+def assemble_source(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None,
+                    checks: CheckResult | None = None) -> Document:
+    """The document in Simplified, as the templates made it: what every check reads. With
+    `checks`, a chart over figures they found wrong is withheld."""
+    from zongjie.captions import number_captions
+    from zongjie.charts import resolve_charts
     from zongjie.counting import count_numerals
     from zongjie.numbering import number_headings
+    from zongjie.pictures import resolve_pictures
     from zongjie.reader import read_document
     from zongjie.templating import RenderRequest, render
 
@@ -234,8 +241,19 @@ def assemble_source(workspace: Workspace, loaded: Loaded, keep_rendered: list | 
     if keep_rendered is not None:
         keep_rendered.append(rendered)
     document = read_document(rendered.markdown, rendered.sources)
+    document = resolve_pictures(document, (district_year.folder, *template_search_dirs(workspace, loaded)))
+    document = resolve_charts(document, loaded.facts, flagged_keys(checks))
+    document = number_captions(document, loaded.template.captions)
     document = number_headings(document, loaded.template.numbering)
     return count_numerals(document)
+
+
+def flagged_keys(checks: CheckResult | None) -> frozenset[str]:
+    """Keys of the facts a rule found wrong: a chart over them is not drawn."""
+    if checks is None:
+        return frozenset()
+    return frozenset(figure.key for finding in checks.findings if finding.severity == "error"
+                     for figure in finding.figures)
 
 
 def template_search_dirs(workspace: Workspace, loaded: Loaded) -> tuple[Path, ...]:
@@ -290,7 +308,7 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         if outcome.checks.errors and not allow_errors:
             outcome.status = "blocked"
             return outcome
-        document = assemble_source(workspace, loaded)
+        document = assemble_source(workspace, loaded, checks=outcome.checks)
         check_document(document, loaded, outcome.checks)
         if outcome.checks.errors and not allow_errors:
             outcome.status = "blocked"
@@ -361,7 +379,7 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             if search_dirs not in compiled:  # a syntax error in a part this document does not use
                 compile_all(search_dirs)
                 compiled.add(search_dirs)
-            document = assemble_source(workspace, loaded)
+            document = assemble_source(workspace, loaded, checks=result)
             check_document(document, loaded, result)
             result.findings.extend(lint_narrative(loaded))
             result.findings.extend(_unused_facts(loaded, search_dirs, template_texts))

@@ -72,10 +72,63 @@ class ListBlock:
 
 
 @dataclass(frozen=True)
+class Merge:
+    """Cells joined into one: the cell at (row, column) of the table's grid (row 0 is the
+    first header row) spans `rows` × `columns` cells; the cells it covers are left empty."""
+
+    row: int
+    column: int
+    rows: int = 1
+    columns: int = 1
+
+
+@dataclass(frozen=True)
 class Table:
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     align: tuple[str, ...]  # "left" | "center" | "right" | "" per column
+    merges: tuple[Merge, ...] = ()
+    header_rows: int = 1  # the header row plus leading body rows merged into it (rows[:header_rows - 1])
+    caption: tuple[Inline, ...] = ()  # 表N above the table
+    label: str = ""  # "表1", set by the caption pass when the template numbers captions
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A photo with its caption below. `path` is resolved and checked by the pictures pass,
+    which also fills in the (downscaled) image data."""
+
+    path: str  # as written, relative to `origin`'s file
+    caption: tuple[Inline, ...]
+    origin: Location  # the file and line the picture was written in
+    width_mm: float | None = None  # printed width; None: the text width, or less for a small image
+    data: bytes = b""
+    mime: str = ""  # image/jpeg | image/png
+    pixels: tuple[int, int] = (0, 0)
+    label: str = ""  # "图1"
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    name: str
+    values: tuple["FactSpan | None", ...]  # one per category; None: no figure
+    numbers: tuple["float | None", ...]  # the same figures in the chart's unit
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart over facts. `spec` is what the template wrote (filled in by the charts pass
+    into categories and series); `withheld` says why a chart is not drawn."""
+
+    kind: str  # bar | line | pie | stacked
+    title: tuple[Inline, ...]
+    origin: Location
+    unit: str = ""
+    categories: tuple[str, ...] = ()
+    series: tuple[ChartSeries, ...] = ()
+    spec: object = None  # the parsed YAML of the chart block, until the charts pass resolves it
+    withheld: str = ""
+    label: str = ""  # "图1"
 
 
 @dataclass(frozen=True)
@@ -83,7 +136,7 @@ class PageBreak:
     pass
 
 
-Block = Union[Heading, Paragraph, ListBlock, Table, PageBreak]
+Block = Union[Heading, Paragraph, ListBlock, Table, PageBreak, Picture, Chart]
 
 
 # ---- document ------------------------------------------------------------------------------
@@ -134,7 +187,11 @@ def block_inlines(block: Block):
         for item in block.items:
             for inner in item:
                 yield from block_inlines(inner)
+    elif isinstance(block, (Picture, Chart)):
+        yield block.caption if isinstance(block, Picture) else block.title
     elif isinstance(block, Table):
+        if block.caption:
+            yield block.caption
         for cell in block.header:
             yield cell
         for row in block.rows:

@@ -1,9 +1,10 @@
 """Rendered Markdown → document model, one small function per markdown-it token type.
 
 Only the Markdown an official document needs is enabled: headings, paragraphs, lists,
-tables, emphasis and a thematic break (`---`) as a page break. Indented code is off, because
-writers indent paragraphs with spaces; raw HTML, links and images are off, because none of
-them has a place in a printed summary and HTML must not pass through to the web page.
+tables, emphasis and a thematic break (`---`) as a page break; pictures (`![图注](照片.jpg)`,
+a paragraph of their own) and chart blocks (a fenced block "图表", see figures.py). Indented
+code is off, because writers indent paragraphs with spaces; raw HTML and links are off,
+because neither has a place in a printed summary and HTML must not pass through to the web page.
 
 A line break inside Chinese text joins without a space (CommonMark would insert one); the
 CJK-friendly plugin makes emphasis work next to full-width punctuation (`**一是……。**今年`).
@@ -27,14 +28,14 @@ from zongjie.model import (
     PageBreak,
     Paragraph,
     Strong,
-    Table,
     Text,
 )
 from zongjie.provenance import SourceTable
+from zongjie import figures
 
 _DISABLED_RULES = [
-    "code", "fence", "blockquote", "html_block", "reference", "lheading",
-    "html_inline", "link", "image", "autolink", "backticks", "entity", "strikethrough",
+    "code", "blockquote", "html_block", "reference", "lheading",
+    "html_inline", "link", "autolink", "backticks", "entity", "strikethrough",
     "linkify",
 ]
 # Characters before/after a soft line break that make it join without a space: CJK
@@ -130,9 +131,11 @@ def _blocks(tokens, start: int, stop: int, sources: SourceTable) -> tuple[list[B
             index += 1  # closing tokens of containers are consumed by their handler
             continue
         block, index = handler(tokens, index, sources)
-        if block is not None:
+        if isinstance(block, list):  # a paragraph of pictures
+            blocks.extend(block)
+        elif block is not None:
             blocks.append(block)
-    return blocks, index
+    return figures.attach_table_captions(blocks), index
 
 
 def _heading(tokens, index, sources):
@@ -143,9 +146,22 @@ def _heading(tokens, index, sources):
 
 
 def _paragraph(tokens, index, sources):
+    children = tokens[index + 1].children or []
+    if any(child.type == "image" for child in children):
+        line = tokens[index].map[0] + 1 if tokens[index].map else None
+        return figures.pictures_of(children, line, lambda inline: _inlines(inline, sources)), index + 3
     content = _strip_leading_space(_inlines(tokens[index + 1].children or [], sources))
     line = tokens[index].map[0] + 1 if tokens[index].map else None
     return (Paragraph(content, line) if content else None), index + 3
+
+
+def _fence(tokens, index, sources):
+    token = tokens[index]
+    if token.info.split()[:1] and token.info.split()[0] in figures.CHART_INFOS:
+        return figures.chart_block(token.info, token.content, lambda text: _marked_text(text, sources)), index + 1
+    # any other fenced block is read as the text it holds, as before fences were recognised
+    text = f"{token.markup}{token.info}\n{token.content}{token.markup}"
+    return Paragraph(_merge_text(tuple(_marked_text(text, sources)))), index + 1
 
 
 def _hr(tokens, index, sources):
@@ -191,7 +207,7 @@ def _table(tokens, index, sources):
                 align.append(_alignment(token))
             else:
                 rows[-1].append(cell)
-    return Table(tuple(header), tuple(tuple(row) for row in rows), tuple(align)), close + 1
+    return figures.merged_table(tuple(header), tuple(tuple(row) for row in rows), tuple(align)), close + 1
 
 
 def _alignment(token) -> str:
@@ -216,6 +232,7 @@ _BLOCK_HANDLERS = {
     "bullet_list_open": _list,
     "ordered_list_open": _list,
     "table_open": _table,
+    "fence": _fence,
 }
 
 
@@ -247,6 +264,8 @@ def _inlines(children, sources: SourceTable) -> tuple[Inline, ...]:
             stack[-1][1].append(_SoftBreak())
         elif token.type == "hardbreak":
             stack[-1][1].append(LineBreak())
+        elif token.type == "image":  # in a heading or a table cell: would vanish silently
+            raise figures.misplaced_picture(token)
     flush()
     while len(stack) > 1:  # unbalanced emphasis: keep the text
         _, children_of = stack.pop()

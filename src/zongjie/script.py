@@ -157,7 +157,21 @@ class _Converter:
                 block,
                 header=tuple(self.inlines(cell) for cell in block.header),
                 rows=tuple(tuple(self.inlines(cell) for cell in row) for row in block.rows),
+                caption=self.inlines(block.caption),
             )
+        return self.figure(block)
+
+    def figure(self, block):
+        """Captions, chart titles, category and series names (the figures stay as they are)."""
+        from zongjie.model import Chart, Picture
+
+        if isinstance(block, Picture):
+            return replace(block, caption=self.inlines(block.caption))
+        if isinstance(block, Chart):
+            return replace(block, title=self.inlines(block.title), unit=self.convert(block.unit),
+                           categories=tuple(self.convert(name) for name in block.categories),
+                           series=tuple(replace(s, name=self.convert(s.name)) for s in block.series),
+                           withheld=self.convert(block.withheld))
         return block
 
     def inlines(self, inlines):

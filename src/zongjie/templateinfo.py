@@ -20,7 +20,8 @@ from zongjie.numbering import OFFICIAL_NUMBERING, validate_patterns
 from zongjie.yamlio import YMap, YScalar, YSeq, load_yaml
 
 MANIFEST = "template.yaml"
-_KEYS = {"description", "entry", "numbering", "required_sections"}
+_KEYS = {"description", "entry", "numbering", "required_sections", "captions"}
+_TRUE, _FALSE = {"true", "yes", "on", "是", "编号"}, {"false", "no", "off", "否", "不编号"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class TemplateInfo:
     numbering: tuple[str, ...] = OFFICIAL_NUMBERING
     description: str = ""
     required_sections: tuple[str, ...] = ()
+    captions: bool = False  # number captions 图1、表1 (pictures and charts below, tables above)
 
     @property
     def rules_path(self) -> Path | None:
@@ -83,6 +85,12 @@ def _load_template_info(templates_dir: Path, name: str, manifest_mtime_ns: int) 
         if not isinstance(node, YSeq) or not all(isinstance(item, YScalar) for item in node.items):
             raise TemplateError(f"template.yaml 中 {key} 应当是列表", node.location)
         values[key] = tuple(item.text for item in node.items)
+    captions = root.get("captions")
+    if isinstance(captions, YScalar) and not captions.is_null:
+        flag = captions.text.strip().lower()
+        if flag not in _TRUE | _FALSE:
+            raise TemplateError(f"template.yaml 中 captions 应当是 true 或 false，而不是“{captions.text}”", captions.location)
+        values["captions"] = flag in _TRUE
     if "numbering" in values:
         validate_patterns(values["numbering"], root.get("numbering").location)
     info = TemplateInfo(name, folder, **values)

@@ -173,7 +173,9 @@ def environment(search_dirs: tuple[Path, ...], cache_dir: Path | None = None):
     if cache_dir is not None:
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
+            # the pattern names the source preprocessing (origins.py), so that bytecode compiled
+            # without it by an earlier zongjie is not reused
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir), "__zongjie_o1_%s.cache")
         except OSError:  # a read-only output folder: compile every time instead
             bytecode_cache = None
     env = Sandbox(
@@ -185,7 +187,7 @@ def environment(search_dirs: tuple[Path, ...], cache_dir: Path | None = None):
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_finalize,
-        extensions=["jinja2.ext.loopcontrols"],
+        extensions=["jinja2.ext.loopcontrols", "zongjie.origins.OriginExtension"],
     )
     env.filters = EitherScript({**env.filters, **{name: _arguments_in_either_script(f) for name, f in FILTERS.items()}})
     env.globals.update({name: _arguments_in_either_script(f) for name, f in GLOBALS.items()})

@@ -39,6 +39,9 @@ WORDS_STARTING_WITH_A_UNIT = (
     "月份", "日起", "日前", "日常", "天数", "条件", "条款", "件数", "批次", "期间", "期限", "分值", "分钟", "场所",
     "所属", "份额", "名单", "名额", "台账", "块钱", "岁以上", "岁以下",
 )
+# a chart block's YAML and a picture's file name are not prose
+_FIGURE_SYNTAX = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*(?:图表|chart)[^\n]*\n.*?^ {0,3}\1[ \t]*$|\]\([^)\n]*\)(?:\{[^}\n]*\})?",
+                            re.DOTALL | re.MULTILINE)
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]\s|[-*+]\s|#+\s|\|)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 
@@ -63,6 +66,8 @@ def _blank_markup(text: str) -> str:
         return re.sub(r"[^\n]", " ", match.group())
 
     text = _QUOTED.sub(blank, _JINJA.sub(blank, text))
+    if "图表" in text or "chart" in text or "](" in text:
+        text = _FIGURE_SYNTAX.sub(blank, text)
     return _blank_front_matter_keys(text)
 
 

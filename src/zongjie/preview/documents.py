@@ -66,7 +66,8 @@ def rebuild(workspace: Workspace, district_year: DistrictYear, version: int = 0)
     try:
         loaded = load(workspace, district_year)
         result = check(loaded)
-        document = assemble_source(workspace, loaded)  # checked before conversion to Traditional
+        # checked before conversion to Traditional; a chart over wrong figures is withheld, as in a build
+        document = assemble_source(workspace, loaded, checks=result)
         check_document(document, loaded, result)
         document = localize(document, district_year.settings)
         result.findings.extend(lint_narrative(loaded))

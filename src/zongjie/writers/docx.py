@@ -21,6 +21,7 @@ from pathlib import Path
 
 from zongjie.model import (
     Block,
+    Chart,
     Document,
     Emphasis,
     FactSpan,
@@ -30,6 +31,7 @@ from zongjie.model import (
     ListBlock,
     PageBreak,
     Paragraph,
+    Picture,
     Strong,
     Table,
     Text,
@@ -70,7 +72,13 @@ def write(document: Document, options) -> bytes:
         from zongjie.writers.docx_comments import CommentWriter
 
         comments = CommentWriter(options.review)
-    _DocxWriter(body, numbered_levels, comments).write(document)
+    writer = _DocxWriter(body, numbered_levels, comments)
+    writer.package = package  # pictures and charts add parts to it
+    if getattr(options, "fonts", ()):  # a chart part is written whole: its labels get the locale's font now
+        from zongjie.fonts import replacements
+
+        writer.font_replacements = replacements(dict(options.fonts))
+    writer.write(document)
     if comments is not None:
         comments.finish(package)
     organisation = getattr(options, "organisation", "") or plain_text(document.meta.signature)
@@ -187,6 +195,18 @@ class _DocxWriter:
         self.body = body
         self.comments = comments  # a CommentWriter in a review copy
         self.numbered_levels = numbered_levels  # heading levels Word numbers itself
+        self.package = None
+        self.font_replacements: dict[str, str] = {}  # official font → this document's (Traditional)
+        self._figures = None
+
+    @property
+    def figures(self):
+        if self._figures is None:
+            from zongjie.writers.docx_figures import FigureWriter
+
+            self._figures = FigureWriter(self.package, self.body, self.inlines, self.comments)
+            self._figures.font_replacements = self.font_replacements
+        return self._figures
 
     def write(self, model: Document) -> None:
         meta = model.meta
@@ -260,6 +280,10 @@ class _DocxWriter:
             self.table(block)
         elif isinstance(block, PageBreak):
             xml.add_page_break(xml.add_paragraph(self.body, None))
+        elif isinstance(block, Picture):
+            self.figures.picture(block)
+        elif isinstance(block, Chart):
+            self.figures.chart(block)
 
     def paragraph(self, inlines: tuple[Inline, ...], style_id: str):
         """A body paragraph (returned as its w:p element)."""
@@ -295,13 +319,23 @@ class _DocxWriter:
         access): Table Grid style, centred, the text width shared out by `_column_widths`,
         fixed layout, header row repeated on every page, rows kept whole."""
         columns = max(len(table.header), *(len(row) for row in table.rows)) if table.rows else len(table.header)
-        plan = _plan_columns(table, columns)
+        measured = table
+        if table.merges:  # text spanning columns does not widen the first of them
+            from zongjie.writers.docx_figures import without_spanning_text
+
+            measured = without_spanning_text(table)
+        plan = _plan_columns(measured, columns)
         widths = [round(width / EMU_PER_PT * 20) for width in plan.widths]  # twips
         aligns = list(table.align) + [""] * (columns - len(table.align))
         header = [_broken_header(cell) if broken else cell for cell, broken in zip(table.header, plan.break_header)]
         rows = [("TableHeading", header, ["center"] * columns, True)]
-        for row in table.rows:
+        for index, row in enumerate(table.rows):
+            if index < table.header_rows - 1:  # a second header row (cells merged into the first)
+                rows.append(("TableHeading", list(row), ["center"] * columns, True))
+                continue
             rows.append(("TableText", list(row), [aligns[i] or _guess_alignment(cell) for i, cell in enumerate(row)], False))
+        if table.caption or table.label:
+            self.figures.caption(table.label, table.caption, keep_with_next=True)
         element = xml.add_table(self.body, widths, round(TEXT_WIDTH / EMU_PER_PT * 20))
         # A short table stays whole (on the next page if need be); a long one keeps its
         # header with its first rows: keep-with-next on the paragraphs of those rows.
@@ -313,6 +347,10 @@ class _DocxWriter:
                 self.inlines(paragraph, inlines, style_id)
                 if number < kept:
                     xml.child(xml.paragraph_properties(paragraph), "w:keepNext")
+        if table.merges:
+            from zongjie.writers.docx_figures import apply_merges
+
+            apply_merges(element, table.merges, widths)
 
 
 _SHARED_PUNCTUATION = re.compile("([“”‘’—…·–]+)")

@@ -56,6 +56,13 @@ class CommentWriter:
                 paragraph.append(_marker("w:commentRangeEnd", number))
                 paragraph.append(_reference_run(number))
 
+    def comment_paragraph(self, paragraph, text: str) -> None:
+        """A comment on a whole paragraph (a chart's caption: the sources of its figures)."""
+        number = self._comment(text)
+        paragraph.insert(_first_run_index(paragraph), _marker("w:commentRangeStart", number))
+        paragraph.append(_marker("w:commentRangeEnd", number))
+        paragraph.append(_reference_run(number))
+
     def finish(self, package) -> None:
         """Findings not placed at a figure go on the first paragraph (the title); then the
         comments part is added to the package."""

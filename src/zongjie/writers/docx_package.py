@@ -41,5 +41,6 @@ class DocxPackage:
             for name, data in self.entries.items():
                 if name in self.parsed:
                     data = etree.tostring(self.parsed[name], xml_declaration=True, encoding="UTF-8", standalone=True)
-                archive.writestr(name, data)
+                # photos are compressed already: deflating them again costs time and saves nothing
+                archive.writestr(name, data, zipfile.ZIP_STORED if name.startswith("word/media/") else None)
         return buffer.getvalue()

@@ -54,6 +54,12 @@ STYLES = (
               custom=True, character_spacing=0),
     StyleSpec("TableHeading", "表格标题行", HEITI, TABLE_FONT_SIZE, align="center", first_line_chars=0,
               line_pt=None, custom=True, character_spacing=0),
+    # a picture or chart paragraph: single spacing (a fixed line height would clip it), kept
+    # with its caption; the caption below it (图1　……) centred in 4号 楷体
+    StyleSpec("Figure", "图片", FANGSONG, 16, align="center", first_line_chars=0, line_pt=None,
+              keep_with_next=True, custom=True, character_spacing=0),
+    StyleSpec("FigureCaption", "图表题注", KAITI, TABLE_FONT_SIZE, align="center", first_line_chars=0, line_pt=None,
+              custom=True, character_spacing=0),
     StyleSpec("Footer", "Footer", SONGTI, 14, align=None, first_line_chars=0, line_pt=None, character_spacing=0),
 )
 HEADING_STYLES = {1: "Heading1", 2: "Heading2", 3: "Heading3", 4: "Heading4"}

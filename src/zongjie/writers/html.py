@@ -18,6 +18,7 @@ from zongjie.errors import display_path
 from zongjie.writers.layout import text_width
 from zongjie.model import (
     Block,
+    Chart,
     Document,
     Emphasis,
     FactSpan,
@@ -27,6 +28,7 @@ from zongjie.model import (
     ListBlock,
     PageBreak,
     Paragraph,
+    Picture,
     Strong,
     Table,
     Text,
@@ -132,12 +134,27 @@ def render(document: Document, source_root: Path | None = None, lang: str = "zh-
         f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="zongjie">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}{_locale_fonts(fonts, lang)}</style>\n{extra_head}</head>\n<body>\n<main>\n"
+        f"<title>{escape(title)}</title>\n<style>{STYLE}{_locale_fonts(fonts, lang)}{_figure_style(document)}</style>\n"
+        f"{extra_head}</head>\n<body>\n<main>\n"
         + "\n".join(part for part in body if part)
         + "\n</main>\n"
         + (REVIEW_SCRIPT if review is not None else "")
         + "</body>\n</html>\n"
     )
+
+
+def _figure_style(document: Document) -> str:
+    """The figures' CSS, only in pages that have a figure or a table caption."""
+    def needs(block) -> bool:
+        if isinstance(block, ListBlock):
+            return any(needs(child) for item in block.items for child in item)
+        return isinstance(block, (Picture, Chart)) or (isinstance(block, Table) and bool(block.caption or block.merges))
+
+    if not any(needs(block) for block in document.blocks):
+        return ""
+    from zongjie.writers.html_figures import STYLE as FIGURE_STYLE
+
+    return FIGURE_STYLE
 
 
 def _locale_fonts(fonts: tuple[tuple[str, str], ...], lang: str) -> str:
@@ -175,6 +192,14 @@ class _HtmlWriter:
             return self.table(block)
         if isinstance(block, PageBreak):
             return '<hr class="page-break">'
+        if isinstance(block, Picture):
+            from zongjie.writers.html_figures import picture_html
+
+            return picture_html(block, self.inlines)
+        if isinstance(block, Chart):
+            from zongjie.writers.html_figures import chart_html
+
+            return chart_html(block, self.inlines, self.chart_source)
         raise TypeError(f"unknown block {block!r}")  # pragma: no cover
 
     def table(self, table: Table) -> str:
@@ -182,6 +207,8 @@ class _HtmlWriter:
             css = f' class="{align}"' if align in ("right", "center") else ""
             return f"<{tag}{css}>{self.header(inlines) if tag == 'th' else self.inlines(inlines)}</{tag}>"
 
+        if table.merges or table.caption or table.label:
+            return self.figure_table(table)
         aligns = list(table.align) + [""] * (len(table.header) - len(table.align))
         head = "".join(cell("th", c, a) for c, a in zip(table.header, aligns))
         def figure_or(align: str, inlines) -> str:  # figures right-aligned and whole, as in the DOCX
@@ -200,6 +227,37 @@ class _HtmlWriter:
         if at <= 0 or "<" in text[at:]:
             return text
         return f'{text[:at]}<span class="unit">{text[at:]}</span>'
+
+    def figure_table(self, table: Table) -> str:
+        """A table with a caption or merged cells (colspan/rowspan; header rows in thead)."""
+        from zongjie.writers.html_figures import span_attributes, table_caption
+
+        spans = span_attributes(table)
+        grid = [table.header, *table.rows]
+        columns = max(len(row) for row in grid)
+        aligns = list(table.align) + [""] * (columns - len(table.align))
+        head, body = [], []
+        for r, row in enumerate(grid):
+            is_head = r < table.header_rows
+            tag = "th" if is_head else "td"
+            cells = []
+            for c, inlines in enumerate(row):
+                extra = spans.get((r, c))
+                if extra == "":
+                    continue
+                align = "" if is_head else aligns[c]
+                css = f' class="{align}"' if align in ("right", "center") else ""
+                cells.append(f"<{tag}{css}{(extra or '').rstrip()}>{self.inlines(inlines)}</{tag}>")
+            (head if is_head else body).append("<tr>" + "".join(cells) + "</tr>")
+        return (f'<div class="table-wrap"><table>{table_caption(table, self.inlines)}<thead>{"".join(head)}</thead>'
+                f'<tbody>{"".join(body)}</tbody></table></div>')
+
+    def chart_source(self, span: FactSpan) -> str:
+        """A chart figure's source for its tooltip: key ← file:line in a review copy and the
+        local preview; nothing in the copy to publish (which carries no paths)."""
+        if self.review is None and not self.trace:
+            return ""
+        return "；".join(f"{key} ← {self._where(location)}" for key, location in zip(span.keys, span.locations))
 
     def attachments(self, attachments) -> str:
         if not attachments:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zongjie.mdsyntax import escape_inline
 from zongjie.model import (
     Block,
+    Chart,
     Document,
     Emphasis,
     FactSpan,
@@ -14,6 +15,7 @@ from zongjie.model import (
     ListBlock,
     PageBreak,
     Paragraph,
+    Picture,
     Strong,
     Table,
     Text,
@@ -53,6 +55,10 @@ def _block(block: Block, depth: int = 0) -> str:
         return _table(block)
     if isinstance(block, PageBreak):
         return "---"
+    if isinstance(block, (Picture, Chart)):
+        from zongjie.writers.markdown_figures import chart_markdown, picture_markdown
+
+        return picture_markdown(block) if isinstance(block, Picture) else chart_markdown(block)
     raise TypeError(f"unknown block {block!r}")  # pragma: no cover
 
 
@@ -69,6 +75,10 @@ def _list(block: ListBlock, depth: int) -> str:
 
 
 def _table(table: Table) -> str:
+    if table.merges or table.caption or table.label:
+        from zongjie.writers.markdown_figures import figure_table
+
+        return figure_table(table)
     rule = {"left": ":---", "center": ":---:", "right": "---:"}
     header = "| " + " | ".join(_cell(cell) for cell in table.header) + " |"
     separator = "| " + " | ".join(rule.get(align, "---") for align in table.align) + " |"

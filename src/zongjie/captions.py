@@ -1,0 +1,36 @@
+"""Numbered captions: 图1、图2… for pictures and charts, 表1、表2… for captioned tables, in
+document order, when the template asks for them (template.yaml `captions: true`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from zongjie.model import Chart, Document, Inline, ListBlock, Picture, Table, Text
+
+CAPTION_GAP = "　"  # between 图1 and the caption text, as in printed documents
+
+
+def caption_inlines(label: str, text: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A caption as every writer shows it: 图1　…… (or the text alone when not numbered)."""
+    if label and text:
+        return (Text(label + CAPTION_GAP),) + text
+    return (Text(label),) if label else text
+
+
+def number_captions(document: Document, enabled: bool) -> Document:
+    if not enabled:
+        return document
+    counters = {"图": 0, "表": 0}
+    return replace(document, blocks=tuple(_numbered(block, counters) for block in document.blocks))
+
+
+def _numbered(block, counters: dict[str, int]):
+    if isinstance(block, (Picture, Chart)):
+        counters["图"] += 1
+        return replace(block, label=f"图{counters['图']}")
+    if isinstance(block, Table) and block.caption:
+        counters["表"] += 1
+        return replace(block, label=f"表{counters['表']}")
+    if isinstance(block, ListBlock):
+        return replace(block, items=tuple(tuple(_numbered(child, counters) for child in item) for item in block.items))
+    return block

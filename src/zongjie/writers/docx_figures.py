@@ -1,0 +1,135 @@
+"""Pictures, charts, captions and merged table cells in the DOCX body.
+
+A picture or chart is an inline drawing centred in a paragraph of its own (style 图片, kept
+with the next paragraph), its caption below in the style 图表题注 (not 题注, which is what
+Chinese Word calls its built-in Caption style); a table's caption goes above it. Each picture
+and chart is a part of the package (docx_parts.py).
+"""
+
+from __future__ import annotations
+
+from zongjie.captions import caption_inlines
+from zongjie.model import Chart, Inline, Merge, Picture, Text
+from zongjie.writers import docx_xml as xml
+from zongjie.writers.docx_styles import EMU_PER_MM, TEXT_WIDTH_EMU
+
+CHART_HEIGHT_EMU = 85 * EMU_PER_MM
+PIE_HEIGHT_EMU = 95 * EMU_PER_MM
+
+
+class FigureWriter:
+    """Writes figures into one document; counts its parts so their names stay unique."""
+
+    def __init__(self, package, body, write_inlines, comments=None):
+        self.package = package
+        self.body = body
+        self.write_inlines = write_inlines
+        self.comments = comments  # a review copy's CommentWriter: a chart's sources go on its caption
+        self.font_replacements: dict[str, str] = {}  # official font → this document's
+        self.count = 0
+
+    def _shape_id(self) -> int:
+        self.count += 1
+        return 1000 + self.count
+
+    def picture(self, picture: Picture) -> None:
+        from zongjie.pictures import printed_size_mm
+        from zongjie.model import plain_text
+        from zongjie.writers import docx_drawing, docx_parts
+
+        shape_id = self._shape_id()
+        rel_id = docx_parts.add_image(self.package, picture.data, picture.mime, shape_id)
+        width_mm, height_mm = printed_size_mm(picture)
+        paragraph = self._figure_paragraph()
+        docx_drawing.add_picture(paragraph, rel_id, round(width_mm * EMU_PER_MM), round(height_mm * EMU_PER_MM),
+                                 shape_id, plain_text(picture.caption))
+        self.caption(picture.label, picture.caption)
+
+    def chart(self, chart: Chart) -> None:
+        from zongjie.model import plain_text
+        from zongjie.writers import docx_drawing, docx_parts
+
+        if chart.withheld:
+            paragraph = xml.add_paragraph(self.body, "FigureCaption")
+            self.write_inlines(paragraph, (Text(f"【{chart.withheld}】"),), "FigureCaption")
+            self.caption(chart.label, chart.title)
+            return
+        shape_id = self._shape_id()
+        rel_id = docx_parts.add_chart(self.package, chart, shape_id, self.font_replacements)
+        paragraph = self._figure_paragraph()
+        height = PIE_HEIGHT_EMU if chart.kind == "pie" else CHART_HEIGHT_EMU
+        docx_drawing.add_chart(paragraph, rel_id, TEXT_WIDTH_EMU, height, shape_id, plain_text(chart.title))
+        caption = self.caption(chart.label, chart.title, chart.unit if chart.kind == "pie" else "")
+        if self.comments is not None and caption is not None:
+            self.comments.comment_paragraph(caption, chart_sources(chart, self.comments.review.note))
+
+    def _figure_paragraph(self):
+        """The paragraph a drawing sits in, with a little space above (after a table or text)."""
+        paragraph = xml.add_paragraph(self.body, "Figure")
+        spacing = xml.child(xml.paragraph_properties(paragraph), "w:spacing")
+        spacing.set(xml.qn("w:before"), "120")
+        return paragraph
+
+    def caption(self, label: str, text: tuple[Inline, ...], unit: str = "", keep_with_next: bool = False) -> None:
+        inlines = caption_inlines(label, text)
+        if unit:
+            inlines = inlines + (Text(f"（单位：{unit}）"),)
+        if not inlines:
+            return None
+        paragraph = xml.add_paragraph(self.body, "FigureCaption")
+        if keep_with_next:  # a table's caption: kept with its table, a little apart from what precedes
+            properties = xml.paragraph_properties(paragraph)
+            xml.child(properties, "w:keepNext")
+            xml.child(properties, "w:spacing").set(xml.qn("w:before"), "120")
+        self.write_inlines(paragraph, inlines, "FigureCaption")
+        return paragraph
+
+
+def chart_sources(chart: Chart, note) -> str:
+    """A review comment naming every figure of a chart and where it comes from."""
+    lines = ["图中数字的来源："]
+    for series in chart.series:
+        for category, span in zip(chart.categories, series.values):
+            if span is not None:
+                lines.append(f"{category} {series.name}：{span.text}{chart.unit}　{note(span)}")
+    return "\n".join(lines)
+
+
+def apply_merges(table, merges: tuple[Merge, ...], widths: list[int]) -> None:
+    """Join the cells of each merge: w:gridSpan across columns, w:vMerge down rows."""
+    rows = table.findall(xml.qn("w:tr"))
+    by_row: dict[int, list[Merge]] = {}
+    for merge in merges:
+        for r in range(merge.row, merge.row + merge.rows):
+            by_row.setdefault(r, []).append(merge)
+    for r, row_merges in by_row.items():
+        if r >= len(rows):
+            continue
+        cells = rows[r].findall(xml.qn("w:tc"))
+        for merge in sorted(row_merges, key=lambda m: m.column, reverse=True):
+            anchor = cells[merge.column]
+            properties = anchor.find(xml.qn("w:tcPr"))
+            width = properties.find(xml.qn("w:tcW"))
+            width.set(xml.qn("w:w"), str(sum(widths[merge.column:merge.column + merge.columns])))
+            if merge.columns > 1:
+                span = xml.OxmlElement("w:gridSpan")
+                span.set(xml.qn("w:val"), str(merge.columns))
+                width.addnext(span)
+            if merge.rows > 1:
+                vmerge = xml.OxmlElement("w:vMerge")
+                if r == merge.row:
+                    vmerge.set(xml.qn("w:val"), "restart")
+                (properties.find(xml.qn("w:gridSpan")) if merge.columns > 1 else width).addnext(vmerge)
+            for covered in cells[merge.column + 1:merge.column + merge.columns]:
+                rows[r].remove(covered)
+
+
+def without_spanning_text(table):
+    """The table as column widths should see it: cells spanning several columns left empty."""
+    from dataclasses import replace
+
+    spanning = {(m.row, m.column) for m in table.merges if m.columns > 1}
+    grid = [list(row) for row in (table.header, *table.rows)]
+    for r, c in spanning:
+        grid[r][c] = ()
+    return replace(table, header=tuple(grid[0]), rows=tuple(tuple(row) for row in grid[1:]))
