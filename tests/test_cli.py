@@ -129,6 +129,20 @@ def test_format_and_out_options(workspace, cli, tmp_path):
     assert sorted(p.suffix for p in (out / "裕安区/2020").iterdir()) == [".html", ".md"]
 
 
+def test_building_one_format_keeps_the_documents_built_in_the_others(workspace, cli):
+    # the writer makes the DOCX, then just the Markdown for the website: the DOCX stays
+    assert cli("build", "岳阳楼区", "2023", cwd=workspace).code == 0
+    assert cli("build", "岳阳楼区", "2023", "--format", "md", "--force", cwd=workspace).code == 0
+    assert sorted(outputs(workspace)) == [".docx", ".html", ".md"]
+    # but the files of an earlier title are removed: they would be published by mistake
+    replace_in(workspace / "config.yaml", "  岳阳楼区:\n", "  岳阳楼区:\n    organisation: 岳阳楼区医保局\n")
+    from zongjie.batch import _workspace
+
+    _workspace.cache_clear()  # a new `zongjie` process reads config.yaml afresh; this test runs in one
+    assert cli("build", "岳阳楼区", "2023", "--format", "md", cwd=workspace).code == 0
+    assert [path.name for path in outputs(workspace).values()] == ["岳阳楼区医保局2023年度工作总结.md"]
+
+
 def test_init_creates_a_workspace_that_builds(tmp_path, cli):
     target = tmp_path / "新工作区"
     assert cli("init", str(target), cwd=tmp_path).code == 0
@@ -164,3 +178,15 @@ def test_gbk_facts_build_with_a_hint_to_resave(workspace, cli):
 def test_a_district_name_cannot_reach_outside_content(workspace, cli):
     run = cli("build", "../templates", cwd=workspace)
     assert run.code == 2 and "没有名为" in run.err
+
+
+def test_a_narrative_linked_to_a_file_outside_content_is_refused(workspace, cli, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("服务器密码：123456\n", encoding="utf-8")
+    narrative = workspace / "content/岳阳楼区/2023/特色亮点.md"
+    narrative.unlink()
+    narrative.symlink_to(secret)
+    run = cli("build", "岳阳楼区", "2023", cwd=workspace)
+    assert run.code == 2
+    assert "content/岳阳楼区/2023/特色亮点.md" in run.err and "链接" in run.err
+    assert not (workspace / "build/岳阳楼区/2023").exists()

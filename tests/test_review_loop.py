@@ -254,3 +254,10 @@ def test_diff_after_saving_through_libreoffice(cli, workspace, tmp_path):
                    check=True, capture_output=True, timeout=240)
     code, report = diff_json(cli, workspace, saved / "编辑后.docx")
     assert_finds_exactly_the_edits(code, report, workspace)
+
+
+def test_review_copy_asked_as_pdf_says_which_formats_it_has(cli, workspace):
+    run = cli("build", "岳阳楼区", "2023", "--review", "--format", "pdf", cwd=workspace)
+    assert run.code == 0, run.err
+    assert "审阅稿只有 DOCX 和 HTML，不生成 pdf" in run.err
+    assert not list((workspace / "build/岳阳楼区/2023").glob("*.pdf"))

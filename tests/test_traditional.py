@@ -364,3 +364,79 @@ def test_a_file_name_quoted_in_a_message_stays_as_on_disk(workspace):
     finally:
         use_simplified()
     assert text == "警告：岳陽樓區醫療保障局2023年度工作總結.pdf 中沒有公文字體；金額請統一用元/萬元。"
+
+
+def test_diff_speaks_traditional_in_a_traditional_workspace(workspace, cli):
+    # A Taiwan writer runs the review loop: every message of `diff` in Traditional, like check's
+    set_locale(workspace, "zh_Hant_TW")
+    assert cli("build", "岳阳楼区", "2023", "--format", "docx", cwd=workspace).code == 0
+    same = cli("diff", "岳阳楼区", "2023", str(built(workspace, ".docx")), cwd=workspace)
+    assert same.code == 0, same.err
+    assert "當前" in same.out and "当前" not in same.out
+    (workspace / "記錄.docx").write_text("不是 Word 文檔", encoding="utf-8")
+    broken = cli("diff", "岳阳楼区", "2023", "記錄.docx", cwd=workspace)
+    assert broken.code == 2
+    assert "請確認" in broken.err and "请确认" not in broken.err
+    assert "記錄.docx" in broken.err  # the file name as on disk
+
+
+def test_apply_writes_a_simplified_narrative_back_in_simplified(workspace, cli):
+    # A Taiwan reviewer adds a sentence in Word; the narrative file is written in Simplified and
+    # stays so: one script per file, and the rebuilt document reads the same.
+    import docx
+
+    set_locale(workspace, "zh_Hant_TW")
+    assert cli("build", "岳阳楼区", "2023", "--format", "docx", cwd=workspace).code == 0
+    document = docx.Document(str(built(workspace, ".docx")))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("督促定點醫療機構"))
+    paragraph.runs[-1].text += "醫療機構協同推進。"
+    edited = workspace / "審閱後.docx"
+    document.save(str(edited))
+    done = cli("diff", "岳阳楼区", "2023", str(edited), "--apply", "--yes", cwd=workspace)
+    assert done.code == 0, done.err
+    plan = (workspace / "content/岳阳楼区/2023/工作打算.md").read_text(encoding="utf-8")
+    assert "督促定点医疗机构把好住院指征、规范诊疗和收费，自查自纠中发现的问题限期整改到位，确保基金安全。医疗机构协同推进。" in plan
+    assert "醫療" not in plan
+    assert cli("build", "岳阳楼区", "2023", "--format", "docx", cwd=workspace).code == 0
+    again = cli("diff", "岳阳楼区", "2023", str(edited), cwd=workspace)
+    assert again.code == 0 and "文字改動 0 處" in again.out
+
+
+def test_the_preview_speaks_traditional_with_paths_as_on_disk(workspace):
+    # a Taiwan writer's preview says 錯誤 and 下載 like the command line, the file named as on disk
+    from zongjie.messages import use_simplified
+    from zongjie.preview.pages import document_page, index_page
+    from zongjie.preview.server import PreviewState
+    from zongjie.build import write_options
+
+    set_locale(workspace, "zh_Hant_TW")
+    replace_in(workspace / "content/岳阳楼区/2023/facts.yaml", "  参保人数: 429198人", "  参保人数: 429199人")
+    try:
+        state = PreviewState(workspace, "岳阳楼区", "2023")
+        state.rebuild()
+        preview = state.previews["岳阳楼区 2023"]
+        page = document_page(preview, write_options(state.workspace, preview.district_year))
+        index = index_page([preview])
+    finally:
+        use_simplified()
+    panel = page[page.index('id="zj-panel"'):]
+    assert "錯誤" in panel and "错误" not in panel and "不等於" in panel
+    assert "content/岳阳楼区/2023/facts.yaml:12" in panel
+    assert "下載 DOCX" in page and "校驗結果" in page
+    assert "地區年度" in index and "錯誤 1" in index
+
+
+def test_a_traditional_review_copy_speaks_traditional(workspace, cli):
+    # the Taiwan director reads the review copy: header, comments and banner in Traditional
+    set_locale(workspace, "zh_Hant_TW")
+    run = cli("build", "岳阳楼区", "2023", "--review", cwd=workspace)
+    assert run.code == 0, run.err
+    folder = workspace / "build/岳阳楼区/2023"
+    review_docx = next(folder.glob("*審閱稿*.docx"))
+    header = docx_part(review_docx, "word/header-review.xml")
+    assert "審閱稿" in header and "請勿發佈" in header
+    comments = re.sub(r"<[^>]+>", "", docx_part(review_docx, "word/comments.xml"))
+    assert "來源" in comments and "来源" not in comments and "校驗" in comments
+    assert "content/岳阳楼区/2023/facts.yaml" in comments  # the file as on disk
+    page = next(folder.glob("*審閱稿*.html")).read_text(encoding="utf-8")
+    assert "請勿發佈" in page and "來源" in page and "来源" not in page

@@ -61,6 +61,7 @@ class JobResult:
     fingerprint: str = ""
     pdf_jobs: list[tuple[str, str]] = field(default_factory=list)  # (staged DOCX, PDF to make)
     pdf_messages: list[str] = field(default_factory=list)  # after the conversion: failures, substituted fonts
+    kept: list[str] = field(default_factory=list)  # earlier outputs of the same title in formats not built now
 
 
 # ---- fingerprints ---------------------------------------------------------------------------
@@ -208,7 +209,7 @@ def run_job(job: Job, settings: BatchSettings) -> JobResult:
         result.paths = [str(p) for p in outcome.paths]
         result.pdf_jobs = [(str(staged), str(target)) for staged, target in outcome.pdf_jobs]
         result.exit_code = 1 if outcome.checks and outcome.checks.errors else 0
-        _remove_stale_outputs(job.earlier_outputs, outcome.paths[0].parent, {p.name for p in outcome.paths})
+        result.kept = _remove_stale_outputs(job.earlier_outputs, outcome.paths[0].parent, {p.name for p in outcome.paths})
     elif outcome.status == "blocked":
         result.status, result.exit_code = "blocked", 1
     else:
@@ -221,12 +222,22 @@ def run_job(job: Job, settings: BatchSettings) -> JobResult:
     return result
 
 
-def _remove_stale_outputs(earlier: tuple[str, ...], folder: Path, current: set[str]) -> None:
+def _remove_stale_outputs(earlier: tuple[str, ...], folder: Path, current: set[str]) -> list[str]:
     """Outputs an earlier build wrote under another title (the title changed) are ours to
-    remove; nothing else in the folder is touched."""
+    remove; nothing else in the folder is touched. Those of the same title in another format
+    are kept (`build --format pdf` must not delete the DOCX) and returned, to be removed when
+    the title changes later."""
+    titles = {Path(name).stem for name in current}
+    kept = []
     for name in earlier:
-        if name not in current and "/" not in name and "\\" not in name:
+        if name in current or "/" in name or "\\" in name:
+            continue
+        if Path(name).stem in titles:
+            if (folder / name).is_file():
+                kept.append(name)
+        else:
             (folder / name).unlink(missing_ok=True)
+    return kept
 
 
 def tune_garbage_collector() -> None:
@@ -262,7 +273,8 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
             results.append(JobResult(district_year.label, "uptodate", recorded))
             on_result(results[-1])
         else:
-            earlier = tuple((manifest.get(district_year) or {}).get("outputs", ()))
+            record = manifest.get(district_year) or {}
+            earlier = (*record.get("outputs", ()), *record.get("kept", ()))
             work.append(Job(district_year.district, district_year.year, fingerprint, earlier))
     jobs = min(jobs, len(work), 4 * default_jobs())  # more workers than documents or cores only costs
     if jobs <= 1 or len(work) <= 1:
@@ -278,7 +290,8 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
     for job, result in _pairs(work, results):
         if result.status == "built":
             manifest.record(job.district, job.year,
-                            {"fingerprint": result.fingerprint, "outputs": [Path(p).name for p in result.paths]})
+                            {"fingerprint": result.fingerprint, "outputs": [Path(p).name for p in result.paths],
+                             "kept": result.kept})
         else:  # its outputs are no longer what its inputs would give
             manifest.record(job.district, job.year, None)
     manifest.save()

@@ -114,9 +114,12 @@ def build(
 
 def _build_review_copies(ws, selected, out_dir: Path, chosen) -> int:
     """Review copies are built even when checks fail (they show the failing figures)."""
-    from zongjie.review.copy import build_review_copy
+    from zongjie.review.copy import REVIEW_FORMATS, build_review_copy
 
     exit_code = EXIT_OK
+    left_out = [name for name in (chosen or ()) if name not in REVIEW_FORMATS]
+    if left_out:  # asked for, not written: say so rather than leave the writer looking for it
+        _complain(f"提示：审阅稿只有 DOCX 和 HTML，不生成 {'、'.join(left_out)}；正式稿的 PDF 请不加 --review 生成。")
     for district_year in selected:
         copy = build_review_copy(ws, district_year, out_dir, chosen)
         if copy.error is not None:
@@ -246,25 +249,25 @@ def diff(
     数字有改动时退出码为 1。"""
     from zongjie.review.command import run_diff
     from zongjie.review.report import json_report, text_report
-    from zongjie.workspace import Workspace
 
     if output_format not in ("text", "json"):
         raise ZongjieError(f"不认识的报告格式“{output_format}”", hint="可选：text 或 json。")
-    ws = Workspace.open(workspace)
+    ws = _open_workspace(workspace, district)  # a Taiwan writer reads 錯誤, as from check and build
     run = run_diff(ws, district, year, edited)
     if output_format == "json":
-        _say(json_report(run.result, run.root))
+        typer.echo(json_report(run.result, run.root))  # for tools: as zongjie wrote it, whatever the locale
     else:
         _say(text_report(run.result, run.root, run.label))
     if apply:
-        _apply_prose(run, yes, _complain if output_format == "json" else _say)  # JSON stays parseable
+        locale = ws.select(district, year)[0].settings.locale
+        _apply_prose(run, yes, _complain if output_format == "json" else _say, locale)  # JSON stays parseable
     raise typer.Exit(run.result.exit_code)
 
 
-def _apply_prose(run, yes: bool, _say=_say) -> None:
+def _apply_prose(run, yes: bool, _say=_say, locale: str = "zh_CN") -> None:
     from zongjie.review.apply import apply_writes, plan_writes
 
-    planned, left = plan_writes(run.result)
+    planned, left = plan_writes(run.result, locale)
     if not planned:
         _say("--apply：没有可以写回叙述文件的段落。" + (f"另有 {len(left)} 处文字改动需要手工修改（见上）。" if left else ""))
         return
@@ -342,7 +345,7 @@ def import_(
 def serve(
     district: Optional[str] = typer.Argument(None, help="只预览这个地区（省略则预览全部）。"),
     year: Optional[str] = typer.Argument(None, help="只预览这个年度。"),
-    port: Optional[int] = typer.Option(None, "--port", "-p", help=f"端口（默认从 8765 起第一个空闲的）。"),
+    port: Optional[int] = typer.Option(None, "--port", "-p", help="端口（默认从 8765 起第一个空闲的）。"),
     host: str = typer.Option("127.0.0.1", "--host", help="监听的地址（默认只有本机能访问）。"),
     workspace: Path = WorkspaceOption,
     debug: bool = DebugOption,

@@ -22,6 +22,17 @@ CHECKS_FILE = "checks.yaml"
 _YEAR = re.compile(r"^\d{4}$")
 
 
+def _refuse_link_out_of(content: Path, path: Path) -> None:
+    """A narrative that is a link to a file outside content/ (a key, a password file, another
+    office's draft) would be published in the document; templates refuse the same."""
+    if not path.resolve().is_relative_to(content):
+        raise WorkspaceError(
+            f"叙述文件 {path.name} 是指向 content 文件夹之外的链接",
+            Location(path),
+            "出于安全考虑，叙述不能是指向别处的链接；请把文件内容复制进这个文件。",
+        )
+
+
 @dataclass(frozen=True)
 class DistrictYear:
     district: str
@@ -47,9 +58,11 @@ class DistrictYear:
         subfolders are named with their folder (说明/政策覆盖情况). Template overrides in
         `templates/` are not narrative."""
         paths = {}
+        content = self.folder.parent.parent.resolve()
         for path in sorted(self.folder.rglob("*.md")):
             relative = path.relative_to(self.folder)
             if relative.parts[0] != TEMPLATES_DIR:
+                _refuse_link_out_of(content, path)
                 paths[relative.with_suffix("").as_posix()] = path
         return paths
 

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from zongjie.checks.engine import Finding
 from zongjie.checks.report import finding_text
+from zongjie.messages import localized as _t  # the workspace's script; names on disk kept
 from zongjie.preview.documents import Preview
 from zongjie.writers import WriteOptions, write
 
@@ -74,18 +75,18 @@ def events_url(label: str) -> str:
 def index_page(previews: list[Preview], workspace_error: str = "") -> str:
     rows = []
     for preview in previews:
-        counts = f"错误 {len(preview.errors)} · 警告 {len(preview.warnings)}" if not preview.error else "—"
+        counts = _t(f"错误 {len(preview.errors)} · 警告 {len(preview.warnings)}") if not preview.error else "—"
         rows.append(
             f'<tr class="{preview.status}"><td><a href="{document_url(preview)}">{escape(preview.label)}</a></td>'
-            f"<td>{escape(preview.title or '')}</td><td>{STATUS_TEXT[preview.status]}</td>"
+            f"<td>{escape(preview.title or '')}</td><td>{_t(STATUS_TEXT[preview.status])}</td>"
             f"<td>{counts}</td><td>{preview.milliseconds:.0f} ms</td></tr>"
         )
-    problem = f'<pre id="zj-error">{escape(workspace_error)}</pre>' if workspace_error else ""
+    problem = f'<pre id="zj-error">{escape(_t(workspace_error))}</pre>' if workspace_error else ""
     body = (
-        "<h1>zongjie 预览</h1><p>保存 facts.yaml、叙述或模板后，相关文档自动重新生成，页面自动刷新。</p>"
-        + problem +
-        '<div class="wrap"><table><thead><tr><th>地区年度</th><th>标题</th><th>状态</th><th>校验</th><th>生成耗时</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f'<h1>{_t("zongjie 预览")}</h1><p>{_t("保存 facts.yaml、叙述或模板后，相关文档自动重新生成，页面自动刷新。")}</p>'
+        + problem + '<div class="wrap"><table><thead><tr>'
+        + "".join(f"<th>{_t(name)}</th>" for name in ("地区年度", "标题", "状态", "校验", "生成耗时"))
+        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
     style = (
         "body{font:15px/1.6 system-ui,'Noto Sans CJK SC',sans-serif;margin:0 auto;max-width:60rem;padding:1rem;}"
@@ -95,18 +96,18 @@ def index_page(previews: list[Preview], workspace_error: str = "") -> str:
         "@media(max-width:480px){td:nth-child(5),th:nth-child(5){display:none}}"
         ".wrap{overflow-x:auto}tr.errors td:nth-child(3){color:#a50e0e}tr.failed td:nth-child(3){color:#fff;background:#a50e0e}"
     )
-    return _page("zongjie 预览", style, body, events_url("*"))
+    return _page(_t("zongjie 预览"), style, body, events_url("*"))
 
 
 def error_page(preview: Preview) -> str:
     body = (
-        f'<p><a href="/">← 全部文档</a></p><h1>{escape(preview.label)}：无法生成</h1>'
-        f'<pre id="zj-error">{escape(preview.error)}</pre>'
-        "<p>改正上面指出的文件并保存，本页会自动刷新。</p>"
+        f'<p><a href="/">{_t("← 全部文档")}</a></p><h1>{escape(preview.label)}{_t("：无法生成")}</h1>'
+        f'<pre id="zj-error">{escape(_t(preview.error))}</pre>'
+        + f'<p>{_t("改正上面指出的文件并保存，本页会自动刷新。")}</p>'
     )
     style = ("body{font:15px/1.6 system-ui,'Noto Sans CJK SC',sans-serif;margin:0 auto;max-width:50rem;padding:1rem;}"
              "pre{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #a50e0e;padding:.8rem;font:inherit}")
-    return _page(f"{preview.label}：无法生成", style, body, events_url(preview.label))
+    return _page(preview.label + _t("：无法生成"), style, body, events_url(preview.label))
 
 
 def document_page(preview: Preview, options: WriteOptions) -> str:
@@ -127,21 +128,21 @@ def document_page(preview: Preview, options: WriteOptions) -> str:
 def _bar(preview: Preview) -> str:
     base = document_url(preview)
     return (
-        f'<nav id="zj-bar"><a href="/">← 全部文档</a><span>{escape(preview.label)}</span>'
-        f"<span>错误 {len(preview.errors)} · 警告 {len(preview.warnings)} · {preview.milliseconds:.0f} ms</span>"
-        f'<a href="{base}download.docx">下载 DOCX</a><a href="{base}download.md">下载 Markdown</a></nav>'
+        f'<nav id="zj-bar"><a href="/">{_t("← 全部文档")}</a><span>{escape(preview.label)}</span>'
+        + f'<span>{_t(f"错误 {len(preview.errors)} · 警告 {len(preview.warnings)}")} · {preview.milliseconds:.0f} ms</span>'
+        + f'<a href="{base}download.docx">{_t("下载")} DOCX</a><a href="{base}download.md">{_t("下载")} Markdown</a></nav>'
     )
 
 
 def _panel(findings: list[Finding]) -> str:
     shown = [finding for finding in findings if finding.severity in ("error", "warning")]
     if not shown:
-        return '<section id="zj-panel"><h2>校验通过</h2><p>没有错误或警告。</p></section>'
+        return f'<section id="zj-panel"><h2>{_t("校验通过")}</h2><p>{_t("没有错误或警告。")}</p></section>'
     items = []
     for finding in shown:
         keys = " ".join(figure.key for figure in finding.figures)
-        items.append(f'<li class="{finding.severity}" data-keys="{escape(keys)}">{escape(finding_text(finding))}</li>')
-    return f'<section id="zj-panel"><h2>校验结果（{len(shown)}）</h2><ol>{"".join(items)}</ol></section>'
+        items.append(f'<li class="{finding.severity}" data-keys="{escape(keys)}">{escape(_t(finding_text(finding)))}</li>')
+    return f'<section id="zj-panel"><h2>{_t(f"校验结果（{len(shown)}）")}</h2><ol>{"".join(items)}</ol></section>'
 
 
 _FACT_SPAN = re.compile(r'<span class="fact" data-fact="([^"]*)" title="([^"]*)">')
@@ -163,7 +164,7 @@ def _highlight(html: str, findings: list[Finding]) -> str:
         if not found:
             return match.group(0)
         severity = "error" if any(f.severity == "error" for f in found) else "warning"
-        note = "&#10;".join(escape(f"{SEVERITY_TEXT[f.severity]}：{f.message}") for f in found)
+        note = "&#10;".join(escape(_t(f"{SEVERITY_TEXT[f.severity]}：{f.message}")) for f in found)
         return f'<span class="fact zj-{severity}" data-fact="{keys}" title="{title}&#10;{note}">'
 
     return _FACT_SPAN.sub(mark, html)

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from zongjie.build import write_options
 from zongjie.errors import ZongjieError
+from zongjie.messages import use_workspace_locale
 from zongjie.preview.changes import EVERYTHING, concerned, ignored
 from zongjie.preview.documents import Preview, rebuild
 from zongjie.preview.pages import document_page, error_page, index_page
@@ -51,6 +52,7 @@ class PreviewState:
         """Open the workspace afresh (config.yaml or the folders may have changed)."""
         try:
             self.workspace = Workspace.open(self.root)
+            use_workspace_locale(self.workspace, (self.district,))  # 錯誤 on the page, as from check
             selected = self.workspace.select(self.district, self.year)
         except ZongjieError as error:
             self.workspace_error = str(error)

@@ -29,24 +29,37 @@ class PlannedWrite:
     new: str
 
 
-def plan_writes(result: DiffResult) -> tuple[list[PlannedWrite], list[ProseChange]]:
+def plan_writes(result: DiffResult, locale: str = "zh_CN") -> tuple[list[PlannedWrite], list[ProseChange]]:
     """What --apply would write, and the changes it leaves to the writer."""
     planned, left = [], []
+    script = _source_script(locale)
     for change in result.prose:
         new = _markdown(change) if change.applicable else None
         if new is None:
             left.append(change)
             continue
         origin = change.origin
-        planned.append(PlannedWrite(origin.path, origin.start, origin.end, origin.source, new))
+        planned.append(PlannedWrite(origin.path, origin.start, origin.end, origin.source, script(origin.source, new)))
     for split in result.structure:  # a narrative paragraph split in two is written as two
         origin = split.origin
         if split.kind == "split" and origin is not None and origin.applicable and not origin.heading:
             indent = _INDENT.match(origin.source).group()
             new = "\n\n".join(indent + _runs_markdown(runs) for runs in split.new_runs)
             if not _TEMPLATE_SYNTAX.search(new):
-                planned.append(PlannedWrite(origin.path, origin.start, origin.end, origin.source, new))
+                planned.append(PlannedWrite(origin.path, origin.start, origin.end, origin.source, script(origin.source, new)))
     return planned, left
+
+
+def _source_script(locale: str):
+    """A Traditional document edited in Word comes back in Traditional; a narrative written in
+    Simplified gets its paragraph back in Simplified, not a Traditional line among Simplified
+    ones. The build folds Traditional narrative to Simplified before converting it, so the
+    built document is the same either way."""
+    from zongjie.script import fold, is_traditional
+
+    if not is_traditional(locale):
+        return lambda source, new: new
+    return lambda source, new: fold(new) if fold(source) == source else new
 
 
 def _markdown(change: ProseChange) -> str | None:

@@ -77,7 +77,9 @@ class CommentWriter:
         add_review_header(package)
 
     def _comment(self, text: str) -> int:
-        self.comments.append(text)
+        from zongjie.messages import localized  # a Taiwan reviewer reads 來源, paths as on disk
+
+        self.comments.append(localized(text))
         return len(self.comments) - 1
 
 
@@ -179,7 +181,9 @@ def add_review_header(package) -> None:
     etree.SubElement(properties, xml.qn("w:rFonts")).set(xml.qn("w:eastAsia"), "黑体")
     etree.SubElement(properties, xml.qn("w:color")).set(xml.qn("w:val"), "C00000")
     etree.SubElement(properties, xml.qn("w:sz")).set(xml.qn("w:val"), "28")
-    etree.SubElement(run, xml.qn("w:t")).text = REVIEW_HEADER_TEXT
+    from zongjie.messages import localized
+
+    etree.SubElement(run, xml.qn("w:t")).text = localized(REVIEW_HEADER_TEXT)
     package.entries = dict(package.entries)
     package.entries[HEADER_PART] = b""
     package.parsed[HEADER_PART] = root

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
+from zongjie.messages import localized  # a Taiwan reviewer reads 來源, paths as on disk
 from zongjie.model import FactSpan
 
 REVIEW_STYLE = """
@@ -40,7 +41,7 @@ document.addEventListener("click", function (event) {
 def review_fact(span: FactSpan, review) -> str:
     notes = [review.note(span)] + [finding.text for finding in review.findings_for(span)]
     css = "fact fails" if review.fails(span) else "fact"
-    note = "\n\n".join(notes)
+    note = localized("\n\n".join(notes))
     return (f'<span class="{css}" tabindex="0">{escape(span.text)}'
             f'<span class="note" role="tooltip">{escape(note)}</span></span>')
 
@@ -48,8 +49,8 @@ def review_fact(span: FactSpan, review) -> str:
 def banner(review) -> str:
     errors = sum(1 for finding in review.result.findings if finding.severity == "error")
     warnings = sum(1 for finding in review.result.findings if finding.severity == "warning")
-    lines = ["<p><strong>审阅稿，请勿发布。</strong>点按或指向数字可查看其来源与校验结果；"
-             "标红的数字未通过校验。"
-             f"校验错误 {errors} 个，警告 {warnings} 个。</p>"]
-    lines += [f"<p>{escape(finding.text)}</p>".replace("\n", "<br>") for finding in review.findings if not finding.keys]
+    lines = [f"<p><strong>{localized('审阅稿，请勿发布。')}</strong>"
+             + localized(f"点按或指向数字可查看其来源与校验结果；标红的数字未通过校验。校验错误 {errors} 个，警告 {warnings} 个。")
+             + "</p>"]
+    lines += [f"<p>{escape(localized(finding.text))}</p>".replace("\n", "<br>") for finding in review.findings if not finding.keys]
     return f'<div class="review-banner" role="note">{"".join(lines)}</div>'
