@@ -125,6 +125,10 @@ def document_fingerprint(workspace: Workspace, district_year: DistrictYear, sett
         if single is not None and single.is_file():
             stat = single.stat()
             signatures.append(f"{single}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    if (district_year.folder / "导入来源.yaml").is_file():  # spreadsheets imported from outside the folder
+        from zongjie.importing.sources import source_file_signatures
+
+        signatures.extend(source_file_signatures(district_year.facts_path))
     signatures[2:] = sorted(signatures[2:])
     return hashlib.blake2b("\n".join(signatures).encode(), digest_size=16).hexdigest()
 

@@ -112,6 +112,10 @@ def check(loaded: Loaded) -> CheckResult:
     result.findings.extend(year_over_year(loaded.facts, loaded.previous, year_over_year_factor(loaded)))
     result.findings.extend(loaded.rollup_findings)
     result.findings.extend(check_units(loaded.facts, loaded.previous))
+    if not loaded.district_year.is_city:
+        from zongjie.importing.sources import import_findings
+
+        result.findings.extend(import_findings(loaded.district_year.facts_path, loaded.facts, loaded.district_year.label))
     return result
 
 

@@ -365,6 +365,23 @@ def _say_gap_year(district: str, year: str, source: str) -> None:
          f"文中写作“比{source_year}年增长…”；若补上 {between} 年度，则改与其比较。")
 
 
+@app.command("import")
+def import_(
+    district: str = typer.Argument(..., help="地区（content/ 下的文件夹名）。"),
+    year: str = typer.Argument(..., help="年度，如 2023。"),
+    files: Optional[list[Path]] = typer.Argument(None, help="表格文件（.xlsx 或 CSV）；省略则在年度文件夹里按导入映射中的文件名查找。"),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="只显示 facts.yaml 会怎样改变，不写入。"),
+    workspace: Path = WorkspaceOption,
+    debug: bool = DebugOption,
+) -> None:
+    """从统计报表（.xlsx / CSV）导入事实：按导入映射更新 facts.yaml，记录每个数字来自哪个单元格。"""
+    from zongjie.importing.report import print_outcome
+    from zongjie.importing.command import run_import
+
+    _open_workspace(workspace, district)  # messages in the workspace's script; the diff stays as the file is
+    print_outcome(run_import(workspace, district, year, list(files or []), dry_run), _say, typer.echo)
+
+
 @app.command()
 def serve(
     district: Optional[str] = typer.Argument(None, help="只预览这个地区（省略则预览全部）。"),

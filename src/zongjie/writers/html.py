@@ -337,4 +337,5 @@ class _HtmlWriter:
             text = display_path(location.file)
         elif text.startswith(self.root_prefix):
             text = text[len(self.root_prefix):].replace(os.sep, "/")
-        return f"{text}:{location.line}" if location.line else text
+        text = f"{text}:{location.line}" if location.line else text
+        return f"{location.origin}（{text}）" if getattr(location, "origin", "") else text
