@@ -17,7 +17,8 @@ left out, so each document stays consistent), then times with the `zongjie` comm
 - pandoc (Debian package), one process per file as pandoc is used, converting the same
   generated Markdown to DOCX and HTML, run on as many cores; and one cold `zongjie build` of
   one document against pandoc's DOCX + HTML of it;
-- `zongjie serve`'s warm rebuild of one document after a save (in-process, page included).
+- `zongjie serve`'s warm rebuild of one document after a save (in-process, page included);
+- once: openpyxl's import time and a dry-run `zongjie import` of the example's spreadsheets.
 
 Targets (2 cores, documents the size of seed 000): 2,800 × 3 formats under 60 s; DOCX+HTML
 throughput ≥ 4 × pandoc's; no-op rebuild under 3 s; one changed district under 1 s; peak
@@ -342,6 +343,29 @@ def cold_only(tmp: Path) -> None:
     cold_document(workspace, markdown, tmp)
 
 
+def import_cost() -> None:
+    """`zongjie import`'s price: openpyxl's import time (kept off build and check), and an
+    import of the example's two spreadsheets (24 facts, dry run)."""
+    def median_ms(command: list[str], cwd: Path | None = None, runs: int = 5) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+        return sorted(times)[runs // 2] * 1000
+
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        print("zongjie import: openpyxl not installed (pip install 'zongjie[xlsx]') — not measured")
+        return
+    bare = median_ms([sys.executable, "-c", "pass"])
+    with_openpyxl = median_ms([sys.executable, "-c", "import openpyxl"])
+    dry_run = median_ms([sys.executable, "-m", "zongjie", "import", "岳阳楼区", "2023", "--dry-run"], cwd=ROOT)
+    print(f"zongjie import: openpyxl import {with_openpyxl - bare:.0f} ms (never loaded by build/check); "
+          f"example import, dry run, 24 facts from 2 workbooks: {dry_run:.0f} ms (medians of 5)")
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["cold"]:
         if shutil.which("pandoc") is None:
@@ -349,5 +373,6 @@ if __name__ == "__main__":
         with tempfile.TemporaryDirectory(prefix="zongjie-bench-") as folder:
             cold_only(Path(folder))
     else:
+        import_cost()
         for n in [int(arg) for arg in sys.argv[1:]] or [100, 2800]:
             run(n)

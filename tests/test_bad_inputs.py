@@ -208,7 +208,7 @@ def test_new_year_from_multi_line_text_is_valid_yaml(workspace, cli):
     replace_in(workspace / FACTS, "计划:\n", "计划:\n  说明: |\n    第一行\n    第二行\n")
     assert cli("new", "岳阳楼区", "2024", cwd=workspace).code == 0
     text = (workspace / "content/岳阳楼区/2024/facts.yaml").read_text(encoding="utf-8")
-    assert "  说明:  # 上年（多行文字" in text and "    # 第一行" in text
+    assert "  说明:  # 2023年（多行文字" in text and "    # 第一行" in text
     assert cli("check", "岳阳楼区", "2024", cwd=workspace).code in (0, 1)
 
 

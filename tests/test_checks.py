@@ -180,7 +180,7 @@ def test_score_subtotal_of_the_self_assessment(workspace, cli):
 
 def test_doubled_unit_after_a_fact_is_caught_in_the_rendered_text(workspace, cli):
     template = workspace / "templates/医保年度工作总结/章节/待遇享受.md"
-    replace_in(template, "{{ 生育.职工生育津贴.人次 }}、", "{{ 生育.职工生育津贴.人次 }}人次、")
+    replace_in(template, "{{ 生育.职工生育津贴.人次 | 可选 }}、", "{{ 生育.职工生育津贴.人次 | 可选 }}人次、")
     warning = findings(check(cli, workspace)[1], code="lint-doubled-unit")[0]
     assert "266人次人次" in warning["message"]
     assert warning["line"] == line_of(workspace / FACTS, "职工生育津贴: {人次: 266人次")

@@ -204,7 +204,7 @@ def test_implausible_change_from_last_year_names_both_lines(workspace, cli):
 
 def test_doubled_unit_for_any_unit_in_the_rendered_text(workspace, cli):
     template = workspace / "templates/医保年度工作总结/章节/待遇享受.md"
-    replace_in(template, "住院总费用{{ 住院.总费用 }}，", "住院总费用{{ 住院.总费用 }}元，")
+    replace_in(template, "住院总费用{{ 住院.总费用 }}（", "住院总费用{{ 住院.总费用 }}元（")
     replace_in(workspace / "content/岳阳楼区/2023/特色亮点.md", "{{ 亮点.网厅服务单位 }}机关", "{{ 亮点.网厅服务单位 }}家机关")
     messages = [f["message"] for f in findings(check(cli, workspace)[1], code="lint-doubled-unit")]
     assert any("42817.93万元元" in m for m in messages) and any("1285家家" in m for m in messages)

@@ -88,7 +88,7 @@ def test_bad_yaml_names_file_and_line_without_a_traceback(workspace, cli):
 
 def test_template_error_is_exit_2_naming_the_template_line(workspace, cli):
     partial = workspace / "templates/医保年度工作总结/章节/参保.md"
-    replace_in(partial, "{{ 参保.参保率 }}", "{{ 参保.参保率 | 不存在的过滤器 }}")
+    replace_in(partial, "{{ 参保.职工参保人数 }}", "{{ 参保.职工参保人数 | 不存在的过滤器 }}")
     run = cli("build", "岳阳楼区", "2023", cwd=workspace)
     assert run.code == 2
     assert "templates/医保年度工作总结/章节/参保.md" in run.err

@@ -228,7 +228,9 @@ def test_fund_chart_in_html_is_svg_with_sources_and_in_markdown_a_table(workspac
     review = next(p for p in (workspace / "build/岳阳楼区/2023").iterdir() if "审阅稿" in p.name and p.suffix == ".html")
     reviewed_svg = re.search(r"<svg class=\"chart-svg\".*?</svg>", review.read_text(encoding="utf-8"), re.S).group()
     line = line_of(workspace / "content/岳阳楼区/2023/facts.yaml", "收入: 11720.82万元")
-    assert f"11720.82万元（基金.险种.职工医保统筹基金.收入 ← content/岳阳楼区/2023/facts.yaml:{line}）" in reviewed_svg
+    # the figure is imported from the example's spreadsheet (zongjie import): its cell comes first
+    assert (f"11720.82万元（基金.险种.职工医保统筹基金.收入 ← 基金收支.xlsx 基金收支!C3"
+            f"（content/岳阳楼区/2023/facts.yaml:{line}））") in reviewed_svg
     markdown = output(workspace, ".md").decode()
     assert "| 项目 | 收入（万元） | 支出（万元） | 累计结余（万元） |" in markdown
     assert "| 城乡居民医保 | 566.93 | 24403.76 | 24957.66 |" in markdown

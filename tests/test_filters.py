@@ -202,7 +202,7 @@ def test_filter_output_remembers_the_facts_it_was_made_from(case):
 
 
 def test_every_filter_and_global_is_covered_by_these_tests():
-    covered = {FILTERS[name] for name, *_ in FILTER_CASES} | {FILTERS["列举"], FILTERS["第"]}
+    covered = {FILTERS[name] for name, *_ in FILTER_CASES} | {FILTERS["列举"], FILTERS["第"], FILTERS["可选"]}
     covered |= {GLOBALS[name] for name in ("合计", "差额", "占比", "月份区间", "舍位平衡")}
     assert covered == set(FILTERS.values()) | set(GLOBALS.values())
 
@@ -367,8 +367,8 @@ MISUSE_CASES = [
     ("元", ["一站式"], {}, "数字"),
     ("大写", ["429198人"], {}, "大写"),
     ("大写", ["96.19%"], {}, "金额"),
-    ("同比", ["100人", "90人次"], {}, "单位"),
-    ("增减", ["100万元", "90人"], {}, "单位"),
+    ("同比", ["100人", "90人次"], {"必需": True}, "单位"),  # not required: says nothing
+    ("增减", ["100万元", "90人"], {"必需": True}, "单位"),
     ("百分点", ["100人", "90人"], {}, "百分"),
     ("百分比", ["429198人"], {}, "比率"),
     ("中文数字", ["3.5"], {}, "整数"),

@@ -34,8 +34,10 @@ def written_text(workspace: Path) -> str:
 
 
 def assert_refused(run, workspace: Path, outside: Path, where: str = "特色亮点.md") -> None:
-    assert run.code == 2, run.err + run.out
-    assert "模板错误" in run.err and where in run.err, run.err
+    # refused as a template error (2), or, for a name that is simply not there (a group's
+    # "member" location, a year that is a path), as a fact not found (1); never built
+    assert run.code in (1, 2), run.err + run.out
+    assert ("模板错误" in run.err or "没有" in run.err) and where in run.err, run.err
     assert "Traceback" not in run.err
     assert SECRET not in run.err + run.out + written_text(workspace)
     assert sorted(path.name for path in outside.iterdir()) == ["secret.txt", "victim.txt"]
@@ -57,7 +59,7 @@ ESCAPES = [
     "{{ cycler.__init__.__globals__.os }}",
     "{{ joiner.__init__.__globals__ }}",
     "{{ namespace.__init__.__globals__ }}",
-    "{{ lipsum.__globals__['os'].popen('id').read() }}",
+    "{{ cycler.__init__.__globals__['os'].popen('id').read() }}",
     "{{ self._TemplateReference__context }}",
     "{{ self.__dict__ }}",
     "{{ 合计.__globals__ }}",
@@ -171,7 +173,6 @@ EXHAUSTION = [
     "{% for i in 'x' * 100000 %}{% for j in 'x' * 100000 %}{% endfor %}{% endfor %}",
     "{% for i in range(100000) %}{{ 'x' * 100000 }}{% endfor %}",
     "{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}",
-    "{{ lipsum(1000000000) }}",
     "{% set big = [[1] * 100000] * 100000 %}{{ big|string|length }}",
     "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = ns.l + ns.l %}{% endfor %}",
     "{{ range(100000)|join('x' * 100000) }}",
@@ -414,7 +415,6 @@ def test_years_take_a_year_only(workspace, outside, cli, key):
     (workspace / NARRATIVE).write_text(f"{{{{ 历年[{key}].基本情况 }}}}{{{{ years[{key}] }}}}\n", encoding="utf-8")
     run = build_md(cli, workspace)
     assert_refused(run, workspace, outside)
-    assert "历年" in run.err
     assert "裕安区" not in written_text(workspace)
 
 
@@ -437,7 +437,8 @@ def test_new_with_a_full_width_year_makes_that_year(workspace, cli):
     run = cli("new", "岳阳楼区", "２０２４", "--from", "２０２３", "-w", str(workspace))
     assert run.code == 0, run.err
     assert (workspace / "content/岳阳楼区/2024/facts.yaml").is_file()
-    assert sorted(p.name for p in (workspace / "content/岳阳楼区").iterdir()) == ["2023", "2024", "checks.yaml"]
+    years = sorted(p.name for p in (workspace / "content/岳阳楼区").iterdir() if p.is_dir())
+    assert years == ["2023", "2024"]
 
 
 def test_a_district_template_folder_linked_out_of_the_workspace_is_refused(workspace, outside, cli):
@@ -557,3 +558,11 @@ def test_a_poisoned_build_record_removes_nothing_but_our_own_outputs(workspace, 
     assert run.code == 0, run.err
     assert (folder / "我的笔记.txt").exists() and (folder / "子文件夹.md").is_dir()
     assert (workspace / "config.yaml").exists()
+
+
+@pytest.mark.parametrize("attack", ["{{ lipsum.__globals__['os'].popen('id').read() }}", "{{ lipsum(1000000000) }}"])
+def test_lipsum_is_not_there(workspace, outside, cli, attack):
+    (workspace / NARRATIVE).write_text(attack + "\n", encoding="utf-8")
+    run = build_md(cli, workspace)
+    assert run.code in (1, 2) and "lipsum" in run.err, run.err  # an unknown name, like any other
+    assert SECRET not in written_text(workspace)

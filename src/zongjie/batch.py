@@ -47,6 +47,7 @@ class BatchSettings:
     force: bool
     shared_fingerprint: str
     debug: bool = False  # add the Python traceback of an input error to its message
+    draft: bool = False  # missing facts as placeholders (build --draft)
 
 
 @dataclass
@@ -59,6 +60,10 @@ class JobResult:
     gbk_files: list[str] = field(default_factory=list)
     exit_code: int = 0
     fingerprint: str = ""
+    placeholders: list[str] = field(default_factory=list)  # a draft's facts to fill, each with its facts.yaml line
+    waiting: list[str] = field(default_factory=list)  # a draft's rules waiting for a fact
+    empty_parts: list[str] = field(default_factory=list)  # a draft's groups with nothing filled yet
+    draft: bool = False
     pdf_jobs: list[tuple[str, str]] = field(default_factory=list)  # (staged DOCX, PDF to make)
     pdf_messages: list[str] = field(default_factory=list)  # after the conversion: failures, substituted fonts
     kept: list[str] = field(default_factory=list)  # earlier outputs of the same title in formats not built now
@@ -118,12 +123,16 @@ def _signatures(folder: str, out: list[str]) -> None:
 
 
 def document_fingerprint(workspace: Workspace, district_year: DistrictYear, settings: BatchSettings) -> str:
+    from zongjie.build import previous_year_of
+
     previous = str(int(district_year.year) - 1)
+    if not district_year.is_city:
+        previous = previous_year_of(district_year.folder.parent, district_year.year) or previous
     folders = [district_year.folder, district_year.folder.parent / previous, district_year.folder.parent / "templates"]
     for member in district_year.members:
         folders += [workspace.content_dir / member / district_year.year, workspace.content_dir / member / previous]
     signatures: list[str] = [settings.shared_fingerprint,
-                             repr((settings.formats or district_year.settings.formats, settings.allow_errors))]
+                             repr((settings.formats or district_year.settings.formats, settings.allow_errors, settings.draft))]
     for folder in folders:
         _signatures(str(folder), signatures)
     _other_years(district_year, signatures)
@@ -132,6 +141,10 @@ def document_fingerprint(workspace: Workspace, district_year: DistrictYear, sett
         if single is not None and single.is_file():
             stat = single.stat()
             signatures.append(f"{single}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    if (district_year.folder / "导入来源.yaml").is_file():  # spreadsheets imported from outside the folder
+        from zongjie.importing.sources import source_file_signatures
+
+        signatures.extend(source_file_signatures(district_year.facts_path))
     signatures[2:] = sorted(signatures[2:])
     return hashlib.blake2b("\n".join(signatures).encode(), digest_size=16).hexdigest()
 
@@ -236,7 +249,16 @@ def run_job(job: Job, settings: BatchSettings) -> JobResult:
     workspace = _workspace(settings.root)
     district_year = workspace.district_year(job.district, job.year)
     result = JobResult(district_year.label, "failed", fingerprint=job.fingerprint)
-    outcome = build_document(workspace, district_year, settings.out_dir, settings.formats, settings.allow_errors)
+    outcome = build_document(workspace, district_year, settings.out_dir, settings.formats, settings.allow_errors,
+                             settings.draft)
+    if settings.draft:
+        from zongjie.placeholders import empty_groups
+
+        result.draft = True
+        result.placeholders = [placeholder.describe() for placeholder in outcome.placeholders]
+        result.waiting = list(outcome.waiting)
+        if outcome.status != "failed":
+            result.empty_parts = empty_groups(outcome.facts) if outcome.facts is not None else []
     result.gbk_files = [str(p) for p in outcome.gbk_files]
     if outcome.checks is not None:
         result.errors = [finding_text(f) for f in outcome.checks.errors]
@@ -246,7 +268,11 @@ def run_job(job: Job, settings: BatchSettings) -> JobResult:
         result.paths = [str(p) for p in outcome.paths]
         result.pdf_jobs = [(str(staged), str(target)) for staged, target in outcome.pdf_jobs]
         result.exit_code = 1 if outcome.checks and outcome.checks.errors else 0
-        result.kept = _remove_stale_outputs(job.earlier_outputs, outcome.paths[0].parent, {p.name for p in outcome.paths})
+        if settings.draft:  # a draft never removes the final document (it is written under its own name)
+            current = {p.name for p in outcome.paths}
+            result.kept = [name for name in job.earlier_outputs if name not in current]
+        else:
+            result.kept = _remove_stale_outputs(job.earlier_outputs, outcome.paths[0].parent, {p.name for p in outcome.paths})
     elif outcome.status == "blocked":
         result.status, result.exit_code = "blocked", 1
     else:
@@ -329,8 +355,9 @@ def default_jobs() -> int:
 
 def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path, formats, allow_errors: bool,
               force: bool, jobs: int, on_result: Callable[[JobResult], None], debug: bool = False,
-              on_note: Callable[[str], None] | None = None) -> list[JobResult]:
-    settings = BatchSettings(workspace.root, out_dir, formats, allow_errors, force, shared_fingerprint(workspace), debug)
+              draft: bool = False, on_note: Callable[[str], None] | None = None) -> list[JobResult]:
+    settings = BatchSettings(workspace.root, out_dir, formats, allow_errors, force, shared_fingerprint(workspace), debug,
+                             draft)
     manifest = Manifest(out_dir)
     results: list[JobResult] = []
     work: list[Job] = []

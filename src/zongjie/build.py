@@ -48,6 +48,9 @@ class Outcome:
     error: ZongjieError | None = None
     title: str = ""
     gbk_files: list[Path] = field(default_factory=list)  # inputs read as GBK: worth re-saving
+    placeholders: list = field(default_factory=list)  # facts still to fill (placeholders.Placeholder)
+    waiting: list[str] = field(default_factory=list)  # rules not checked until a fact is filled
+    facts: FactSet | None = None
     pdf_jobs: list[tuple[Path, Path]] = field(default_factory=list)  # (staged DOCX, PDF to make): see pdf.py
 
 
@@ -69,6 +72,8 @@ def _load_facts(workspace: Workspace, district_year: DistrictYear):
     from zongjie.rollup import load_city_facts, member_facts
 
     previous_year = str(int(district_year.year) - 1)
+    if not district_year.is_city:
+        previous_year = previous_year_of(district_year.folder.parent, district_year.year) or previous_year
     if district_year.is_city:
         members = member_facts(workspace.content_dir, district_year.members, district_year.year)
         facts, findings = load_city_facts(district_year.folder, members)
@@ -83,6 +88,20 @@ def _load_facts(workspace: Workspace, district_year: DistrictYear):
     return facts, previous, []
 
 
+def previous_year_of(district_folder: Path, year: str) -> str | None:
+    """The year `上年` means: the one before, or, when a year was skipped (2025 made from
+    2023), the latest earlier year that has facts; comparisons then name that year."""
+    before = str(int(year) - 1)
+    if (district_folder / before / "facts.yaml").is_file():
+        return before
+    try:
+        years = [p.name for p in district_folder.iterdir()
+                 if len(p.name) == 4 and p.name.isdigit() and p.name < year and (p / "facts.yaml").is_file()]
+    except OSError:
+        return None
+    return max(years) if years else None
+
+
 def check(loaded: Loaded) -> CheckResult:
     """Checks on the facts alone: the rules (deriving missing totals) and unit coherence."""
     from zongjie.checks.document import check_units
@@ -93,6 +112,10 @@ def check(loaded: Loaded) -> CheckResult:
     result.findings.extend(year_over_year(loaded.facts, loaded.previous, year_over_year_factor(loaded)))
     result.findings.extend(loaded.rollup_findings)
     result.findings.extend(check_units(loaded.facts, loaded.previous))
+    if not loaded.district_year.is_city:
+        from zongjie.importing.sources import import_findings
+
+        result.findings.extend(import_findings(loaded.district_year.facts_path, loaded.facts, loaded.district_year.label))
     return result
 
 
@@ -221,8 +244,24 @@ def assemble_source(workspace: Workspace, loaded: Loaded, keep_rendered: list | 
                     checks: CheckResult | None = None) -> Document:
     """The document in Simplified, as the templates made it: what every check reads. With
     `checks`, a chart over figures they found wrong is withheld."""
+    return assemble_all(workspace, loaded, "raise", keep_rendered, checks).document
+
+
+@dataclass(frozen=True)
+class Assembly:
+    document: Document  # in Simplified, before `localize`
+    placeholders: tuple = ()  # every missing fact the template asked for (placeholders.Placeholder)
+    used_keys: frozenset[str] = frozenset()  # the facts it wrote
+
+
+def assemble_all(workspace: Workspace, loaded: Loaded, missing: str = "collect",
+                 keep_rendered: list | None = None, checks: CheckResult | None = None) -> Assembly:
+    """The source document, with missing facts collected (`collect`: a final build lists them
+    all), or written as highlighted placeholders (`draft`); optional clauses without their
+    figure are dropped (clauses.py)."""
     from zongjie.captions import number_captions
     from zongjie.charts import resolve_charts
+    from zongjie.clauses import drop_clauses
     from zongjie.counting import count_numerals
     from zongjie.numbering import number_headings
     from zongjie.pictures import resolve_pictures
@@ -238,16 +277,23 @@ def assemble_source(workspace: Workspace, loaded: Loaded, keep_rendered: list | 
             narrative_paths=finished_narrative(district_year),
             locale=district_year.settings.locale,
             fact_set=loaded.facts,
+            missing=missing,
+            year=int(district_year.year),
+            previous=loaded.previous,
+            fact_files=(loaded.facts.path, *(workspace.content_dir / member / district_year.year / "facts.yaml"
+                                             for member in district_year.members)),
         )
     )
     if keep_rendered is not None:
         keep_rendered.append(rendered)
-    document = read_document(rendered.markdown, rendered.sources)
+    markdown = drop_clauses(rendered.markdown, rendered.sources)
+    document = read_document(markdown, rendered.sources)
     document = resolve_pictures(document, (district_year.folder, *template_search_dirs(workspace, loaded)))
     document = resolve_charts(document, loaded.facts, flagged_keys(checks))
     document = number_captions(document, loaded.template.captions)
     document = number_headings(document, loaded.template.numbering)
-    return count_numerals(document)
+    used = frozenset(key for source in rendered.sources.sources if not source.placeholder for key in source.keys)
+    return Assembly(count_numerals(document), rendered.placeholders, used)
 
 
 def flagged_keys(checks: CheckResult | None) -> frozenset[str]:
@@ -298,21 +344,32 @@ def output_paths(out_dir: Path, district_year: DistrictYear, title: str, formats
 
 
 def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: Path,
-                   formats: tuple[str, ...] | None = None, allow_errors: bool = False) -> Outcome:
-    """Build one district-year; errors in its input are returned, not raised."""
+                   formats: tuple[str, ...] | None = None, allow_errors: bool = False,
+                   draft: bool = False) -> Outcome:
+    """Build one district-year; errors in its input are returned, not raised. A draft is
+    written with every missing fact as a highlighted placeholder, whatever the checks say
+    (their errors are still reported); a final build refuses a document that lacks any
+    required fact, naming them all."""
     from zongjie.output import write_files
+    from zongjie.placeholders import missing_fact_findings, unique, waiting_rules, with_todo_list
     from zongjie.textio import collect_gbk_files
 
     outcome = Outcome(district_year, "failed", gbk_files=collect_gbk_files())
+    write_anyway = allow_errors or draft
     try:
         loaded = load(workspace, district_year)
-        outcome.checks = check(loaded)
-        if outcome.checks.errors and not allow_errors:
-            outcome.status = "blocked"
-            return outcome
-        document = assemble_source(workspace, loaded, checks=outcome.checks)
+        outcome.facts = loaded.facts
+        outcome.checks = check(loaded)  # failing rules block the document below, with every missing fact named too
+        assembly = assemble_all(workspace, loaded, "draft" if draft else "collect", checks=outcome.checks)
+        document = assembly.document
+        outcome.placeholders = unique(list(assembly.placeholders))
         check_document(document, loaded, outcome.checks)
-        if outcome.checks.errors and not allow_errors:
+        if draft:
+            outcome.waiting = waiting_rules(list(loaded.rules), loaded.facts)
+            document = with_todo_list(document, outcome.placeholders, loaded.facts.path)
+        else:
+            outcome.checks.findings.extend(missing_fact_findings(outcome.placeholders))
+        if outcome.checks.errors and not write_anyway:
             outcome.status = "blocked"
             return outcome
         document = localize(document, district_year.settings)
@@ -320,7 +377,7 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         formats = formats or district_year.settings.formats
         options = write_options(workspace, district_year)
         data = render_outputs(document, formats, options)
-        paths = output_paths(out_dir, district_year, outcome.title, formats)
+        paths = output_paths(out_dir, district_year, outcome.title + (DRAFT_SUFFIX if draft else ""), formats)
         _refuse_linked_output_folder(out_dir, paths[formats[0]].parent)
         write_files({paths[fmt]: data[fmt] for fmt in formats if fmt != "pdf"})
         if "pdf" in formats:
@@ -342,6 +399,9 @@ def _refuse_linked_output_folder(out_dir: Path, folder: Path) -> None:
     if not folder.resolve().is_relative_to(out_dir.resolve()):
         raise OutputError(f"输出文件夹 {folder.name} 是指向别处的链接，不会写入", Location(folder),
                           "请删除这个链接（它在输出文件夹中），再重新生成。")
+
+
+DRAFT_SUFFIX = "（草稿）"  # a draft's file name, so it never passes for (or replaces) the final document
 
 
 def write_options(workspace: Workspace, district_year: DistrictYear) -> WriteOptions:
@@ -381,8 +441,10 @@ def _html_lang(locale: str) -> str:
 def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
     """What `zongjie check` reports: per district-year the rules, units, the assembled
     document and its narrative; each template in use is linted once."""
+    from zongjie.checks.engine import Finding
     from zongjie.checks.lint import lint_source
     from zongjie.checks.report import DocumentChecks
+    from zongjie.placeholders import empty_groups, fill_progress, missing_fact_findings
     from zongjie.templating import compile_all
 
     reports = []
@@ -398,8 +460,13 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             if search_dirs not in compiled:  # a syntax error in a part this document does not use
                 compile_all(search_dirs)
                 compiled.add(search_dirs)
-            document = assemble_source(workspace, loaded, checks=result)
-            check_document(document, loaded, result)
+            assembly = assemble_all(workspace, loaded, "collect", checks=result)
+            check_document(assembly.document, loaded, result)
+            result.findings.extend(missing_fact_findings(list(assembly.placeholders)))
+            if assembly.placeholders or empty_groups(loaded.facts):  # a year still being filled in
+                result.findings.append(Finding("fill-progress", "info", "填写进度",
+                                               fill_progress(loaded.facts, assembly.placeholders, assembly.used_keys),
+                                               Location(loaded.facts.path)))
             result.findings.extend(lint_narrative(loaded))
             result.findings.extend(_unused_facts(loaded, search_dirs, template_texts))
             for folder in (*district_year.override_dirs(), loaded.template.folder):

@@ -71,6 +71,7 @@ def build(
     allow_errors: bool = typer.Option(False, "--allow-errors", help="校验有错误时仍然生成文档。"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="同时生成的份数（默认为 CPU 核数）。"),
     force: bool = typer.Option(False, "--force", help="全部重新生成（默认只生成输入有变化的文档）。"),
+    draft: bool = typer.Option(False, "--draft", help="生成草稿：没填的事实写成醒目的【待填：键】，并列出每一项在 facts.yaml 中的行。"),
     review: bool = typer.Option(False, "--review", help="生成审阅稿（<标题>（审阅稿）.docx/.html）：每个数字带批注，写明来源和校验结果；不要发布。"),
     workspace: Path = WorkspaceOption,
     debug: bool = DebugOption,
@@ -93,6 +94,9 @@ def build(
         _refuse_output_outside(ws, out_dir)
     if jobs is not None and jobs < 1:
         raise ZongjieError(f"--jobs 应为正整数，而不是 {jobs}", hint="不写 --jobs 时按 CPU 核数同时生成。")
+    if review and draft:
+        raise ZongjieError("--review 与 --draft 不能同时使用",
+                           hint="先用 --draft 生成草稿、填齐数字，再用 --review 生成审阅稿。")
     if review:
         raise typer.Exit(_build_review_copies(ws, selected, out_dir, chosen))
     if any("pdf" in (chosen or district_year.settings.formats) for district_year in selected):
@@ -105,8 +109,8 @@ def build(
             _report_result(result, verbose)
             advance()
 
-        results = run_batch(ws, selected, out_dir, chosen, allow_errors, force, jobs or default_jobs(), report, debug,
-                            on_note=_complain)
+        results = run_batch(ws, selected, out_dir, chosen, allow_errors, force or draft, jobs or default_jobs(), report,
+                            debug, draft, on_note=_complain)
     for message in (message for result in results for message in result.pdf_messages):
         _complain(message)
     counts = {status: sum(r.status == status for r in results) for status in ("built", "uptodate", "blocked", "failed")}
@@ -170,8 +174,14 @@ def _report_result(result, verbose: bool) -> None:
         _warn_gbk([Path(path)])
     for message in result.errors:
         _complain(message)
+    if result.status == "built" and result.draft and verbose:
+        _report_draft(result)
+    elif result.status == "built" and result.draft and result.placeholders:
+        _say(f"草稿 {result.label}：待填 {len(result.placeholders)} 项（zongjie build {result.label} --draft 列出各项）。")
     if result.status == "built":
-        if result.exit_code:
+        if result.exit_code and result.draft:
+            _complain(f"注意：{result.label} 的校验有错误（见上）；草稿照常生成，定稿前须改正。")
+        elif result.exit_code:
             _complain(f"注意：{result.label} 的校验有错误，因 --allow-errors 仍已生成。")
         if verbose:
             _say(f"已生成 {result.label}：")
@@ -183,9 +193,27 @@ def _report_result(result, verbose: bool) -> None:
         if verbose:
             _say(f"未变 {result.label}：输入没有变化，沿用已生成的文档（--force 可强制重新生成）。")
     elif result.status == "blocked":
-        _complain(f"未生成 {result.label}：校验发现错误（见上）。请改正 facts.yaml 后重新生成；确需先出稿可加 --allow-errors。")
+        _complain(f"未生成 {result.label}：校验发现错误（见上）。请改正 facts.yaml 后重新生成；"
+                  "数字还没填齐时可加 --draft 生成标出待填处的草稿；确需先出稿可加 --allow-errors。")
     else:
         _complain(f"未生成 {result.label}：以上错误需要先改正。")
+
+
+def _report_draft(result) -> None:
+    """A draft's to-do list: every placeholder at its facts.yaml line, and the rules that
+    wait for a figure."""
+    if result.placeholders:
+        _say(f"草稿 {result.label} 中待填 {len(result.placeholders)} 项（文档中标为【待填：…】）：")
+        for line in result.placeholders:
+            _say(f"  {line}")
+    elif not result.empty_parts:
+        _say(f"草稿 {result.label} 中没有待填的事实：去掉 --draft 即可生成定稿。")
+    if result.empty_parts:
+        _say(f"facts.yaml 中一项都还没填的分组（对应的章节暂不出现）：{'、'.join(result.empty_parts)}")
+    if result.waiting:
+        _say(f"以下 {len(result.waiting)} 条校验规则等这些数字填好后才会校验：")
+        for line in result.waiting:
+            _say(f"  {line}")
 
 
 class _progress:
@@ -345,7 +373,36 @@ def new(
     settings = ws.config.settings_for(district)
     if template and template != settings.template and district not in ws.config.districts:
         _say(f"提示：请在 config.yaml 的 districts 下为“{district}”写上 template: {template}，生成时才会用这个模板。")
-    _say("下一步：填写 facts.yaml 中本年度的数字，然后运行 zongjie check 和 zongjie build。")
+    _say_gap_year(district, year, source)
+    _say("下一步：填写 facts.yaml 中本年度的数字（zongjie build --draft 随时生成标出待填处的草稿），"
+         "然后运行 zongjie check 和 zongjie build。")
+
+
+def _say_gap_year(district: str, year: str, source: str) -> None:
+    """2025 made from 2023: say that 2024 is missing and what 上年 will mean."""
+    source_year = source[:4]
+    if not (source_year.isdigit() and year.isdigit()) or int(year) - int(source_year) <= 1:
+        return
+    between = "、".join(str(y) for y in range(int(source_year) + 1, int(year)))
+    _say(f"注意：{district} 没有 {between} 年度的数据。{year} 年的同比将与 {source_year} 年比较，"
+         f"文中写作“比{source_year}年增长…”；若补上 {between} 年度，则改与其比较。")
+
+
+@app.command("import")
+def import_(
+    district: str = typer.Argument(..., help="地区（content/ 下的文件夹名）。"),
+    year: str = typer.Argument(..., help="年度，如 2023。"),
+    files: Optional[list[Path]] = typer.Argument(None, help="表格文件（.xlsx 或 CSV）；省略则在年度文件夹里按导入映射中的文件名查找。"),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="只显示 facts.yaml 会怎样改变，不写入。"),
+    workspace: Path = WorkspaceOption,
+    debug: bool = DebugOption,
+) -> None:
+    """从统计报表（.xlsx / CSV）导入事实：按导入映射更新 facts.yaml，记录每个数字来自哪个单元格。"""
+    from zongjie.importing.report import print_outcome
+    from zongjie.importing.command import run_import
+
+    _open_workspace(workspace, district)  # messages in the workspace's script; the diff stays as the file is
+    print_outcome(run_import(workspace, district, year, list(files or []), dry_run), _say, typer.echo)
 
 
 @app.command()

@@ -18,11 +18,15 @@ class Location:
     file: Path
     line: int | None = None
     column: int | None = None
+    # where the value on this line was imported from (`基金收支.xlsx 基金收支!C5`), if it was
+    origin: str = ""
 
     def __str__(self) -> str:
         text = display_path(self.file)
         if self.line is not None:
             text += f":{self.line}"
+        if self.origin:
+            text += f"（来自 {self.origin}）"
         return text
 
 

@@ -178,7 +178,12 @@ def load_facts(path: Path) -> FactSet:
             root.members[reserved].location,
             "地区、年度等由文件夹名给出；请给这个事实换个名字或放进某个分组。",
         )
-    return FactSet(path, root, index, document.encoding)
+    fact_set = FactSet(path, root, index, document.encoding)
+    if path.with_name("导入来源.yaml").is_file():  # facts imported from a spreadsheet name their cell
+        from zongjie.importing.sources import attach_sources
+
+        attach_sources(fact_set)
+    return fact_set
 
 
 def _join(path: str, key: str) -> str:

@@ -8,8 +8,11 @@ The README lists every filter with an input and its output; keep that table in s
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
+
+import jinja2
 
 from zongjie.errors import NumberFormatError
 from zongjie.facts import Fact, default_text
@@ -18,6 +21,7 @@ from zongjie.numbers.chinese import chinese_digits, chinese_numeral, daxie
 from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import compatible
+from zongjie.placeholders import OptionalMissing
 from zongjie.provenance import TracedText
 
 
@@ -204,27 +208,44 @@ def percent(value, 小数: int | None = None) -> TracedText:
     return _traced(fmt.quantity_text(fmt.percent_of(quantity.value, 2 if 小数 is None else 小数)), value)
 
 
-def year_over_year(value, 上年, 小数: int = 1, 阈值: float | Decimal = 0, 前缀: str = "同比") -> TracedText:
+def year_over_year(value, 上年, 小数: int = 1, 阈值: float | Decimal = 0, 前缀: str = "同比",
+                   必需: bool = False) -> TracedText | str:
     """同比: 同比增长3.2% / 同比下降1.5% / 与上年持平."""
-    current, previous = _comparable(value, 上年)
+    compared = _comparison(value, 上年, 必需)
+    if isinstance(compared, str):
+        return compared
+    current, previous = compared
     if previous.value == 0:
         raise FilterError(f"{_describe(上年)}为 0，无法计算增长率；可改用 增减 写出增加了多少")
-    return _traced(fmt.growth_phrase(current, previous, 小数, _threshold(阈值), 前缀), value, 上年)
+    return _traced(_name_the_year(fmt.growth_phrase(current, previous, 小数, _threshold(阈值), 前缀), 上年), value, 上年)
 
 
-def change(value, 上年, 小数: int | None = None, 阈值: float | Decimal = 0) -> TracedText:
-    """增减: 增加1250人 / 减少3.5万元 / 与上年持平."""
-    current, previous = _comparable(value, 上年)
-    return _traced(fmt.amount_change_phrase(current, previous, 小数, _threshold(阈值)), value, 上年)
+def change(value, 上年, 小数: int | None = None, 阈值: float | Decimal = 0, 前缀: str = "",
+           必需: bool = False) -> TracedText | str:
+    """增减: 增加1250人 / 减少3.5万元 / 与上年持平 (前缀="比上年" → 比上年增加1250人)."""
+    compared = _comparison(value, 上年, 必需)
+    if isinstance(compared, str):
+        return compared
+    current, previous = compared
+    phrase = fmt.amount_change_phrase(current, previous, 小数, _threshold(阈值))
+    if 前缀 and not phrase.startswith("与"):
+        phrase = 前缀 + phrase
+    return _traced(_name_the_year(phrase, 上年), value, 上年)
 
 
-def point_change(value, 上年, 小数: int | None = None) -> TracedText:
+def point_change(value, 上年, 小数: int | None = None, 前缀: str = "", 必需: bool = False) -> TracedText | str:
     """百分点: 提高0.3个百分点 / 降低… / 持平 (two percentages)."""
-    current, previous = _comparable(value, 上年)
-    if current.unit != "%":
+    if not isinstance(value, (jinja2.Undefined, OptionalMissing)) and _quantity(value).unit != "%":
         raise FilterError(f"{_describe(value)}不是百分数，不能算百分点")
+    compared = _comparison(value, 上年, 必需)
+    if isinstance(compared, str):
+        return compared
+    current, previous = compared
     previous = Quantity(fmt.convert_to(previous, "%"), "%")  # 962‰ → 96.2%
-    return _traced(fmt.point_change_phrase(current, previous, 小数), value, 上年)
+    phrase = fmt.point_change_phrase(current, previous, 小数)
+    if 前缀:
+        phrase = 前缀 + phrase
+    return _traced(_name_the_year(phrase, 上年), value, 上年)
 
 
 def _comparable(current, previous) -> tuple[Quantity, Quantity]:
@@ -232,6 +253,99 @@ def _comparable(current, previous) -> tuple[Quantity, Quantity]:
     if not compatible(a.unit, b.unit):
         raise FilterError(f"{_describe(current)}与{_describe(previous)}单位不同（{a.unit or '无'} 与 {b.unit or '无'}），无法比较")
     return a, b
+
+
+def _comparison(current, previous, required) -> tuple[Quantity, Quantity] | str:
+    """Both figures of a year-on-year comparison, or DROP (say nothing) when one is missing,
+    their units differ or they were counted to different dates (统计截至) — unless the
+    template says the comparison is required (必需=true), which a final build then enforces."""
+    from zongjie.placeholders import DROP
+
+    required = _flag(required, "必需")
+    missing = next((v for v in (current, previous) if isinstance(v, (jinja2.Undefined, OptionalMissing))), None)
+    if missing is not None:
+        if required and _missing_mode() != "draft":
+            undefined = missing.undefined if isinstance(missing, OptionalMissing) else missing
+            raise FilterError(f"这里要求与上年比较，但{_undefined_text(undefined)}")
+        return DROP
+    try:
+        a, b = _comparable(current, previous)
+    except FilterError:
+        if required:
+            raise
+        return DROP
+    if not _same_statistics_date(current, previous):
+        if required:
+            raise FilterError(f"{_describe(current)}与{_describe(previous)}的统计截至日期不同，不能比较")
+        return DROP
+    return a, b
+
+
+def _undefined_text(undefined) -> str:
+    from zongjie.placeholders import undefined_key
+
+    return f"没有“{undefined_key(undefined)}”"
+
+
+def _missing_mode() -> str:
+    from zongjie.templating import current_state
+
+    return current_state().missing
+
+
+STATISTICS_DATE = "统计截至"
+
+
+def _same_statistics_date(current, previous) -> bool:
+    """Two figures compare only if counted to the same point of the year: the 统计截至 of
+    their nearest group (参保.统计截至 for 参保.参保人数) agree in month and day, or neither
+    year gives one. Figures not straight from this and last year's facts are not checked."""
+    from zongjie.templating import current_state
+
+    state = current_state()
+    if not (isinstance(current, Fact) and isinstance(previous, Fact)):
+        return True
+    if state.fact_set is None or state.previous is None or previous.location.file != state.previous.path:
+        return True
+    this_date = _statistics_date(current.key, state.fact_set)
+    that_date = _statistics_date(previous.key, state.previous)
+    if this_date is None or that_date is None:  # said on one side only: the same count cannot be told
+        return this_date is None and that_date is None
+    return (this_date.month, getattr(this_date, "day", None)) == (that_date.month, getattr(that_date, "day", None))
+
+
+def _statistics_date(key: str, fact_set) -> datetime.date | YearMonth | None:
+    parts = key.split(".")[:-1]
+    for length in range(len(parts), -1, -1):
+        fact = fact_set.get(".".join([*parts[:length], STATISTICS_DATE]))
+        if fact is not None:
+            return fact.value if isinstance(fact.value, (datetime.date, YearMonth)) else None
+    return None
+
+
+def _name_the_year(phrase: str, previous) -> str:
+    """A comparison with a year that is not the one before (2025 against 2023, 2024 not
+    written) names it: 比2023年增长… / 与2023年持平, never a misleading 同比/上年."""
+    from zongjie.templating import current_state
+
+    state = current_state()
+    year = state.year
+    if not isinstance(previous, Fact) or year is None:
+        return phrase
+    folder = previous.location.file.parent.name
+    if state.previous is not None and state.previous.get(previous.key) is previous:  # 上年's, even if derived
+        folder = state.previous.path.parent.name
+    if not (len(folder) == 4 and folder.isdigit()) or int(folder) == year - 1:
+        return phrase
+    return phrase.replace("同比", f"比{folder}年").replace("上年", f"{folder}年")
+
+
+def optional(value):
+    """可选: `{{ 参保.参保率 | 可选 }}` — without this fact, the clause around it is left out
+    (and its sentence, if nothing else is left), not the section; see README."""
+    if isinstance(value, jinja2.Undefined):
+        return OptionalMissing(value)
+    return value
 
 
 def cn_numeral(value) -> TracedText:
@@ -381,6 +495,7 @@ _FILTER_TABLE = [
     ("月底", "month_end", month_end),
     ("截至", "as_of", as_of),
     ("年度", "year_label", year_label),
+    ("可选", "optional", optional),
 ]
 _GLOBAL_TABLE = [
     ("合计", "total", total),
@@ -390,5 +505,31 @@ _GLOBAL_TABLE = [
     ("舍位平衡", "rebalance", rebalance),
 ]
 
-FILTERS = {name: function for chinese, english, function in _FILTER_TABLE for name in (chinese, english)}
-GLOBALS = {name: function for chinese, english, function in _GLOBAL_TABLE for name in (chinese, english)}
+
+def _passing_missing(function):
+    """A filter or function given a missing fact gives it back untouched, so the missing
+    fact reaches the output as one placeholder (or one error naming it), whatever filters
+    were between. Comparisons and 可选 decide for themselves."""
+    if function in (year_over_year, change, point_change, optional):
+        return function
+
+    @functools.wraps(function)
+    def passing(*args, **kwargs):
+        for argument in (*args, *kwargs.values()):
+            if isinstance(argument, (jinja2.Undefined, OptionalMissing)):
+                return argument
+        return function(*args, **kwargs)
+
+    return passing
+
+
+def _named(table) -> dict:
+    """Chinese and English name → one and the same (wrapped) function."""
+    named = {}
+    for chinese, english, function in table:
+        named[chinese] = named[english] = _passing_missing(function)
+    return named
+
+
+FILTERS = _named(_FILTER_TABLE)
+GLOBALS = _named(_GLOBAL_TABLE)

@@ -29,6 +29,7 @@ class FactSpan:
     locations: tuple[Location, ...]
     derived: bool = False
     written: tuple[str, ...] = ()  # each fact as written in facts.yaml
+    placeholder: bool = False  # a draft's 【待填：键】 (writers highlight it), not a figure
 
 
 @dataclass(frozen=True)

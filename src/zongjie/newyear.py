@@ -1,8 +1,9 @@
 """`zongjie new`: a new district-year, from last year's or from the template's skeleton.
 
 From last year: facts.yaml keeps every key, its order, indentation and comments; each value
-is moved into a trailing comment (`参保人数:  # 上年：429198人`) so the writer sees last
-year's figure while typing this year's, and an empty value counts as not yet filled. The
+is moved into a trailing comment naming its year (`参保人数:  # 2023年：429198人`) so the
+writer sees that year's figure while typing this one's, and an empty value counts as not yet
+filled. Lists (附件 names, item lists) are emptied the same way, their items kept as comments. The
 narrative files and year-level rules are copied with a draft mark at the top.
 A first year starts from the template's documented skeleton (its facts.yaml).
 Nothing that exists is ever overwritten, and nothing is written through a link. A new year
@@ -25,7 +26,7 @@ from zongjie.errors import Location, WorkspaceError
 from zongjie.templateinfo import load_template_info
 from zongjie.textio import read_source
 from zongjie.workspace import CHECKS_FILE, FACTS_FILE, TEMPLATES_DIR, Workspace, is_plain_name
-from zongjie.yamlio import YMap, YScalar, parse_yaml
+from zongjie.yamlio import YMap, YScalar, YSeq, parse_yaml
 
 DRAFT_MARK = "{# 草稿：由{year}年度复制，请按本年度情况修改，改好后删去这一行 #}\n"
 DRAFT_PATTERN = re.compile(r"^\{# 草稿：")
@@ -168,55 +169,75 @@ def _exclusive_write(path: Path, data: bytes) -> None:
 
 
 def facts_for_new_year(path: Path, source_year: str, year: str) -> str:
-    """Last year's facts.yaml with every value moved into a `上年：` comment."""
+    """The source year's facts.yaml with every value moved into a `2023年：` comment."""
     text = read_source(path).text
     lines = text.split("\n")
     root = parse_yaml(text, path)
     edits: dict[int, list[str]] = {}  # 0-based line → replacement lines
     if isinstance(root, YMap):
-        _move_values(root, lines, edits)
+        _move_values(root, lines, edits, f"{source_year}年")
+    gap = "" if int(year) - int(source_year) <= 1 else f"（中间没有 {_years_between(source_year, year)} 年度的数据）"
     result: list[str] = [
-        f"# {year}年度：由{source_year}年度复制。各项数值已清空，行尾“上年：…”是{source_year}年度的数，"
-        "填好本年度的数字后可以删去。",
+        f"# {year}年度：由{source_year}年度复制{gap}。各项数值和列表已清空，行尾“{source_year}年：…”是"
+        f"{source_year}年度的数，填好本年度的数字后可以删去。",
     ]
     for index, line in enumerate(lines):
         result.extend(edits.get(index, [line]))
     return "\n".join(result)
 
 
-def _move_values(node: YMap, lines: list[str], edits: dict[int, list[str]]) -> None:
+def _years_between(source_year: str, year: str) -> str:
+    return "、".join(str(y) for y in range(int(source_year) + 1, int(year)))
+
+
+def _move_values(node: YMap, lines: list[str], edits: dict[int, list[str]], label: str) -> None:
     for key, (key_node, value) in node.entries.items():
         line = key_node.location.line - 1
         if isinstance(value, YMap):
             if value.location.line == key_node.location.line:  # a flow mapping: {人次: 38人次, …}
-                edits[line] = _expanded_flow(lines[line], key_node, value)
+                edits[line] = _expanded_flow(lines[line], key_node, value, label)
             else:
-                _move_values(value, lines, edits)
+                _move_values(value, lines, edits, label)
+        elif isinstance(value, YSeq) and value.location.line == key_node.location.line:  # [甲, 乙]
+            edits[line] = [_moved_flow_list(lines[line], value, label)]
+        elif isinstance(value, YSeq):
+            _comment_out_block(lines, line, key_node, edits, f"{label}（列表，见下面的注释）：", items=True)
         elif isinstance(value, YScalar) and not value.is_null and "\n" in value.text.rstrip("\n"):
-            _comment_out_block(lines, line, key_node, edits)
+            _comment_out_block(lines, line, key_node, edits, f"{label}（多行文字，见下面的注释）：")
         elif isinstance(value, YScalar) and not value.is_null and value.location.line == key_node.location.line:
-            edits[line] = [_moved(lines[line], value)]
-        # sequences (lists of names) carry over unchanged
+            edits[line] = [_moved(lines[line], value, label)]
 
 
-def _moved(line: str, value: YScalar) -> str:
+def _moved(line: str, value: YScalar, label: str) -> str:
     start = value.location.column - 1
     comment = _trailing_comment(line, start)
-    moved = f"上年：{value.text}" + (f"；{comment}" if comment else "")
+    moved = f"{label}：{value.text}" + (f"；{comment}" if comment else "")
     return f"{line[:start].rstrip()}  # {moved}"
 
 
-def _comment_out_block(lines: list[str], line: int, key_node: YScalar, edits: dict[int, list[str]]) -> None:
-    """Multi-line text (`说明: |` and its indented lines): the key is emptied and last year's
-    lines are kept below it as comments."""
+def _moved_flow_list(line: str, value: YSeq, label: str) -> str:
+    """`附件: [甲, 乙]` → `附件:  # 2023年：[甲, 乙]`."""
+    start = value.location.column - 1
+    end = line.rfind("]") + 1 if "]" in line[start:] else len(line)
+    comment = _trailing_comment(line, end)
+    moved = f"{label}：{line[start:end].strip()}" + (f"；{comment}" if comment else "")
+    return f"{line[:start].rstrip()}  # {moved}"
+
+
+def _comment_out_block(lines: list[str], line: int, key_node: YScalar, edits: dict[int, list[str]],
+                       note: str, items: bool = False) -> None:
+    """Multi-line text (`说明: |` and its indented lines) or a list (`- 甲` lines): the key is
+    emptied and the earlier year's lines are kept below it as comments."""
     indent = key_node.location.column - 1
-    edits[line] = [f"{' ' * indent}{key_node.text}:  # 上年（多行文字，见下面的注释）："]
+    edits[line] = [f"{' ' * indent}{key_node.text}:  # {note}"]
     for index in range(line + 1, len(lines)):
         text = lines[index]
-        if text.strip() and len(text) - len(text.lstrip()) <= indent:
+        depth = len(text) - len(text.lstrip())
+        same_level_item = items and depth == indent and text.lstrip().startswith("-")
+        if text.strip() and depth <= indent and not same_level_item:
             break
-        if text.strip():
-            edits[index] = [f"{' ' * (indent + 2)}# {text.strip()}"]
+        if text.strip():  # relative indentation kept, so nested items still read as nested
+            edits[index] = [f"{' ' * (indent + 2)}# {text[min(depth, indent + 2):].rstrip()}"]
 
 
 def _trailing_comment(line: str, start: int) -> str:
@@ -224,14 +245,14 @@ def _trailing_comment(line: str, start: int) -> str:
     return match.group(1).strip() if match else ""
 
 
-def _expanded_flow(line: str, key_node: YScalar, value: YMap) -> list[str]:
+def _expanded_flow(line: str, key_node: YScalar, value: YMap, label: str) -> list[str]:
     indent = " " * (key_node.location.column - 1)
     comment = _trailing_comment(line, value.location.column - 1)
     head = f"{indent}{key_node.text}:" + (f"  # {comment}" if comment else "")
     body = []
     for name, (_key, item) in value.entries.items():
         written = item.text if isinstance(item, YScalar) else ""
-        body.append(f"{indent}  {name}:" + (f"  # 上年：{written}" if written else ""))
+        body.append(f"{indent}  {name}:" + (f"  # {label}：{written}" if written else ""))
     return [head, *body]
 
 

@@ -17,7 +17,7 @@ from zongjie.facts import Fact
 START, MIDDLE, END = "\ue000", "\ue001", "\ue002"
 _DIGIT_BASE = 0xE010
 _MARKED = re.compile(START + "([\ue010-\ue019]+)" + MIDDLE + "(.*?)" + END, re.DOTALL)
-_ANY_MARKER = re.compile("[\ue000-\ue002\ue010-\ue019]")
+_ANY_MARKER = re.compile("[\ue000-\ue003\ue010-\ue019]")  # \ue003: placeholders.DROP
 
 
 class TracedText(str):
@@ -59,6 +59,7 @@ class Source:
     locations: tuple[Location, ...]
     derived: bool
     written: tuple[str, ...]
+    placeholder: bool = False  # a draft's 【待填：…】, not a figure
 
 
 @dataclass
@@ -77,6 +78,17 @@ class SourceTable:
                 tuple(fact.written for fact in facts),
             )
         )
+        return self._marked(index, text)
+
+    def mark_placeholder(self, text: str, placeholder) -> str:
+        """A draft's 【待填：键】, pointing at the facts.yaml line to fill."""
+        index = len(self.sources)
+        locations = (placeholder.location,) if placeholder.location else ()
+        self.sources.append(Source((placeholder.key,), locations, False, ("",), placeholder=True))
+        return self._marked(index, text)
+
+    @staticmethod
+    def _marked(index: int, text: str) -> str:
         digits = "".join(chr(_DIGIT_BASE + int(digit)) for digit in str(index))
         return f"{START}{digits}{MIDDLE}{text}{END}"
 

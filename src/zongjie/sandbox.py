@@ -361,6 +361,8 @@ def bounded_join(parts) -> str:
 def bounded_iter(budget: Budget, iterable):
     """Every `{% for %}` loops through here: items counted, time checked."""
     budget.check_time()
+    if isinstance(iterable, jinja2.Undefined):  # a missing group: Jinja says what is missing
+        return iterable
     try:
         size = len(iterable)
     except TypeError:

@@ -177,7 +177,9 @@ class _Converter:
     def inlines(self, inlines):
         converted = []
         for inline in inlines:
-            if isinstance(inline, (Text, FactSpan)):
+            if isinstance(inline, FactSpan) and inline.placeholder:  # 【待填：键】 names the key as written in facts.yaml
+                converted.append(inline)
+            elif isinstance(inline, (Text, FactSpan)):
                 converted.append(replace(inline, text=self.convert(inline.text)))
             elif isinstance(inline, (Strong, Emphasis)):
                 converted.append(replace(inline, children=self.inlines(inline.children)))

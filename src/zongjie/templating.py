@@ -31,6 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from zongjie.errors import Location, TemplateError, ZongjieError
 from zongjie.facts import Fact, FactGroup, FactList, FactSet
 from zongjie.mdsyntax import escape_inline
+from zongjie.placeholders import OptionalMissing
 from zongjie.provenance import SourceTable, TracedNumber, TracedText
 from zongjie.sandbox import (
     CURRENT_BUDGET, GROWING_STR_METHODS, MAX_CALL_DEPTH, BoundsTransformer, Budget, LimitError, allowed_attribute,
@@ -53,6 +54,13 @@ class RenderState:
     locale: str = "zh_CN"
     fact_set: FactSet | None = None
     budget: Budget = field(default_factory=Budget)
+    # missing facts: "raise" at the first (the default), "collect" them all (a final build),
+    # or "draft" (collect, and write placeholders the writer sees); see placeholders.py
+    missing: str = "raise"
+    placeholders: list = field(default_factory=list)
+    year: int | None = None
+    previous: FactSet | None = None  # the year 上年 refers to (the latest earlier one)
+    fact_files: tuple[Path, ...] = ()  # where a missing key is to be filled (a city: its members' too)
 
 
 _STATE: contextvars.ContextVar[RenderState] = contextvars.ContextVar("zongjie_render_state")
@@ -125,6 +133,35 @@ class FactUndefined(jinja2.StrictUndefined):
             return f"没有名为“{name}”的事实或变量"
         return f"“{jinja2.utils.object_type_repr(owner)}”没有“{name}”"
 
+    def chained(self, attribute) -> "FactUndefined":
+        """`a.b` of an undefined `a`: undefined too (so `is defined` answers), named `a.b`.
+        A group's method (`a.items()`) stays `a`, which is what is missing."""
+        from zongjie.placeholders import undefined_key
+
+        if attribute in GROUP_METHODS:
+            return self
+        return FactUndefined(name=f"{undefined_key(self)}.{attribute}", exc=self._undefined_exception)
+
+    def __call__(self, *args, **kwargs):
+        return self  # `a.items()` of a missing group: still the missing group
+
+    def __getattr__(self, name):
+        # A template's `a.b` goes through Sandbox.getattr (→ chained); what reaches here are
+        # Jinja's own hasattr() questions before a call, which a missing group answers "no".
+        raise AttributeError(name)
+
+    def __iter__(self):
+        """A loop over a missing group: strict, unless missing facts are being collected (a
+        final build naming them all, or a draft), when it is listed and the loop is empty."""
+        state = current_state()
+        if state.missing == "raise":
+            return super().__iter__()
+        _placeholder(self, state)
+        return iter(())
+
+
+GROUP_METHODS = ("items", "keys", "values", "get")  # what templates may call on a group
+
 
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox narrowed to an allowlist (sandbox.py), with bounds on what
@@ -138,16 +175,21 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return allowed_attribute(obj, attr)
 
     def unsafe_undefined(self, obj, attribute):
-        return self.undefined(refusal_message(obj, attribute), name=attribute, obj=obj, exc=SecurityError)
+        # refused at once: an undefined value would be taken for a fact not yet filled in
+        raise SecurityError(refusal_message(obj, attribute))
 
     def getattr(self, obj, attribute):
+        if isinstance(attribute, str) and attribute.startswith("_"):  # Python's internals: refused, not "missing"
+            raise SecurityError(refusal_message(obj, attribute))
+        if isinstance(obj, FactUndefined):  # 上年.参保.参保人数 with no 上年: still undefined, named in full
+            return obj.chained(attribute)
         if isinstance(obj, FactGroup):
             member = obj.members.get(attribute)
             if member is None and isinstance(attribute, str):
                 member = obj.members.get(fold(attribute))  # keys are kept in Simplified form
             if member is not None:
                 return member
-            if attribute not in ("items", "keys", "values", "get"):  # what templates may call on a group
+            if attribute not in GROUP_METHODS:
                 return self.undefined(obj=obj, name=attribute)
         value = super().getattr(obj, attribute)
         if isinstance(obj, str) and attribute in GROWING_STR_METHODS and allowed_attribute(obj, attribute):
@@ -155,6 +197,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return value
 
     def getitem(self, obj, argument):
+        if isinstance(obj, FactUndefined) and isinstance(argument, (str, int)):
+            return obj.chained(argument)
         value = super().getitem(obj, argument)
         if isinstance(obj, str) and argument in GROWING_STR_METHODS and callable(value):
             return bounded_str_method(obj, argument, value)
@@ -184,6 +228,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
             return super().call(__context, __obj, *args, **kwargs)
         finally:
             budget.call_depth -= 1
+
 
     def call_binop(self, context, operator, left, right):
         return bounded_binop(operator, left, right)
@@ -346,13 +391,50 @@ def _finalize(value):
     if value is None:
         raise TemplateError("输出的值为空（None）", hint="请检查该处引用的事实或变量。")
     if isinstance(value, jinja2.Undefined):
-        return str(value)  # strict: raises the error that names the missing fact
+        if state.missing == "raise":
+            return str(value)  # strict: raises the error that names the missing fact
+        return _placeholder(value, state)
+    if isinstance(value, OptionalMissing):
+        return _placeholder(value.undefined, state, optional=True)
     if isinstance(value, (Mapping, list, tuple, set)) or callable(value):
         raise TemplateError(
             "这里写出的不是一个值（是一组内容或一个函数）",
             hint="请写出其中具体的一项，如 {{ 叙述.特色亮点 }}、{{ 历年[2022].参保.参保人数 }}；函数要加括号调用。",
         )
     return escape_inline(str(value))
+
+
+def _placeholder(value: jinja2.Undefined, state: RenderState, optional: bool = False) -> str:
+    """A missing fact, recorded; in a draft written as a marked 【待填：…】, in a final build
+    as nothing (the build then refuses the document, naming every missing fact). An optional
+    figure whose line is not in facts.yaml at all is simply left out (its clause dropped)."""
+    from zongjie.placeholders import DROP, Placeholder, declared_location, undefined_key
+
+    key = undefined_key(value)
+    facts_path = state.fact_set.path if state.fact_set is not None else None
+    declared = next(filter(None, (declared_location(path, key) for path in state.fact_files)), None)
+    if optional and declared is None:  # the line deleted: no such figure this year
+        return DROP
+    location = declared or _calling_template_line() or (Location(facts_path) if facts_path else None)
+    placeholder = Placeholder(key, location, optional, declared is not None)
+    state.placeholders.append(placeholder)
+    if state.missing == "draft":
+        return state.sources.mark_placeholder(escape_inline(placeholder.text), placeholder)
+    return DROP
+
+
+def _calling_template_line() -> Location | None:
+    """The template line being rendered (for a key the template asks for that facts.yaml does
+    not have at all: most likely a typo in the template)."""
+    import sys
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            return Location(Path(template.filename), template.get_corresponding_lineno(frame.f_lineno))
+        frame = frame.f_back
+    return None
 
 
 # ---- narrative -----------------------------------------------------------------------------
@@ -409,6 +491,10 @@ class RenderRequest:
     narrative_paths: dict[str, Path]
     locale: str
     fact_set: FactSet
+    missing: str = "raise"  # or "collect" / "draft", see RenderState
+    year: int | None = None
+    previous: FactSet | None = None
+    fact_files: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -418,11 +504,14 @@ class Rendered:
     # each narrative written into the document, by name: its file and rendered Markdown
     # (zongjie diff maps edited paragraphs back to the narrative they came from)
     narratives: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    placeholders: tuple = ()  # facts the template asked for and did not get (placeholders.py)
 
 
 def render(request: RenderRequest) -> Rendered:
     env = environment(request.search_dirs)
-    state = RenderState(locale=request.locale, fact_set=request.fact_set)
+    state = RenderState(locale=request.locale, fact_set=request.fact_set, missing=request.missing,
+                        year=request.year, previous=request.previous,
+                        fact_files=request.fact_files or ((request.fact_set.path,) if request.fact_set else ()))
     token = _STATE.set(state)
     budget_token = CURRENT_BUDGET.set(state.budget)
     try:
@@ -445,7 +534,7 @@ def render(request: RenderRequest) -> Rendered:
         except LimitError as error:
             raise _as_template_error(error, Location(Path(template.filename))) from None
         written = {name: (n.path, str(n._rendered)) for name, n in narratives.items() if n._rendered is not None}
-        return Rendered(markdown, state.sources, written)
+        return Rendered(markdown, state.sources, written, tuple(state.placeholders))
     except ZongjieError as error:
         if error.location is None:
             error.location = _template_location(error)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from zongjie.build import (
     Loaded,
-    assemble_source,
+    assemble_all,
     check,
     check_document,
     document_title,
@@ -66,9 +66,18 @@ def rebuild(workspace: Workspace, district_year: DistrictYear, version: int = 0)
     try:
         loaded = load(workspace, district_year)
         result = check(loaded)
-        # checked before conversion to Traditional; a chart over wrong figures is withheld, as in a build
-        document = assemble_source(workspace, loaded, checks=result)
+        # checked before conversion to Traditional; a chart over wrong figures is withheld, as in a build;
+        # a half-filled year shows 【待填：键】 where a figure is missing
+        assembly = assemble_all(workspace, loaded, "draft", checks=result)
+        document = assembly.document
         check_document(document, loaded, result)
+        if assembly.placeholders:
+            from zongjie.errors import Location
+            from zongjie.placeholders import fill_progress
+
+            result.findings.append(Finding("fill-progress", "info", "填写进度",
+                                           fill_progress(loaded.facts, assembly.placeholders, assembly.used_keys),
+                                           Location(loaded.facts.path)))
         document = localize(document, district_year.settings)
         result.findings.extend(lint_narrative(loaded))
         preview.loaded, preview.document, preview.findings = loaded, document, result.findings

@@ -95,7 +95,9 @@ def source_place(location: Location | None, root: Path) -> str:
     if path.suffix.lower() in SPREADSHEET_SUFFIXES and location.line:
         cell = f"{column_letters(location.column)}{location.line}" if location.column else f"第 {location.line} 行"
         return f"表格 {shown} 单元格 {cell}"
-    return f"{shown} 第 {location.line} 行" if location.line else shown
+    shown = f"{shown} 第 {location.line} 行" if location.line else shown
+    origin = getattr(location, "origin", "")  # imported by `zongjie import`: the cell first
+    return f"表格 {origin}（{shown}）" if origin else shown
 
 
 def _rule_status(rule: Rule, result: CheckResult, facts: FactSet, previous: FactSet | None) -> str:

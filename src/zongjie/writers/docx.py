@@ -308,14 +308,14 @@ class _DocxWriter:
             self.comments.inlines(paragraph, inlines)
             return
         style = SPECS.get(style_id, SPECS["Normal"])
-        for text, bold, emphasis in _runs(inlines):
+        for text, bold, emphasis, highlight in _runs(inlines):
             east_asia = KAITI if emphasis else None
             for piece, shared in _split_shared_punctuation(text):
                 if shared:
                     font = east_asia or style.east_asia
-                    xml.add_run(paragraph, piece, bold, font, font, hint="eastAsia")
+                    xml.add_run(paragraph, piece, bold, font, font, hint="eastAsia", highlight=highlight)
                 else:
-                    xml.add_run(paragraph, piece, bold, east_asia, LATIN)
+                    xml.add_run(paragraph, piece, bold, east_asia, LATIN, highlight=highlight)
 
     def table(self, table: Table) -> None:
         """A table as OOXML directly (python-docx recomputes its cell grid on every cell
@@ -366,19 +366,20 @@ def _split_shared_punctuation(text: str) -> list[tuple[str, bool]]:
     return [(piece, index % 2 == 1) for index, piece in enumerate(_SHARED_PUNCTUATION.split(text)) if piece]
 
 
-def _runs(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = False) -> list[tuple[str, bool, bool]]:
-    """(text, bold, emphasis) stretches, adjacent ones of the same format merged; a line
-    break is the text "\n"."""
-    runs: list[tuple[str, bool, bool]] = []
+def _runs(inlines: tuple[Inline, ...], bold: bool = False,
+          emphasis: bool = False) -> list[tuple[str, bool, bool, bool]]:
+    """(text, bold, emphasis, highlighted) stretches, adjacent ones of the same format merged;
+    a line break is the text "\n". A draft's placeholders are highlighted."""
+    runs: list[tuple[str, bool, bool, bool]] = []
     for inline in inlines:
         if isinstance(inline, (Text, FactSpan)):
-            pieces = [(inline.text, bold, emphasis)]
+            pieces = [(inline.text, bold, emphasis, isinstance(inline, FactSpan) and inline.placeholder)]
         elif isinstance(inline, Strong):
             pieces = _runs(inline.children, True, emphasis)
         elif isinstance(inline, Emphasis):
             pieces = _runs(inline.children, bold, True)
         elif isinstance(inline, LineBreak):
-            pieces = [("\n", bold, emphasis)]
+            pieces = [("\n", bold, emphasis, False)]
         else:
             pieces = []
         for piece in pieces:

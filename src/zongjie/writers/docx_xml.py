@@ -117,11 +117,11 @@ def set_char_indent(ppr, first_line_chars: int = 0, left_chars: int = 0, right_c
 
 
 def add_run(paragraph_element, text: str, bold: bool = False, east_asia: str | None = None,
-            latin: str = "Times New Roman", hint: str | None = None) -> None:
+            latin: str = "Times New Roman", hint: str | None = None, highlight: bool = False) -> None:
     """Append a run with `text` (newlines become line breaks), built directly: python-docx's
     add_run resolves child order by XPath for every element, which dominates build time."""
     run = _make("w:r")
-    if bold or east_asia:
+    if bold or east_asia or highlight:
         rpr = _make("w:rPr")
         if east_asia:
             fonts = _element("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin)
@@ -130,6 +130,8 @@ def add_run(paragraph_element, text: str, bold: bool = False, east_asia: str | N
             rpr.append(fonts)
         if bold:
             rpr.append(_make("w:b"))
+        if highlight:  # a draft's 【待填：…】: Word's and WPS's own yellow marker
+            rpr.append(_element("w:highlight", val="yellow"))
         run.append(rpr)
     for index, line in enumerate(text.split("\n")):
         if index:

@@ -77,6 +77,7 @@ td.right, span.unit { white-space: nowrap; }  /* figures and units whole; the la
 .closing p.date { padding-left: 2em; } .closing p.free { width: 0; }
 .attachments { margin-top: 1.9em; }
 .attachments p { text-indent: 0; padding-left: 2em; }
+mark.placeholder { background: #ffe94d; color: #9a0000; padding: 0 0.1em; }
 span.fact:hover { text-decoration: underline dotted #777; text-underline-offset: 0.2em; cursor: help; }
 hr.page-break { border: 0; border-top: 1px dashed #bbb; margin: 1.5rem 0; }
 @media (max-width: 480px) { main { padding: 1.5rem 0.9rem 3rem; font-size: 1.05rem; } }
@@ -299,6 +300,8 @@ class _HtmlWriter:
         return "".join(out)
 
     def fact(self, span: FactSpan) -> str:
+        if span.placeholder:  # a draft's 【待填：键】, marked in every kind of copy (a draft is never published)
+            return self.placeholder(span)
         if self.review is not None:
             from zongjie.writers.html_review import review_fact
 
@@ -306,6 +309,12 @@ class _HtmlWriter:
         if self.trace:
             return self.traced_fact(span)
         return escape(span.text)  # the copy to publish: no key, path or line number
+
+    def placeholder(self, span: FactSpan) -> str:
+        keys = " ".join(span.keys)
+        where = "；".join(self._where(location) for location in span.locations)
+        title = f"待填：{keys}" + (f"（在 {where} 填写）" if where else "")
+        return f'<mark class="placeholder" data-fact="{escape(keys)}" title="{escape(title)}">{escape(span.text)}</mark>'
 
     def traced_fact(self, span: FactSpan) -> str:
         sources = "；".join(
@@ -328,4 +337,5 @@ class _HtmlWriter:
             text = display_path(location.file)
         elif text.startswith(self.root_prefix):
             text = text[len(self.root_prefix):].replace(os.sep, "/")
-        return f"{text}:{location.line}" if location.line else text
+        text = f"{text}:{location.line}" if location.line else text
+        return f"{location.origin}（{text}）" if getattr(location, "origin", "") else text
