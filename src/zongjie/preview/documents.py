@@ -21,7 +21,7 @@ from zongjie.build import (
     load,
     localize,
 )
-from zongjie.checks.engine import Finding
+from zongjie.checks.engine import CheckResult, Finding
 from zongjie.errors import ZongjieError
 from zongjie.model import Document
 from zongjie.workspace import DistrictYear, Workspace
@@ -35,7 +35,7 @@ class Preview:
     document: Document | None = None
     loaded: Loaded | None = None
     title: str = ""
-    findings: list[Finding] = field(default_factory=list)
+    checks: CheckResult = field(default_factory=CheckResult)
     error: str = ""
     milliseconds: float = 0.0
     version: int = 0
@@ -45,12 +45,16 @@ class Preview:
         return self.district_year.label
 
     @property
+    def findings(self) -> list[Finding]:
+        return self.checks.findings
+
+    @property
     def errors(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity == "error"]
+        return self.checks.errors
 
     @property
     def warnings(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity == "warning"]
+        return self.checks.warnings
 
     @property
     def status(self) -> str:
@@ -80,7 +84,7 @@ def rebuild(workspace: Workspace, district_year: DistrictYear, version: int = 0)
                                            Location(loaded.facts.path)))
         document = localize(document, district_year.settings)
         result.findings.extend(lint_narrative(loaded))
-        preview.loaded, preview.document, preview.findings = loaded, document, result.findings
+        preview.loaded, preview.document, preview.checks = loaded, document, result
         preview.title = document_title(document, loaded)
     except ZongjieError as error:
         preview.error = str(error)
