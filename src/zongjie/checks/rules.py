@@ -93,6 +93,14 @@ YEAR_OVER_YEAR = "同比倍数"
 def load_year_over_year_factor(path: Path) -> Decimal | None:
     """`同比倍数: 3` at the top of a checks.yaml: a figure more than ×3 or below ÷3 of last
     year's is a warning."""
+    stat = path.stat()
+    return _year_over_year_factor(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _year_over_year_factor(path: Path, mtime_ns: int, size: int) -> Decimal | None:
+    """Read once per version of the file: every document of a batch (and every preview
+    rebuild) asks again, and parsing the YAML each time cost as much as a tenth of a build."""
     node = load_yaml(path).root
     value = _simplified_keys(node).get(YEAR_OVER_YEAR) if isinstance(node, YMap) else None
     text = _text(value)
