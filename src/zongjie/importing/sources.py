@@ -14,6 +14,7 @@ This module is on the build path: it must stay light (no openpyxl).
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -48,18 +49,36 @@ def sources_path(facts_path: Path) -> Path:
 
 
 def file_digest(path: Path) -> str:
+    stat = path.stat()
+    return _digest(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _digest(path: Path, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
 
 
 def read_record(facts_path: Path) -> ImportRecord | None:
     """The sidecar, or None when there is none or it cannot be read (it only adds information:
     a damaged sidecar must not stop a build; the next import rewrites it)."""
+    path = sources_path(facts_path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if not path.is_file():
+        return None
+    # One build asks three times (facts' locations, the fingerprint, check's warnings), and a
+    # batch or the preview asks again per document: read once per version of the file.
+    return _read_record(facts_path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read_record(facts_path: Path, mtime_ns: int, size: int) -> ImportRecord | None:
     from zongjie.errors import ZongjieError
     from zongjie.yamlio import YMap, YScalar, load_yaml
 
     path = sources_path(facts_path)
-    if not path.is_file():
-        return None
     try:
         root = load_yaml(path).root
     except ZongjieError:
