@@ -13,6 +13,7 @@ powers, so 人次 ÷ 人次 is a plain ratio and comparing 人 with 人次 is an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 from zongjie.numbers.quantity import Quantity
@@ -64,6 +65,7 @@ _CHECK_UNITS: dict[str, tuple[str, Decimal]] = {
 }
 
 
+@lru_cache(maxsize=1024)  # a pure function of the name, asked thousands of times per document
 def unit_dimension(name: str) -> tuple[Dimension, Decimal]:
     """The dimension and factor to base units of a written unit, compound ones included:
     万元/月 is 元·月⁻¹ × 10^4, 人/万人 is a plain ratio × 10^-4."""

@@ -9,6 +9,7 @@ read as the simplified ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 _TEN_THOUSAND = Decimal(10000)
@@ -48,6 +49,7 @@ def normalise_unit_name(name: str) -> str:
     return name.translate(TRADITIONAL_TO_SIMPLIFIED)
 
 
+@lru_cache(maxsize=1024)  # a pure function of the name, asked thousands of times per document
 def unit_of(name: str) -> Unit:
     """The Unit for a written unit name; `万`/`亿` prefixes scale any unit (万人次, 亿元)."""
     name = normalise_unit_name(name)
