@@ -366,27 +366,42 @@ def _split_shared_punctuation(text: str) -> list[tuple[str, bool]]:
     return [(piece, index % 2 == 1) for index, piece in enumerate(_SHARED_PUNCTUATION.split(text)) if piece]
 
 
-def _runs(inlines: tuple[Inline, ...], bold: bool = False,
-          emphasis: bool = False) -> list[tuple[str, bool, bool, bool]]:
-    """(text, bold, emphasis, highlighted) stretches, adjacent ones of the same format merged;
-    a line break is the text "\n". A draft's placeholders are highlighted."""
-    runs: list[tuple[str, bool, bool, bool]] = []
+def styled_pieces(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = False):
+    """(text, bold, emphasis, figure or None): plain stretches merged, each figure alone; a line
+    break is the text "\n". The body's runs and the review copy's comment anchors both read it."""
+    pieces: list[tuple[str, bool, bool, FactSpan | None]] = []
     for inline in inlines:
-        if isinstance(inline, (Text, FactSpan)):
-            pieces = [(inline.text, bold, emphasis, isinstance(inline, FactSpan) and inline.placeholder)]
+        if isinstance(inline, FactSpan):
+            found = [(inline.text, bold, emphasis, inline)]
+        elif isinstance(inline, Text):
+            found = [(inline.text, bold, emphasis, None)]
         elif isinstance(inline, Strong):
-            pieces = _runs(inline.children, True, emphasis)
+            found = styled_pieces(inline.children, True, emphasis)
         elif isinstance(inline, Emphasis):
-            pieces = _runs(inline.children, bold, True)
+            found = styled_pieces(inline.children, bold, True)
         elif isinstance(inline, LineBreak):
-            pieces = [("\n", bold, emphasis, False)]
+            found = [("\n", bold, emphasis, None)]
         else:
-            pieces = []
-        for piece in pieces:
-            if runs and runs[-1][1:] == piece[1:]:
-                runs[-1] = (runs[-1][0] + piece[0], *piece[1:])
+            found = []
+        for piece in found:
+            last = pieces[-1] if pieces else None
+            if last is not None and last[3] is None and piece[3] is None and last[1:3] == piece[1:3]:
+                pieces[-1] = (last[0] + piece[0], *piece[1:])
             else:
-                runs.append(piece)
+                pieces.append(piece)
+    return pieces
+
+
+def _runs(inlines: tuple[Inline, ...]) -> list[tuple[str, bool, bool, bool]]:
+    """(text, bold, emphasis, highlighted) stretches, adjacent ones of the same format merged.
+    A draft's placeholders are highlighted."""
+    runs: list[tuple[str, bool, bool, bool]] = []
+    for text, bold, emphasis, span in styled_pieces(inlines):
+        piece = (text, bold, emphasis, bool(span is not None and span.placeholder))
+        if runs and runs[-1][1:] == piece[1:]:
+            runs[-1] = (runs[-1][0] + text, *piece[1:])
+        else:
+            runs.append(piece)
     return runs
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from zongjie.model import Emphasis, FactSpan, Inline, LineBreak, Strong, Text
+from zongjie.model import Inline
 from zongjie.writers import docx_xml as xml
+from zongjie.writers.docx import styled_pieces
 from zongjie.writers.docx_styles import KAITI, LATIN
 
 COMMENTS_PART = "word/comments.xml"
@@ -37,7 +38,7 @@ class CommentWriter:
     def inlines(self, paragraph, inlines: tuple[Inline, ...]) -> None:
         if self.first_paragraph is None:
             self.first_paragraph = paragraph
-        for text, bold, emphasis, span in _pieces(inlines):
+        for text, bold, emphasis, span in styled_pieces(inlines):
             if span is None:
                 xml.add_run(paragraph, text, bold, KAITI if emphasis else None, LATIN)
                 continue
@@ -81,31 +82,6 @@ class CommentWriter:
 
         self.comments.append(localized(text))
         return len(self.comments) - 1
-
-
-def _pieces(inlines: tuple[Inline, ...], bold: bool = False, emphasis: bool = False):
-    """(text, bold, emphasis, figure or None): plain stretches merged, each figure alone."""
-    pieces: list[tuple[str, bool, bool, FactSpan | None]] = []
-    for inline in inlines:
-        if isinstance(inline, FactSpan):
-            found = [(inline.text, bold, emphasis, inline)]
-        elif isinstance(inline, Text):
-            found = [(inline.text, bold, emphasis, None)]
-        elif isinstance(inline, Strong):
-            found = _pieces(inline.children, True, emphasis)
-        elif isinstance(inline, Emphasis):
-            found = _pieces(inline.children, bold, True)
-        elif isinstance(inline, LineBreak):
-            found = [("\n", bold, emphasis, None)]
-        else:
-            found = []
-        for piece in found:
-            last = pieces[-1] if pieces else None
-            if last is not None and last[3] is None and piece[3] is None and last[1:3] == piece[1:3]:
-                pieces[-1] = (last[0] + piece[0], *piece[1:])
-            else:
-                pieces.append(piece)
-    return pieces
 
 
 def _highlight(run) -> None:
