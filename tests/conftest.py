@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from dataclasses import dataclass
@@ -71,3 +72,15 @@ def _private_cache_of_the_test_run(tmp_path_factory):
 
     os.environ["ZONGJIE_CACHE_DIR"] = str(tmp_path_factory.mktemp("zongjie-cache"))
     yield
+
+
+# ---- zongjie check --format json, as the check tests read it -------------------------------------
+def check(cli, workspace, district="岳阳楼区", year="2023"):
+    run = cli("check", district, year, "--format", "json", cwd=workspace)
+    assert run.code in (0, 1), run.err
+    return run.code, json.loads(run.out)["documents"][0]
+
+
+def findings(document, code=None, severity=None):
+    return [f for f in document["findings"]
+            if (code is None or f["code"] == code) and (severity is None or f["severity"] == severity)]

@@ -6,24 +6,12 @@ example workspace and reads `zongjie check --format json` as a tool would.
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from conftest import line_of, replace_in
+from conftest import check, findings, line_of, replace_in
 
 FACTS = "content/岳阳楼区/2023/facts.yaml"
-
-
-def check(cli, workspace, district="岳阳楼区", year="2023"):
-    run = cli("check", district, year, "--format", "json", cwd=workspace)
-    assert run.code in (0, 1), run.err
-    return run.code, json.loads(run.out)["documents"][0]
-
-
-def findings(document, code=None, severity=None):
-    return [f for f in document["findings"]
-            if (code is None or f["code"] == code) and (severity is None or f["severity"] == severity)]
 
 
 def only_error(document):

@@ -5,21 +5,10 @@ from __future__ import annotations
 
 import json
 
-from conftest import replace_in
+from conftest import check, findings, replace_in
 
 FACTS = "content/岳阳楼区/2023/facts.yaml"
 RULES = "content/岳阳楼区/checks.yaml"
-
-
-def check(cli, workspace, district="岳阳楼区", year="2023"):
-    run = cli("check", district, year, "--format", "json", cwd=workspace)
-    assert run.code in (0, 1), run.err
-    return run.code, json.loads(run.out)["documents"][0]
-
-
-def findings(document, code=None, severity=None):
-    return [f for f in document["findings"]
-            if (code is None or f["code"] == code) and (severity is None or f["severity"] == severity)]
 
 
 def add_rules(workspace, text, path=RULES):
