@@ -249,15 +249,16 @@ def test_a_comparison_with_a_count_date_on_one_side_only_is_left_out(workspace, 
 
 
 def test_the_live_preview_shows_a_half_filled_year_with_placeholders(workspace, year_2025):
-    from zongjie.model import FactSpan, block_inlines, walk_inlines
+    from zongjie.model import FactSpan
     from zongjie.preview.documents import rebuild
+    from zongjie.walk import iter_inlines
     from zongjie.workspace import Workspace
 
     ws = Workspace.open(workspace)
     preview = rebuild(ws, ws.district_year("岳阳楼区", "2025"))
     assert not preview.error, preview.error
-    spans = [inline for block in preview.document.blocks for inlines in block_inlines(block)
-             for inline in walk_inlines(inlines) if isinstance(inline, FactSpan) and inline.placeholder]
+    spans = [inline for inline in iter_inlines(preview.document.blocks)
+             if isinstance(inline, FactSpan) and inline.placeholder]
     assert "【待填：参保.职工参保人数】" in {span.text for span in spans}
     assert any(finding.code == "fill-progress" for finding in preview.findings)
 

@@ -8,7 +8,8 @@ import pytest
 
 from zongjie.build import assemble, load
 from zongjie.errors import TemplateError
-from zongjie.model import FactSpan, plain_text, walk_inlines, block_inlines
+from zongjie.model import FactSpan, plain_text
+from zongjie.walk import inline_runs, iter_inlines
 from zongjie.workspace import Workspace
 
 from conftest import line_of, replace_in
@@ -20,12 +21,11 @@ def build_model(workspace: Path, district: str = "岳阳楼区", year: str = "20
 
 
 def all_text(document) -> str:
-    return "\n".join(plain_text(inlines) for block in document.blocks for inlines in block_inlines(block))
+    return "\n".join(plain_text(inlines) for inlines in inline_runs(document.blocks))
 
 
 def fact_spans(document) -> list[FactSpan]:
-    return [inline for block in document.blocks for inlines in block_inlines(block)
-            for inline in walk_inlines(inlines) if isinstance(inline, FactSpan)]
+    return [inline for inline in iter_inlines(document.blocks) if isinstance(inline, FactSpan)]
 
 
 def test_figures_in_the_document_point_back_to_their_fact_line(workspace):

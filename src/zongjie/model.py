@@ -9,7 +9,7 @@ and the DOCX, HTML and Markdown writers consume it. No writer parses another wri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Union, assert_never
 
 from zongjie.errors import Location
 
@@ -160,40 +160,18 @@ class Document:
 
 
 # ---- helpers -------------------------------------------------------------------------------
-def plain_text(inlines: tuple[Inline, ...]) -> str:
+def plain_text(inlines: tuple[Inline, ...], line_break: str = "\n") -> str:
+    """The text of inlines as a reader sees it, without emphasis; a line break reads as
+    `line_break`. (Traversal of whole documents is in walk.py.)"""
     parts = []
     for inline in inlines:
-        if isinstance(inline, (Text, FactSpan)):
-            parts.append(inline.text)
-        elif isinstance(inline, (Strong, Emphasis)):
-            parts.append(plain_text(inline.children))
-        elif isinstance(inline, LineBreak):
-            parts.append("\n")
+        match inline:
+            case Text() | FactSpan():
+                parts.append(inline.text)
+            case Strong() | Emphasis():
+                parts.append(plain_text(inline.children, line_break))
+            case LineBreak():
+                parts.append(line_break)
+            case _:
+                assert_never(inline)
     return "".join(parts)
-
-
-def walk_inlines(inlines: tuple[Inline, ...]):
-    """Every inline, depth first."""
-    for inline in inlines:
-        yield inline
-        if isinstance(inline, (Strong, Emphasis)):
-            yield from walk_inlines(inline.children)
-
-
-def block_inlines(block: Block):
-    """The inline sequences a block holds (a table has one per cell)."""
-    if isinstance(block, (Heading, Paragraph)):
-        yield block.content
-    elif isinstance(block, ListBlock):
-        for item in block.items:
-            for inner in item:
-                yield from block_inlines(inner)
-    elif isinstance(block, (Picture, Chart)):
-        yield block.caption if isinstance(block, Picture) else block.title
-    elif isinstance(block, Table):
-        if block.caption:
-            yield block.caption
-        for cell in block.header:
-            yield cell
-        for row in block.rows:
-            yield from row

@@ -22,11 +22,12 @@ from zongjie.checks.expr import Call, Reference, summands
 from zongjie.checks.rules import Rule
 from zongjie.errors import Location
 from zongjie.facts import FactSet
-from zongjie.model import Document, FactSpan, Heading, Table, Text, block_inlines, plain_text, walk_inlines
+from zongjie.model import Block, Document, FactSpan, Heading, ListBlock, Table, Text, plain_text
 from zongjie.numbers.format import plain_decimal, rounded
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.units import convert, unit_of
 from zongjie.script import fold
+from zongjie.walk import inline_runs, iter_blocks, iter_inlines, walk_inlines
 
 PLAN_WORDS = ("打算", "计划", "下一步", "展望", "思路")
 _YEAR = re.compile(r"(\d{4})年")
@@ -47,7 +48,7 @@ def _empty_parts(document: Document, required: tuple[str, ...], where: Location)
                                 hint="模板开头的 --- 之间应有“标题: …”一行；请检查模板的文档信息是否完整。"))
     for heading, body in _sections(document):
         title = plain_text(heading.content)
-        has_text = any(plain_text(inlines).strip() for block in body for inlines in block_inlines(block))
+        has_text = any(plain_text(inlines).strip() for inlines in inline_runs(body))
         if not has_text and not any(fold(name) in fold(title) for name in required):  # required ones are errors above
             findings.append(Finding(
                 "section-empty", "warning", "文档结构", f"章节“{heading.number}{title}”下面没有内容", where,
@@ -56,14 +57,15 @@ def _empty_parts(document: Document, required: tuple[str, ...], where: Location)
     return findings
 
 
-def _sections(document: Document) -> list[tuple[Heading, list]]:
-    sections: list[tuple[Heading, list]] = []
+def _sections(document: Document) -> list[tuple[Heading, tuple[Block, ...]]]:
+    """Each first-level heading with the blocks up to the next one."""
+    sections: list[tuple[Heading, list[Block]]] = []
     for block in document.blocks:
         if isinstance(block, Heading) and block.level == 1:
             sections.append((block, []))
         elif sections:
             sections[-1][1].append(block)
-    return sections
+    return [(heading, tuple(body)) for heading, body in sections]
 
 
 def _required_sections(document, template_name, required, where) -> list[Finding]:
@@ -78,7 +80,7 @@ def _required_sections(document, template_name, required, where) -> list[Finding
                 f"缺少模板“{template_name}”要求的章节“{name}”", where,
                 hint="请补齐该章节所需的事实或叙述文件；若本年度确实没有，请在模板的 required_sections 中去掉它。",
             ))
-        elif not any(plain_text(inlines).strip() for _heading, body in found for block in body for inlines in block_inlines(block)):
+        elif not any(plain_text(inlines).strip() for _heading, body in found for inlines in inline_runs(body)):
             findings.append(Finding(
                 "section-empty", "error", "必需章节",
                 f"章节“{name}”没有内容", where, hint="请检查该章节引用的事实和叙述文件是否都已填写。",
@@ -99,7 +101,7 @@ def _plans_year(document, year: int, where) -> list[Finding]:
                     f"{year}年度总结的“{title}”说的是{found}年", where,
                     hint=f"工作打算应当是{year + 1}年的；若是从往年文件复制来的，请更新。",
                 ))
-        body_text = "".join(plain_text(inlines) for block in body for inlines in block_inlines(block))
+        body_text = "".join(plain_text(inlines) for inlines in inline_runs(body))
         for found in sorted({int(y) for y in _YEAR.findall(body_text)}):
             if found < year:
                 findings.append(Finding(
@@ -158,23 +160,37 @@ def check_shown_units(document: Document) -> list[Finding]:
     """A figure shown without its unit must not be followed (or headed, in a table column) by
     another one: "{{ 收入 | 数字 }}元" for a fact in 万元 prints a figure 10,000 times too small."""
     findings = []
-    for block in document.blocks:
+    for block in iter_blocks(document):
+        if isinstance(block, ListBlock):
+            continue  # its items are blocks of their own
         if isinstance(block, Table):
-            units = [_header_unit(cell) for cell in block.header]
-            for row in block.rows:
-                for unit, cell in zip(units, row):
-                    for inline in walk_inlines(cell):
-                        if unit and isinstance(inline, FactSpan):
-                            findings.extend(_shown_with_unit(inline, unit, "表头"))
+            findings.extend(_shown_under_header(block))
             continue
-        for inlines in block_inlines(block):
-            flat = list(walk_inlines(inlines))
-            for current, following in zip(flat, flat[1:]):
-                if isinstance(current, FactSpan) and isinstance(following, Text):
-                    match = _UNIT_AFTER.match(fold(following.text))
-                    if match:
-                        findings.extend(_shown_with_unit(current, match.group(), "后面"))
+        for current, following in _fact_then_text(inline_runs(block)):
+            match = _UNIT_AFTER.match(fold(following.text))
+            if match:
+                findings.extend(_shown_with_unit(current, match.group(), "后面"))
     return findings
+
+
+def _shown_under_header(table: Table) -> list[Finding]:
+    findings = []
+    units = [_header_unit(cell) for cell in table.header]
+    for row in table.rows:
+        for unit, cell in zip(units, row):
+            for inline in walk_inlines(cell):
+                if unit and isinstance(inline, FactSpan):
+                    findings.extend(_shown_with_unit(inline, unit, "表头"))
+    return findings
+
+
+def _fact_then_text(runs):
+    """(figure, the text right after it) within each run of inlines."""
+    for inlines in runs:
+        flat = list(walk_inlines(inlines))
+        for current, following in zip(flat, flat[1:]):
+            if isinstance(current, FactSpan) and isinstance(following, Text):
+                yield current, following
 
 
 def _header_unit(cell) -> str:
@@ -246,13 +262,12 @@ def _shown_quantities(block) -> dict[str, list[tuple[str, object]]]:
     """Every figure shown in a block, by fact key, in the order shown (a fact may be shown
     twice: once as stored, once rounded)."""
     shown: dict[str, list] = defaultdict(list)
-    for inlines in block_inlines(block):
-        for inline in walk_inlines(inlines):
-            if isinstance(inline, FactSpan) and len(inline.keys) == 1:
-                try:
-                    shown[inline.keys[0]].append((inline.text, parse_quantity(inline.text)))
-                except ValueError:
-                    continue
+    for inline in iter_inlines(block):
+        if isinstance(inline, FactSpan) and len(inline.keys) == 1:
+            try:
+                shown[inline.keys[0]].append((inline.text, parse_quantity(inline.text)))
+            except ValueError:
+                continue
     return shown
 
 
@@ -309,18 +324,13 @@ def _repeated_unit(shown: str, following: str) -> str:
 def lint_rendered(document: Document) -> list[Finding]:
     """A unit written after a fact that already ends with it: 266人次 + 人次."""
     findings = []
-    for block in document.blocks:
-        for inlines in block_inlines(block):
-            flat = list(walk_inlines(inlines))
-            for current, following in zip(flat, flat[1:]):
-                if not (isinstance(current, FactSpan) and isinstance(following, Text)):
-                    continue
-                repeated = _repeated_unit(current.text, fold(following.text))
-                if repeated:
-                    findings.append(Finding(
-                        "lint-doubled-unit", "warning", "文字检查",
-                        f"“{current.text}”后面又写了“{repeated}”，成文为“{current.text}{repeated}”",
-                        current.locations[0] if current.locations else None,
-                        hint=f"事实 {current.keys[0]} 已带单位，请删去模板或叙述中紧跟其后的“{repeated}”。",
-                    ))
+    for current, following in _fact_then_text(inline_runs(document.blocks)):
+        repeated = _repeated_unit(current.text, fold(following.text))
+        if repeated:
+            findings.append(Finding(
+                "lint-doubled-unit", "warning", "文字检查",
+                f"“{current.text}”后面又写了“{repeated}”，成文为“{current.text}{repeated}”",
+                current.locations[0] if current.locations else None,
+                hint=f"事实 {current.keys[0]} 已带单位，请删去模板或叙述中紧跟其后的“{repeated}”。",
+            ))
     return findings

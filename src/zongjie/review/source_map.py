@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from zongjie.model import Document, FactSpan, Heading, ListBlock, Meta, Paragraph, plain_text
+from zongjie.model import Document, FactSpan, Heading, Meta, Paragraph, plain_text
 from zongjie.review.docx_read import ReadParagraph, read_docx
+from zongjie.walk import iter_blocks
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")
 _WHITESPACE = re.compile(r"\s+")
@@ -155,13 +156,9 @@ def narrative_paragraphs(rendered, locale: str) -> list[NarrativeParagraph]:
     return found
 
 
-def _text_blocks(blocks):
-    for block in blocks:
-        if isinstance(block, (Paragraph, Heading)):
-            yield block
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _text_blocks(item)
+def _text_blocks(blocks) -> list[Paragraph | Heading]:
+    """The paragraphs and headings, those in list items too, in reading order."""
+    return [block for block in iter_blocks(blocks) if isinstance(block, (Paragraph, Heading))]
 
 
 def source_paragraphs(text: str) -> list[tuple[int, int, int, str]]:
