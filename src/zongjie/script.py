@@ -17,18 +17,8 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from zongjie.model import (
-    Document,
-    Emphasis,
-    FactSpan,
-    Heading,
-    ListBlock,
-    Meta,
-    Paragraph,
-    Strong,
-    Table,
-    Text,
-)
+from zongjie.model import Block, Chart, Document, FactSpan, Heading, Inline, Text
+from zongjie.walk import map_blocks, map_inlines
 
 _CONFIGS = {"zh_Hant_TW": "s2tw", "zh_Hant_HK": "s2hk"}
 TRADITIONAL_LOCALES = tuple(_CONFIGS)
@@ -92,7 +82,36 @@ class _PhraseConverter:
 def convert_document(document: Document, locale: str, phrases: tuple[tuple[str, str], ...] = ()) -> Document:
     if locale not in _CONFIGS:
         return document
-    return _Converter(text_converter(locale, phrases)).document(document)
+    convert = text_converter(locale, phrases)
+    return map_blocks(_block_converter(convert), map_inlines(_inline_converter(convert), document))
+
+
+def _inline_converter(convert):
+    """Text and figures' text in the locale's script; a draft's 【待填：键】 names the key as
+    written in facts.yaml, so it stays as it is."""
+    def converted(inline: Inline) -> Inline:
+        match inline:
+            case Text() | FactSpan(placeholder=False):
+                text = convert(inline.text)
+                return inline if text == inline.text else replace(inline, text=text)
+        return inline
+    return converted
+
+
+def _block_converter(convert):
+    """What a block shows that is not inlines: a heading's number; a chart's unit, category
+    and series names and the reason it is withheld (its figures stay as they are)."""
+    def converted(block: Block) -> Block:
+        match block:
+            case Heading():
+                return replace(block, number=convert(block.number))
+            case Chart():
+                return replace(block, unit=convert(block.unit),
+                               categories=tuple(convert(name) for name in block.categories),
+                               series=tuple(replace(s, name=convert(s.name)) for s in block.series),
+                               withheld=convert(block.withheld))
+        return block
+    return converted
 
 
 # ---- script-independent comparison -----------------------------------------------------------
@@ -125,64 +144,3 @@ def traditional_forms(text: str) -> set[str]:
     if text.isascii():
         return set()
     return {_converter(config).convert(text) for config in ("s2t", "s2tw", "s2hk")} - {text}
-
-
-class _Converter:
-    def __init__(self, convert):
-        self.convert = convert
-
-    def document(self, document: Document) -> Document:
-        meta = document.meta
-        return Document(
-            Meta(
-                self.inlines(meta.title),
-                self.inlines(meta.subtitle),
-                self.inlines(meta.signature),
-                self.inlines(meta.date),
-                tuple(self.inlines(item) for item in meta.attachments),
-            ),
-            tuple(self.block(block) for block in document.blocks),
-            document.numbering,
-        )
-
-    def block(self, block):
-        if isinstance(block, Heading):
-            return replace(block, content=self.inlines(block.content), number=self.convert(block.number))
-        if isinstance(block, Paragraph):
-            return replace(block, content=self.inlines(block.content))
-        if isinstance(block, ListBlock):
-            return replace(block, items=tuple(tuple(self.block(child) for child in item) for item in block.items))
-        if isinstance(block, Table):
-            return replace(
-                block,
-                header=tuple(self.inlines(cell) for cell in block.header),
-                rows=tuple(tuple(self.inlines(cell) for cell in row) for row in block.rows),
-                caption=self.inlines(block.caption),
-            )
-        return self.figure(block)
-
-    def figure(self, block):
-        """Captions, chart titles, category and series names (the figures stay as they are)."""
-        from zongjie.model import Chart, Picture
-
-        if isinstance(block, Picture):
-            return replace(block, caption=self.inlines(block.caption))
-        if isinstance(block, Chart):
-            return replace(block, title=self.inlines(block.title), unit=self.convert(block.unit),
-                           categories=tuple(self.convert(name) for name in block.categories),
-                           series=tuple(replace(s, name=self.convert(s.name)) for s in block.series),
-                           withheld=self.convert(block.withheld))
-        return block
-
-    def inlines(self, inlines):
-        converted = []
-        for inline in inlines:
-            if isinstance(inline, FactSpan) and inline.placeholder:  # 【待填：键】 names the key as written in facts.yaml
-                converted.append(inline)
-            elif isinstance(inline, (Text, FactSpan)):
-                converted.append(replace(inline, text=self.convert(inline.text)))
-            elif isinstance(inline, (Strong, Emphasis)):
-                converted.append(replace(inline, children=self.inlines(inline.children)))
-            else:
-                converted.append(inline)
-        return tuple(converted)
