@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from zongjie.model import Chart, Document, Inline, ListBlock, Picture, Table, Text
+from zongjie.model import Block, Chart, Document, Inline, Picture, Table, Text
+from zongjie.walk import map_blocks
 
 CAPTION_GAP = "　"  # between 图1 and the caption text, as in printed documents
 
@@ -21,16 +22,15 @@ def number_captions(document: Document, enabled: bool) -> Document:
     if not enabled:
         return document
     counters = {"图": 0, "表": 0}
-    return replace(document, blocks=tuple(_numbered(block, counters) for block in document.blocks))
 
+    def numbered(block: Block) -> Block:  # called in document order
+        match block:
+            case Picture() | Chart():
+                counters["图"] += 1
+                return replace(block, label=f"图{counters['图']}")
+            case Table(caption=caption) if caption:
+                counters["表"] += 1
+                return replace(block, label=f"表{counters['表']}")
+        return block
 
-def _numbered(block, counters: dict[str, int]):
-    if isinstance(block, (Picture, Chart)):
-        counters["图"] += 1
-        return replace(block, label=f"图{counters['图']}")
-    if isinstance(block, Table) and block.caption:
-        counters["表"] += 1
-        return replace(block, label=f"表{counters['表']}")
-    if isinstance(block, ListBlock):
-        return replace(block, items=tuple(tuple(_numbered(child, counters) for child in item) for item in block.items))
-    return block
+    return map_blocks(numbered, document)

@@ -28,6 +28,7 @@ from zongjie.facts import Fact, FactGroup, FactSet
 from zongjie.figures import FigureError
 from zongjie.model import Chart, ChartSeries, Document, FactSpan, ListBlock, plain_text
 from zongjie.numbers.quantity import Quantity
+from zongjie.walk import iter_blocks
 
 KINDS = {"柱形图": "bar", "柱状图": "bar", "bar": "bar", "折线图": "line", "line": "line",
          "饼图": "pie", "pie": "pie", "堆积柱形图": "stacked", "堆积柱状图": "stacked", "stacked": "stacked"}
@@ -40,18 +41,13 @@ _HINT = "图表的写法见 README“图表”一节：类型、标题、单位�
 
 def resolve_charts(document: Document, facts: FactSet, flagged: frozenset[str] = frozenset()) -> Document:
     """Each chart with its figures; `flagged` are the keys of facts a rule found wrong."""
-    if not any(_has_chart(block) for block in document.blocks):
+    if not any(isinstance(block, Chart) for block in iter_blocks(document)):
         return document
     return replace(document, blocks=tuple(_resolved_blocks(document.blocks, facts, flagged)))
 
 
-def _has_chart(block) -> bool:
-    if isinstance(block, Chart):
-        return True
-    return isinstance(block, ListBlock) and any(_has_chart(c) for item in block.items for c in item)
-
-
 def _resolved_blocks(blocks, facts, flagged):
+    """The blocks with each chart resolved; a chart none of whose figures is filled in is left out."""
     for block in blocks:
         if isinstance(block, Chart) and block.spec is not None:
             chart = resolve_chart(block, facts, flagged)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from zongjie.model import Document, Emphasis, FactSpan, Heading, ListBlock, Paragraph, Strong, Table, Text
+from zongjie.model import Block, Document, Emphasis, FactSpan, Heading, Paragraph, Strong, Table, Text
+from zongjie.walk import map_blocks
 
 # Measure words (量词) and units after which a Chinese numeral is a count.
 MEASURE_WORDS = (
@@ -27,28 +28,24 @@ _NUMERAL = re.compile(r"^[零〇一二三四五六七八九十百千万亿]+$")
 
 
 def count_numerals(document: Document) -> Document:
-    changed = False
-    blocks = []
-    for block in document.blocks:
-        new = _block(block)
-        changed = changed or new is not block
-        blocks.append(new)
-    if not changed:
-        return document
-    return replace(document, blocks=tuple(blocks))
+    return map_blocks(_block, document)
 
 
-def _block(block):
-    if isinstance(block, (Heading, Paragraph)):
-        content = _inlines(block.content)
-        return block if content is block.content else replace(block, content=content)
-    if isinstance(block, ListBlock):
-        items = tuple(tuple(_block(child) for child in item) for item in block.items)
-        return replace(block, items=items)
-    if isinstance(block, Table):
-        rows = tuple(tuple(_inlines(cell) for cell in row) for row in block.rows)
-        return replace(block, rows=rows)
+def _block(block: Block) -> Block:
+    """Running text: headings, paragraphs and the body of tables."""
+    match block:
+        case Heading() | Paragraph():
+            content = _inlines(block.content)
+            return block if content is block.content else replace(block, content=content)
+        case Table():
+            rows = tuple(_row(row) for row in block.rows)
+            return block if all(new is old for new, old in zip(rows, block.rows)) else replace(block, rows=rows)
     return block
+
+
+def _row(row: tuple) -> tuple:
+    cells = tuple(_inlines(cell) for cell in row)
+    return row if all(new is old for new, old in zip(cells, row)) else cells
 
 
 def _inlines(inlines: tuple) -> tuple:

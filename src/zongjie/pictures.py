@@ -22,7 +22,8 @@ from pathlib import Path
 
 from zongjie.errors import Location
 from zongjie.figures import FigureError
-from zongjie.model import Document, ListBlock, Picture
+from zongjie.model import Block, Document, Picture
+from zongjie.walk import iter_blocks, map_blocks
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000
@@ -36,26 +37,14 @@ def resolve_pictures(document: Document, allowed: tuple[Path, ...] = ()) -> Docu
     """Every picture of the document with its (checked, downscaled) image data. With
     `allowed` (this document's own folders), a picture outside all of them is refused too,
     whatever file it claims to be written in."""
-    if not any(_has_picture(block) for block in document.blocks):
+    if not any(isinstance(block, Picture) for block in iter_blocks(document)):
         return document
     roots = tuple(root.resolve() for root in allowed)
-    return replace(document, blocks=tuple(_resolved(block, roots) for block in document.blocks))
 
+    def resolved(block: Block) -> Block:
+        return picture_with_data(block, roots) if isinstance(block, Picture) else block
 
-def _has_picture(block) -> bool:
-    if isinstance(block, Picture):
-        return True
-    if isinstance(block, ListBlock):
-        return any(_has_picture(child) for item in block.items for child in item)
-    return False
-
-
-def _resolved(block, roots: tuple[Path, ...]):
-    if isinstance(block, Picture):
-        return picture_with_data(block, roots)
-    if isinstance(block, ListBlock):
-        return replace(block, items=tuple(tuple(_resolved(child, roots) for child in item) for item in block.items))
-    return block
+    return map_blocks(resolved, document)
 
 
 def picture_with_data(picture: Picture, roots: tuple[Path, ...] = ()) -> Picture:

@@ -29,6 +29,7 @@ from zongjie.model import (
     Paragraph,
     Strong,
     Text,
+    plain_text,
 )
 from zongjie.provenance import SourceTable
 from zongjie import figures
@@ -297,18 +298,12 @@ def _resolve_breaks(inlines: list) -> tuple[Inline, ...]:
 def _edge_char(inlines, last: bool) -> str:
     sequence = reversed(inlines) if last else inlines
     for inline in sequence:
-        text = _visible_text(inline)
+        if isinstance(inline, _SoftBreak):
+            continue
+        text = plain_text((inline,), line_break="")  # a hard break is no character to join by
         if text:
             return text[-1] if last else text[0]
     return " "
-
-
-def _visible_text(inline) -> str:
-    if isinstance(inline, (Text, FactSpan)):
-        return inline.text
-    if isinstance(inline, (Strong, Emphasis)):
-        return "".join(_visible_text(child) for child in inline.children)
-    return ""
 
 
 def _merge_text(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
