@@ -27,6 +27,7 @@ from zongjie.model import (
     plain_text,
 )
 from zongjie.script import convert_document
+from zongjie.sourceref import SourceRef
 from zongjie.walk import inline_runs, iter_blocks, iter_inlines, map_blocks, map_inlines, walk_inlines
 
 from conftest import check, findings, line_of
@@ -64,8 +65,8 @@ def test_traditional_output_converts_a_table_caption_its_cells_and_bold_text_in_
 
 
 def a_document_with_text_everywhere() -> Document:
-    figure = FactSpan("11720.82万元", ("基金.收入",), (HERE,), written=("11720.82万元",))
-    placeholder = FactSpan("【待填：参保.参保人数】", ("参保.参保人数",), (HERE,), placeholder=True)
+    figure = FactSpan("11720.82万元", SourceRef(("基金.收入",), (HERE,), written=("11720.82万元",)))
+    placeholder = FactSpan("【待填：参保.参保人数】", SourceRef(("参保.参保人数",), (HERE,), placeholder=True))
     chart = Chart("bar", (Text("医疗保障基金"),), HERE, unit="万元", categories=("职工医疗保险",),
                   series=(ChartSeries("职工收入", (figure,), (11720.82,)),), label="图2")
     table = Table(((Text("险种"),),), (((Strong((Text("职工医疗"),)),),),), ("",), caption=(Text("医疗基金收入"),))

@@ -12,6 +12,7 @@ from docx.shared import Mm, Pt
 
 from zongjie.errors import Location
 from zongjie.model import Document, FactSpan, Heading, Meta, Paragraph, Strong, Table, Text
+from zongjie.sourceref import SourceRef
 from zongjie.numbering import number_headings
 from zongjie.writers import WriteOptions, write
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 
 def sample() -> Document:
-    fact = FactSpan("429198人", ("参保.参保人数",), (Location(Path("/ws/content/甲区/2023/facts.yaml"), 12),))
+    fact = FactSpan("429198人", SourceRef(("参保.参保人数",), (Location(Path("/ws/content/甲区/2023/facts.yaml"), 12),)))
     document = Document(
         Meta(title=(Text("甲区医疗保障局2023年度工作总结"),), signature=(Text("甲区医疗保障局"),),
              date=(Text("2023年12月20日"),)),

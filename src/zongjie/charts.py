@@ -28,6 +28,7 @@ from zongjie.facts import Fact, FactGroup, FactSet
 from zongjie.figures import FigureError
 from zongjie.model import Chart, ChartSeries, Document, FactSpan, ListBlock, plain_text
 from zongjie.numbers.quantity import Quantity
+from zongjie.sourceref import SourceRef
 from zongjie.walk import iter_blocks
 
 KINDS = {"柱形图": "bar", "柱状图": "bar", "bar": "bar", "折线图": "line", "line": "line",
@@ -238,7 +239,7 @@ def _series(name: str, values: list, unit: str, decimals: int | None, origin: Lo
         text = fmt.number_text(value, places)
         if places is None and "." in text:
             text = text.rstrip("0").rstrip(".") if quantity.unit != unit else text
-        spans.append(FactSpan(text, (fact.key,), (fact.location,), fact.derived, (fact.written,)))
+        spans.append(FactSpan(text, SourceRef.of((fact,))))
         numbers.append(float(Decimal(text)))
     return ChartSeries(name, tuple(spans), tuple(numbers))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Union, assert_never
 
 from zongjie.errors import Location
+from zongjie.sourceref import SourceRef
 
 
 # ---- inlines -------------------------------------------------------------------------------
@@ -22,14 +23,31 @@ class Text:
 
 @dataclass(frozen=True)
 class FactSpan:
-    """Text produced from a fact (or a filter over facts): `429198人` from 参保.参保人数."""
+    """Text produced from a fact (or a filter over facts): `429198人` from 参保.参保人数,
+    with the record of its facts the rendering made (the same object, not a copy)."""
 
     text: str
-    keys: tuple[str, ...]
-    locations: tuple[Location, ...]
-    derived: bool = False
-    written: tuple[str, ...] = ()  # each fact as written in facts.yaml
-    placeholder: bool = False  # a draft's 【待填：键】 (writers highlight it), not a figure
+    source: SourceRef
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.source.keys
+
+    @property
+    def locations(self) -> tuple[Location, ...]:
+        return self.source.locations
+
+    @property
+    def derived(self) -> bool:
+        return self.source.derived
+
+    @property
+    def written(self) -> tuple[str, ...]:  # each fact as written in facts.yaml
+        return self.source.written
+
+    @property
+    def placeholder(self) -> bool:  # a draft's 【待填：键】 (writers highlight it), not a figure
+        return self.source.placeholder
 
 
 @dataclass(frozen=True)

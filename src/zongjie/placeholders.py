@@ -194,6 +194,7 @@ def with_todo_list(document, placeholders: list[Placeholder], facts_path: Path |
     from dataclasses import replace
 
     from zongjie.model import FactSpan, PageBreak, Paragraph, Strong, Text
+    from zongjie.sourceref import SourceRef
 
     items = unique(placeholders)
     if not items:
@@ -204,7 +205,7 @@ def with_todo_list(document, placeholders: list[Placeholder], facts_path: Path |
         where = f"{_short_place(item.location, facts_path)}：" if item.location else ""
         note = "（可选）" if item.optional else ""
         blocks.append(Paragraph((Text(where),
-                                 FactSpan(item.text, (item.key,), (item.location,) if item.location else (), placeholder=True),
+                                 FactSpan(item.text, SourceRef((item.key,), (item.location,) if item.location else (), placeholder=True)),
                                  Text(note))))
     return replace(document, blocks=(*document.blocks, *blocks))
 

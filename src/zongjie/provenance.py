@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from zongjie.errors import Location
 from zongjie.facts import Fact
+from zongjie.sourceref import SourceRef
 
 START, MIDDLE, END = "\ue000", "\ue001", "\ue002"
 _DIGIT_BASE = 0xE010
@@ -53,38 +53,22 @@ class TracedNumber(int):
         return TracedNumber(result, self.facts) if isinstance(result, int) else result
 
 
-@dataclass(frozen=True)
-class Source:
-    keys: tuple[str, ...]
-    locations: tuple[Location, ...]
-    derived: bool
-    written: tuple[str, ...]
-    placeholder: bool = False  # a draft's 【待填：…】, not a figure
-
-
 @dataclass
 class SourceTable:
     """Sources of the figures in one rendering, in the order they were written."""
 
-    sources: list[Source] = field(default_factory=list)
+    sources: list[SourceRef] = field(default_factory=list)
 
     def mark(self, text: str, facts: tuple[Fact, ...]) -> str:
         index = len(self.sources)
-        self.sources.append(
-            Source(
-                tuple(fact.key for fact in facts),
-                tuple(fact.location for fact in facts),
-                any(fact.derived for fact in facts),
-                tuple(fact.written for fact in facts),
-            )
-        )
+        self.sources.append(SourceRef.of(facts))
         return self._marked(index, text)
 
     def mark_placeholder(self, text: str, placeholder) -> str:
         """A draft's 【待填：键】, pointing at the facts.yaml line to fill."""
         index = len(self.sources)
         locations = (placeholder.location,) if placeholder.location else ()
-        self.sources.append(Source((placeholder.key,), locations, False, ("",), placeholder=True))
+        self.sources.append(SourceRef((placeholder.key,), locations, False, ("",), placeholder=True))
         return self._marked(index, text)
 
     @staticmethod
@@ -92,9 +76,9 @@ class SourceTable:
         digits = "".join(chr(_DIGIT_BASE + int(digit)) for digit in str(index))
         return f"{START}{digits}{MIDDLE}{text}{END}"
 
-    def split(self, text: str) -> list[tuple[str, Source | None]]:
+    def split(self, text: str) -> list[tuple[str, SourceRef | None]]:
         """Marked text → (text, source) pieces; unmarked pieces have source None."""
-        pieces: list[tuple[str, Source | None]] = []
+        pieces: list[tuple[str, SourceRef | None]] = []
         position = 0
         for match in _MARKED.finditer(text):
             if match.start() > position:

@@ -276,8 +276,7 @@ def _inlines(children, sources: SourceTable) -> tuple[Inline, ...]:
 
 def _marked_text(text: str, sources: SourceTable) -> list[Inline]:
     return [
-        FactSpan(piece, source.keys, source.locations, source.derived, source.written, source.placeholder)
-        if source else Text(piece)
+        FactSpan(piece, source) if source else Text(piece)
         for piece, source in sources.split(text)
     ]
 
