@@ -204,8 +204,11 @@ _T = TypeVar("_T")
 
 def _mapped(fn: Callable[[_T], _T], items: tuple[_T, ...]) -> tuple[_T, ...]:
     """`fn` over a tuple; the same tuple when nothing in it changed."""
-    mapped = tuple(fn(item) for item in items)
-    return items if all(new is old for new, old in zip(mapped, items)) else mapped
+    mapped = [fn(item) for item in items]
+    for new, old in zip(mapped, items):
+        if new is not old:
+            return tuple(mapped)
+    return items
 
 
 def _changed(node, **fields):
