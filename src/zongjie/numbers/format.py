@@ -20,12 +20,12 @@ from zongjie.numbers.units import convert, unit_of
 SIMPLIFIED = "zh_CN"
 
 
-# Babel (CLDR) used to supply digit grouping and the long date. For every locale zongjie
-# accepts (config.LOCALES: zh_CN, zh_Hant_TW, zh_Hant_HK) CLDR says the same: group separator
-# ",", groups of three, long date "y年M月d日". Measured on a cold `zongjie build` of one
-# document: importing babel and loading its zh_CN data cost 25–40 ms CPU of ≈330 ms; babel
-# installs 36 MB. So these two rules are written out here; tests/test_numbers_properties.py
-# checks them against babel for all three locales when babel is installed (tests only).
+# Digit grouping and the long date are written out here, not read from Babel (CLDR). For every
+# locale zongjie accepts (config.LOCALES: zh_CN, zh_Hant_TW, zh_Hant_HK) CLDR says the same:
+# group separator ",", groups of three, long date "y年M月d日". Measured on a cold `zongjie build`
+# of one document: importing babel and loading its zh_CN data cost 25–40 ms CPU of ≈330 ms;
+# babel installs 36 MB. tests/test_numbers_properties.py checks these two rules against babel
+# for all three locales when babel is installed (tests only).
 CLDR_GROUP_SEPARATOR = ","
 
 
@@ -33,11 +33,12 @@ CLDR_GROUP_SEPARATOR = ","
 def plain_decimal(value: Decimal) -> str:
     """A Decimal as written in official text: no exponent, no grouping, written zeros kept
     (443.60 stays 443.60)."""
-    if value == value.to_integral_value() and value.as_tuple().exponent > 0:
+    exponent = value.as_tuple().exponent  # a str only for NaN and infinities
+    if isinstance(exponent, int) and exponent > 0 and value == value.to_integral_value():
         value = value.quantize(Decimal(1))
     if value.is_zero():
-        # A zero keeps its written decimals but never a sign: rounding -0.004 to 2 decimals
-        # gave "-0.00" (only "-0" and "-0.0" were caught before).
+        # A zero keeps its written decimals but never a sign, whatever the decimals: -0.004
+        # rounded to 2 decimals is "0.00".
         value = value.copy_abs()
     return format(value, "f")
 

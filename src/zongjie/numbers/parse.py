@@ -71,8 +71,8 @@ def _parse_quantity(text: str) -> Quantity:
     if match is None:
         chinese = _CHINESE_NUMBER.match(compact)
         if chinese and _starts_like_a_numeral(chinese.group("numeral")):
-            value = parse_chinese_numeral(chinese.group("numeral"))
-            return Quantity(Decimal(value), normalise_unit_name(chinese.group("unit") or ""))
+            numeral = parse_chinese_numeral(chinese.group("numeral"))
+            return Quantity(Decimal(numeral), normalise_unit_name(chinese.group("unit") or ""))
         raise NumberFormatError(
             f"“{text}”不是可识别的数字",
             "数字请写成 11720.82万元、429198人、96.19% 这样的形式（数字在前，单位在后）。",
