@@ -19,7 +19,6 @@ from zongjie.errors import Location, ZongjieError
 if TYPE_CHECKING:  # openpyxl itself is imported only when an .xlsx is read (~150 ms)
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (Excel 97-2003), also when renamed .xlsx
 
@@ -115,10 +114,6 @@ class Workbook:
     @property
     def is_csv(self) -> bool:
         return self.path.suffix.lower() in CSV_SUFFIXES
-
-    @property
-    def sheet_names(self) -> list[str]:
-        return list(self._sheet_names)
 
     def grid(self, sheet: str | None) -> Grid:
         """A sheet by name (None: the first sheet); a missing sheet is an error naming the others."""
