@@ -33,9 +33,10 @@ CLDR_GROUP_SEPARATOR = ","
 def plain_decimal(value: Decimal) -> str:
     """A Decimal as written in official text: no exponent, no grouping, written zeros kept
     (443.60 stays 443.60)."""
-    exponent = value.as_tuple().exponent  # a str only for NaN and infinities
-    if isinstance(exponent, int) and exponent > 0 and value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
+    if value == value.to_integral_value():
+        exponent = value.as_tuple().exponent  # a str only for NaN and infinities
+        if isinstance(exponent, int) and exponent > 0:  # 1E+2 is written 100
+            value = value.quantize(Decimal(1))
     if value.is_zero():
         # A zero keeps its written decimals but never a sign, whatever the decimals: -0.004
         # rounded to 2 decimals is "0.00".
