@@ -21,8 +21,9 @@ from zongjie.numbers.chinese import chinese_digits, chinese_numeral, daxie
 from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import compatible
-from zongjie.placeholders import OptionalMissing
+from zongjie.placeholders import DROP, OptionalMissing, undefined_key
 from zongjie.provenance import TracedText
+from zongjie.templating.state import current_state
 
 
 class FilterError(ValueError):
@@ -136,8 +137,6 @@ def _money(value, target: str, decimals: int | None) -> TracedText:
 
 
 def _locale() -> str:
-    from zongjie.templating import current_state
-
     return current_state().locale
 
 
@@ -259,8 +258,6 @@ def _comparison(current, previous, required) -> tuple[Quantity, Quantity] | str:
     """Both figures of a year-on-year comparison, or DROP (say nothing) when one is missing,
     their units differ or they were counted to different dates (统计截至) — unless the
     template says the comparison is required (必需=true), which a final build then enforces."""
-    from zongjie.placeholders import DROP
-
     required = _flag(required, "必需")
     missing = next((v for v in (current, previous) if isinstance(v, (jinja2.Undefined, OptionalMissing))), None)
     if missing is not None:
@@ -282,14 +279,10 @@ def _comparison(current, previous, required) -> tuple[Quantity, Quantity] | str:
 
 
 def _undefined_text(undefined) -> str:
-    from zongjie.placeholders import undefined_key
-
     return f"没有“{undefined_key(undefined)}”"
 
 
 def _missing_mode() -> str:
-    from zongjie.templating import current_state
-
     return current_state().missing
 
 
@@ -300,8 +293,6 @@ def _same_statistics_date(current, previous) -> bool:
     """Two figures compare only if counted to the same point of the year: the 统计截至 of
     their nearest group (参保.统计截至 for 参保.参保人数) agree in month and day, or neither
     year gives one. Figures not straight from this and last year's facts are not checked."""
-    from zongjie.templating import current_state
-
     state = current_state()
     if not (isinstance(current, Fact) and isinstance(previous, Fact)):
         return True
@@ -326,8 +317,6 @@ def _statistics_date(key: str, fact_set) -> datetime.date | YearMonth | None:
 def _name_the_year(phrase: str, previous) -> str:
     """A comparison with a year that is not the one before (2025 against 2023, 2024 not
     written) names it: 比2023年增长… / 与2023年持平, never a misleading 同比/上年."""
-    from zongjie.templating import current_state
-
     state = current_state()
     year = state.year
     if not isinstance(previous, Fact) or year is None:
