@@ -191,9 +191,9 @@ def run_batch(workspace: Workspace, selected: list[DistrictYear], out_dir: Path,
             results.append(JobResult(district_year.label, BuildStatus.UPTODATE, recorded))
             on_result(results[-1])
         else:
-            record = manifest.get(district_year) or {}
-            earlier = tuple(name for key in ("outputs", "kept") if isinstance(record.get(key), list)
-                            for name in record[key])
+            entry = manifest.get(district_year) or {}
+            earlier = tuple(name for key in ("outputs", "kept") if isinstance(entry.get(key), list)
+                            for name in entry[key])
             work.append(Job(district_year.district, district_year.year, fingerprint, earlier))
     if on_note is not None:
         for path in manifest.damaged:
@@ -265,9 +265,9 @@ def _convert_pdfs(results: list[JobResult]) -> None:
             missing, used = converted.substituted[target]
             substituted.setdefault(tuple(missing), []).append((target, result))
             stand_ins.setdefault(tuple(missing), []).extend(name for name in used if name not in stand_ins[tuple(missing)])
-    for missing, documents in substituted.items():
+    for fonts, documents in substituted.items():
         documents[0][1].pdf_messages.append(
-            substitution_warning([target for target, _ in documents], list(missing), stand_ins[missing]))
+            substitution_warning([target for target, _ in documents], list(fonts), stand_ins[fonts]))
 
 
 def _pairs(work: list[Job], results: list[JobResult]):

@@ -105,8 +105,8 @@ def build(
         complain(message)
     counts = {status: sum(r.status == status for r in results) for status in BuildStatus}
     warnings = sum(r.warnings for r in results)
-    say(f"共 {len(results)} 份：生成 {counts['built']}，未变 {counts['uptodate']}，"
-         f"校验未通过 {counts['blocked']}，失败 {counts['failed']}。"
+    say(f"共 {len(results)} 份：生成 {counts[BuildStatus.BUILT]}，未变 {counts[BuildStatus.UPTODATE]}，"
+        f"校验未通过 {counts[BuildStatus.BLOCKED]}，失败 {counts[BuildStatus.FAILED]}。"
          + (f"另有 {warnings} 个警告，运行 zongjie check 查看。" if warnings and not verbose else ""))
     raise typer.Exit(max([r.exit_code for r in results] + [EXIT_OK]))
 
@@ -345,7 +345,7 @@ def main() -> None:
     debug = "--debug" in sys.argv
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show a character shows its code
         try:
-            stream.reconfigure(errors="backslashreplace")
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # a TextIOWrapper, unless replaced
         except (AttributeError, ValueError):
             pass
     from zongjie.usage import UsageErrors, usage_message

@@ -185,9 +185,10 @@ def auto_scaled(value, 小数: int | None | str = _AUTO_DECIMALS) -> TracedText:
     decimals when the unit changes (28.73亿元), the written precision when not (5000人)."""
     quantity = _quantity(value)
     shown = fmt.auto_scale(quantity)
-    decimals = 小数
-    if decimals == _AUTO_DECIMALS:
+    if 小数 == _AUTO_DECIMALS:
         decimals = 2 if shown.unit != quantity.unit else None
+    else:
+        decimals = _integer(小数) if isinstance(小数, str) else 小数
     return _traced(fmt.quantity_text(shown, decimals), value)
 
 

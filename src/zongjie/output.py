@@ -43,11 +43,11 @@ def write_files(files: dict[Path, bytes]) -> None:
         for target, data in files.items():
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                descriptor, temporary = tempfile.mkstemp(prefix=".zongjie-", suffix=target.suffix, dir=target.parent)
-                staged.append((Path(temporary), target))  # removed below whatever happens next
+                descriptor, temporary_name = tempfile.mkstemp(prefix=".zongjie-", suffix=target.suffix, dir=target.parent)
+                staged.append((Path(temporary_name), target))  # removed below whatever happens next
                 with os.fdopen(descriptor, "wb") as stream:
                     stream.write(data)
-                os.chmod(temporary, _mode_for(target))
+                os.chmod(temporary_name, _mode_for(target))
             except OSError as error:
                 raise _output_error(error, target) from None
         replaced: list[Path] = []

@@ -46,7 +46,7 @@ def rule_keys(rules: list[Rule], facts: FactSet) -> set[str]:
     return keys
 
 
-def coverage(rules: list[Rule], facts: FactSet, plausibility_keys: set[str] = frozenset()) -> Coverage:
+def coverage(rules: list[Rule], facts: FactSet, plausibility_keys: frozenset[str] | set[str] = frozenset()) -> Coverage:
     touched = rule_keys(rules, facts) | set(plausibility_keys)
     numeric = tuple(fact for fact in facts.index.values() if fact.quantity is not None and not fact.derived)
     return Coverage(numeric, tuple(fact for fact in numeric if fact.key not in touched))

@@ -11,9 +11,20 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 from zongjie.checks.diagnose import MAX_NAMED, diagnosis_text, find_causes
-from zongjie.checks.expr import Binary, Call, DateLiteral, Expr, Number, Reference, Relation, Unary, references
+from zongjie.checks.expr import (
+    Binary,
+    Call,
+    DateLiteral,
+    Expr,
+    Number,
+    Reference,
+    Relation,
+    Unary,
+    references,
+)
 from zongjie.checks.findings import CheckResult, Figure, Finding, Severity, Unchecked
 from zongjie.checks.measure import Measure, UnitMismatch
 from zongjie.checks.rules import Rule
@@ -44,7 +55,7 @@ class _Resolver:
         self.previous = previous
         self.overrides: dict[int, Measure] = {}  # id(fact) → a corrected value being tried
         self.exact: frozenset[str] = frozenset()  # keys the rule being checked marks 精确
-        self.tolerance = None  # 约数误差 of the rule being checked
+        self.tolerance: Decimal | None = None  # 约数误差 of the rule being checked
         self.memo: dict[str, list[Fact]] | None = None  # key → facts, while diagnosing one rule
 
     def holds(self, relation: Relation, overrides: dict[int, Measure], accept=None) -> bool:
@@ -72,10 +83,10 @@ class _Resolver:
         path = reference.path
         fact_set = self.facts
         if path.startswith(PREVIOUS_YEAR + "."):
+            if self.previous is None:
+                raise _Missing(reference.path)
             fact_set = self.previous
             path = path[len(PREVIOUS_YEAR) + 1 :]
-            if fact_set is None:
-                raise _Missing(reference.path)
         if reference.is_pattern:
             pattern = path_pattern(path)
             matched = [fact for key, fact in fact_set.index.items() if pattern.match(key)]
@@ -101,10 +112,11 @@ class _Resolver:
                 return Measure.zero()
             return self._fact_measure(facts[0], used)
         if isinstance(expr, Call):
-            total = None
+            total: Measure | None = None
             for fact in self.facts_for(expr.argument):
                 measure = self._fact_measure(fact, used)
                 total = measure if total is None else total + measure
+            assert total is not None  # facts_for raises _Missing rather than answer nothing
             return total
         if isinstance(expr, Unary):
             return -self.measure(expr.operand, used)
@@ -254,7 +266,9 @@ def _inside(expr: Expr, prefix: str) -> Expr:
     if isinstance(expr, Reference):
         return expr if expr.path.startswith(PREVIOUS_YEAR + ".") else Reference(f"{prefix}.{expr.path}")
     if isinstance(expr, Call):
-        return Call(expr.function, _inside(expr.argument, prefix))
+        argument = _inside(expr.argument, prefix)
+        assert isinstance(argument, Reference)  # a function's argument is a key (expr.py)
+        return Call(expr.function, argument)
     if isinstance(expr, Unary):
         return Unary(_inside(expr.operand, prefix))
     if isinstance(expr, Binary):

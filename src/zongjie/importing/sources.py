@@ -142,15 +142,15 @@ def import_findings(facts_path: Path, facts, label: str) -> list:
         return []
     findings = []
     district, _, year = label.rpartition(" ")
-    for imported in record.files.values():
+    for imported_file in record.files.values():
         try:
-            changed = file_digest(imported.path) != imported.digest
+            changed = file_digest(imported_file.path) != imported_file.digest
         except OSError:
             continue  # moved away after the import: the facts stand as imported
         if changed:
             findings.append(Finding(
-                "import-stale", Severity.WARNING, "导入", f"{imported.name} 在导入后改动过，facts.yaml 中的数字可能已过时",
-                Location(imported.path),
+                "import-stale", Severity.WARNING, "导入", f"{imported_file.name} 在导入后改动过，facts.yaml 中的数字可能已过时",
+                Location(imported_file.path),
                 hint=f"请运行 zongjie import {district} {year} --dry-run 查看变化，再去掉 --dry-run 导入。",
             ))
     for key, imported in record.facts.items():

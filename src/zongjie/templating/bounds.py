@@ -103,7 +103,7 @@ def check_int_size(value) -> None:
 def bounded_binop(operator: str, left, right):
     """`*`, `**`, `+`, `%` checked before they run, so a huge result is never built."""
     if operator == "**":
-        if isinstance(right, (int, float, Decimal)) and abs(right) > MAX_POWER:
+        if isinstance(right, (int, float, Decimal)) and abs(Decimal(right)) > MAX_POWER:
             raise LimitError("指数过大")
         if isinstance(left, int) and isinstance(right, int) and left.bit_length() * abs(right) > MAX_INT_BITS:
             raise LimitError("乘方的结果过大")
@@ -285,13 +285,13 @@ class BoundsTransformer(NodeTransformer):
     """Rewrites a parsed template so that every loop and every `~` goes through the bounds."""
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
-        node = self.generic_visit(node)
+        self.generic_visit(node)  # in place: a For stays a For
         node.iter = nodes.Call(nodes.EnvironmentAttribute("zongjie_iter"), [node.iter], [], None, None,
                                lineno=node.iter.lineno)
         return node
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
-        node = self.generic_visit(node)
+        self.generic_visit(node)
         return nodes.Call(nodes.EnvironmentAttribute("zongjie_concat"), [nodes.List(node.nodes, lineno=node.lineno)],
                           [], None, None, lineno=node.lineno)
 

@@ -14,6 +14,7 @@ import importlib.util
 import marshal
 import shutil
 import sys
+from types import FrameType
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -254,10 +255,16 @@ class PrivateBytecodeCache(jinja2.BytecodeCache):
 _COMPILER_MODULES = ("zongjie.templating.environment", "zongjie.templating.bounds", "zongjie.origins")
 
 
+def _module_source(name: str) -> bytes:
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.origin is not None, name  # our own modules
+    return Path(spec.origin).read_bytes()
+
+
 def _bytecode_cache() -> PrivateBytecodeCache | None:
     """The private cache of this version of the sandbox (its rewriting is in the code)."""
     key = hashlib.blake2b(
-        b"".join(Path(str(importlib.util.find_spec(name).origin)).read_bytes() for name in _COMPILER_MODULES)
+        b"".join(_module_source(name) for name in _COMPILER_MODULES)
         + jinja2.__version__.encode(),
         digest_size=8,
     ).hexdigest()
@@ -383,7 +390,7 @@ def _placeholder(value: jinja2.Undefined, state: RenderState, optional: bool = F
 def _calling_template_line() -> Location | None:
     """The template line being rendered (for a key the template asks for that facts.yaml does
     not have at all: most likely a typo in the template)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None and template.filename:
