@@ -15,7 +15,7 @@ from decimal import Decimal
 import jinja2
 
 from zongjie.errors import NumberFormatError
-from zongjie.facts import Fact, default_text
+from zongjie.facts import Fact
 from zongjie.numbers import format as fmt
 from zongjie.numbers.chinese import chinese_digits, chinese_numeral, daxie
 from zongjie.numbers.parse import parse_date, parse_quantity
@@ -448,16 +448,6 @@ def month_range(first, last, 连接号: str = "—") -> str:
     if first_month > last_month:
         raise FilterError(f"月份区间 {first_month}—{last_month} 前后颠倒")
     return fmt.month_range_text(first_month, last_month, 连接号)
-
-
-def fact_text(fact: Fact, locale: str = "zh_CN") -> str:
-    """How a fact reads when written without a filter: as typed, normalised (half-width
-    digits, no grouping); dates in the long form."""
-    if isinstance(fact.value, Quantity):
-        return fmt.quantity_text(fact.value)
-    if isinstance(fact.value, (datetime.date, YearMonth)):
-        return fmt.date_text(fact.value, locale)
-    return default_text(fact.value)
 
 
 _FILTER_TABLE = [

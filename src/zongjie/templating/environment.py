@@ -25,8 +25,8 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from zongjie.errors import Location, TemplateError
-from zongjie.facts import Fact, FactGroup, FactList
-from zongjie.filters import FILTERS, GLOBALS, Derived, fact_text
+from zongjie.facts import Fact, FactGroup, FactList, default_text
+from zongjie.filters import FILTERS, GLOBALS, Derived
 from zongjie.mdsyntax import escape_inline
 from zongjie.placeholders import DROP, OptionalMissing, Placeholder, declared_location, undefined_key
 from zongjie.privatecache import private_dir, read_private, write_private
@@ -342,7 +342,7 @@ def _finalize(value):
     if isinstance(value, str):  # every output counts, also inside {% set %} blocks and macros
         check_string_size(len(value), "输出的文字")
     if isinstance(value, Fact):
-        return state.sources.mark(escape_inline(fact_text(value, state.locale)), (value,))
+        return state.sources.mark(escape_inline(default_text(value.value)), (value,))
     if isinstance(value, (TracedText, TracedNumber, Derived)):
         return state.sources.mark(escape_inline(str(value)), value.facts)
     if isinstance(value, MarkdownText):
