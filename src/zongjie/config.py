@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from zongjie.errors import ConfigError, Location
+from zongjie.errors import ConfigError
 from zongjie.fonts import font_role
+from zongjie.location import Location
 from zongjie.script import fold
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import jinja2
 
-from zongjie.errors import Location, ZongjieError
+from zongjie.errors import ZongjieError
 from zongjie.facts import FactGroup
+from zongjie.location import Location
 from zongjie.yamlio import YMap, load_yaml
 
 PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE = "【待填：", "】"

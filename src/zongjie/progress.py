@@ -10,7 +10,7 @@ from pathlib import Path
 from zongjie.checks.engine import PREVIOUS_YEAR, expand_rules
 from zongjie.checks.expr import references
 from zongjie.checks.findings import Finding, Severity
-from zongjie.errors import Location
+from zongjie.location import Location
 from zongjie.model import FactSpan, PageBreak, Paragraph, Strong, Text
 from zongjie.placeholders import Placeholder, declared_keys, declared_location
 

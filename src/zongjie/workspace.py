@@ -14,7 +14,8 @@ from pathlib import Path
 
 from zongjie.config import Config, DocumentSettings, load_config
 from zongjie.containment import ensure_inside
-from zongjie.errors import Location, WorkspaceError
+from zongjie.errors import WorkspaceError
+from zongjie.location import Location
 from zongjie.script import fold
 
 CONTENT_DIR = "content"
