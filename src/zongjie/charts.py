@@ -23,9 +23,9 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from zongjie.errors import Location
 from zongjie.facts import Fact, FactGroup, FactSet
 from zongjie.figures import FigureError
-from zongjie.location import Location
 from zongjie.model import Chart, ChartSeries, Document, FactSpan, ListBlock, plain_text
 from zongjie.numbers import format as fmt
 from zongjie.numbers.quantity import Quantity

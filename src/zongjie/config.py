@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from zongjie.errors import ConfigError
+from zongjie.errors import ConfigError, Location
 from zongjie.fonts import font_role
-from zongjie.location import Location
 from zongjie.script import fold
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 

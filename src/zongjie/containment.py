@@ -11,8 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from zongjie.errors import WorkspaceError
-from zongjie.location import Location
+from zongjie.errors import Location, WorkspaceError
 
 CONTENT_DIR = "content"
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from zongjie.errors import YamlError, ZongjieError
-from zongjie.location import Location
+from zongjie.errors import Location, YamlError, ZongjieError
 from zongjie.model import Chart, Merge, Paragraph, Picture, Table, Text, plain_text
 from zongjie.origins import CHART_INFOS, parse_origin
 from zongjie.writers.docx_styles import EMU_PER_MM, TEXT_WIDTH_EMU

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-from zongjie.location import Location
+from zongjie.errors import Location
 
 
 # ---- inlines -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jinja2.ext import Extension
 
-from zongjie.location import Location
+from zongjie.errors import Location
 
 ORIGIN_PREFIX = "zj:"
 CHART_INFOS = ("图表", "chart")

@@ -20,9 +20,9 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from zongjie.errors import Location
 from zongjie.figures import FigureError
 from zongjie.image_header import plain_size
-from zongjie.location import Location
 from zongjie.model import Document, ListBlock, Picture
 
 MAX_BYTES = 20 * 1024 * 1024

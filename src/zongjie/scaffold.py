@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from zongjie.errors import WorkspaceError
-from zongjie.location import Location
+from zongjie.errors import Location, WorkspaceError
 
 SAMPLE_TEMPLATE = "医保年度工作总结"
 SAMPLE_DISTRICT = "示例区"

@@ -16,8 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from zongjie.containment import ensure_inside
-from zongjie.errors import TemplateError
-from zongjie.location import Location
+from zongjie.errors import Location, TemplateError
 from zongjie.numbering import OFFICIAL_NUMBERING, validate_patterns
 from zongjie.yamlio import YMap, YScalar, YSeq, load_yaml
 

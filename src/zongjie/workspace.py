@@ -14,8 +14,7 @@ from pathlib import Path
 
 from zongjie.config import Config, DocumentSettings, load_config
 from zongjie.containment import ensure_inside
-from zongjie.errors import WorkspaceError
-from zongjie.location import Location
+from zongjie.errors import Location, WorkspaceError
 from zongjie.script import fold
 
 CONTENT_DIR = "content"

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
-from zongjie.errors import YamlError
-from zongjie.location import Location
+from zongjie.errors import Location, YamlError
 from zongjie.textio import read_source
 
 _STANDARD_TAGS = {

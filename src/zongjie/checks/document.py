@@ -22,18 +22,9 @@ from zongjie.checks.expr import Call, Reference, summands
 from zongjie.checks.findings import Figure, Finding, Severity
 from zongjie.checks.lint import doubled_unit
 from zongjie.checks.rules import Rule
+from zongjie.errors import Location
 from zongjie.facts import FactSet
-from zongjie.location import Location
-from zongjie.model import (
-    Document,
-    FactSpan,
-    Heading,
-    Table,
-    Text,
-    block_inlines,
-    plain_text,
-    walk_inlines,
-)
+from zongjie.model import Document, FactSpan, Heading, Table, Text, block_inlines, plain_text, walk_inlines
 from zongjie.numbers.format import plain_decimal, rounded
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.units import convert, unit_of

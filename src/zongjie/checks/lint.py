@@ -15,9 +15,8 @@ import re
 from pathlib import Path
 
 from zongjie.checks.findings import Finding, Severity
-from zongjie.errors import NumberFormatError
+from zongjie.errors import Location, NumberFormatError
 from zongjie.facts import FactSet
-from zongjie.location import Location
 from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.textio import read_source
 

@@ -27,19 +27,10 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from zongjie.checks.expr import (
-    Binary,
-    Call,
-    FormulaError,
-    Relation,
-    Unary,
-    parse_relation,
-    references,
-)
+from zongjie.checks.expr import Binary, Call, FormulaError, Relation, Unary, parse_relation, references
 from zongjie.checks.findings import Severity
 from zongjie.containment import ensure_inside
-from zongjie.errors import NumberFormatError, RuleError
-from zongjie.location import Location
+from zongjie.errors import Location, NumberFormatError, RuleError
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.quantity import Quantity
 from zongjie.script import fold

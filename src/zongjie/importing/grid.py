@@ -13,8 +13,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zongjie.errors import ZongjieError
-from zongjie.location import Location
+from zongjie.errors import Location, ZongjieError
 from zongjie.textio import read_bytes, read_source
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from zongjie.errors import Location
 from zongjie.importing.grid import SpreadsheetError
-from zongjie.location import Location
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 MAPPING_FILE = "导入.yaml"

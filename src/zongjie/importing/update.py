@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from zongjie.errors import Location
 from zongjie.importing.grid import SpreadsheetError
-from zongjie.location import Location
 from zongjie.textio import read_bytes, read_source
 
 _BOM = b"\xef\xbb\xbf"

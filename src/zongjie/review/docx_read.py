@@ -17,8 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from zongjie.errors import ZongjieError
-from zongjie.location import Location
+from zongjie.errors import Location, ZongjieError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"

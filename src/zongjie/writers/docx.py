@@ -39,13 +39,7 @@ from zongjie.model import (
 )
 from zongjie.writers import docx_xml as xml
 from zongjie.writers.docx_package import CORE, DOCUMENT, NUMBERING, STYLES, DocxPackage
-from zongjie.writers.docx_properties import (
-    APP,
-    SETTINGS,
-    build_time,
-    set_document_properties,
-    set_language,
-)
+from zongjie.writers.docx_properties import APP, SETTINGS, build_time, set_document_properties, set_language
 from zongjie.writers.docx_styles import (
     EMU_PER_PT,
     HEADING_STYLES,
@@ -138,10 +132,10 @@ def _parsed(data: bytes) -> DocxPackage:
 @lru_cache(maxsize=8)
 def _reference_styles(path: Path, mtime: float):
     """The styles part of a workspace's reference.docx, read once."""
+    from zongjie.errors import Location, OutputError
+
     import zipfile
 
-    from zongjie.errors import OutputError
-    from zongjie.location import Location
     from zongjie.writers.docx_package import read_part
 
     try:

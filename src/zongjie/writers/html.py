@@ -14,7 +14,8 @@ import os
 from html import escape
 from pathlib import Path
 
-from zongjie.location import display_path
+from zongjie.errors import display_path
+from zongjie.writers.layout import text_width
 from zongjie.model import (
     Block,
     Chart,
@@ -33,7 +34,6 @@ from zongjie.model import (
     Text,
     plain_text,
 )
-from zongjie.writers.layout import text_width
 
 STYLE = """
 /* Digits and Latin letters in Times New Roman (or its metric twins), as in the DOCX; the
