@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zongjie.errors import Location, ZongjieError
+from zongjie.textio import read_bytes, read_source
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when an .xlsx is read (~150 ms)
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
@@ -163,8 +164,6 @@ class Workbook:
 
 
 def _read_all(path: Path) -> bytes:
-    from zongjie.textio import read_bytes
-
     return read_bytes(path)
 
 
@@ -203,8 +202,6 @@ def _xlsx_grid(file_name: str, sheet, values) -> Grid:
 
 def _read_csv(path: Path) -> Grid:
     """CSV with a header row, UTF-8 (BOM or not) or GBK, comma or tab separated."""
-    from zongjie.textio import read_source
-
     text = read_source(path).text
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")

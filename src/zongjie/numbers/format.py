@@ -14,7 +14,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from zongjie.errors import NumberFormatError
-from zongjie.numbers.quantity import Quantity, YearMonth, qualified
+from zongjie.numbers.quantity import Quantity, YearMonth, plain_decimal, qualified  # plain_decimal: re-exported
 from zongjie.numbers.units import convert, unit_of
 
 SIMPLIFIED = "zh_CN"
@@ -30,20 +30,6 @@ CLDR_GROUP_SEPARATOR = ","
 
 
 # ---- plain numbers -------------------------------------------------------------------------
-def plain_decimal(value: Decimal) -> str:
-    """A Decimal as written in official text: no exponent, no grouping, written zeros kept
-    (443.60 stays 443.60)."""
-    if value == value.to_integral_value():
-        exponent = value.as_tuple().exponent  # a str only for NaN and infinities
-        if isinstance(exponent, int) and exponent > 0:  # 1E+2 is written 100
-            value = value.quantize(Decimal(1))
-    if value.is_zero():
-        # A zero keeps its written decimals but never a sign, whatever the decimals: -0.004
-        # rounded to 2 decimals is "0.00".
-        value = value.copy_abs()
-    return format(value, "f")
-
-
 def rounded(value: Decimal, decimals: int | None) -> Decimal:
     """Round half up to `decimals` places; None keeps the value exactly as it is."""
     if decimals is None:
