@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union, assert_never
 
-from zongjie.errors import Location
+from zongjie.location import Location
 from zongjie.sourceref import SourceRef
 
 

@@ -1,7 +1,7 @@
 """Which facts a shown figure comes from: one record from the template's rendering to the
 document model, so every figure in every output can be traced to its facts.yaml line.
 
-A leaf (it imports only Location): provenance.py records one per figure the templates write,
+A leaf (it imports only location.Location): provenance.py records one per figure the templates write,
 the reader hands it on unchanged to the FactSpan it makes, and the writers and checks read it
 there, without the model importing the templating layer or the data layer.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Protocol
 
-from zongjie.errors import Location
+from zongjie.location import Location
 
 
 class _Fact(Protocol):
