@@ -56,22 +56,26 @@ def iter_blocks(blocks: Document | Block | tuple[Block, ...]) -> Iterator[Block]
     for block in blocks:
         yield block
         match block:
+            case Heading() | Paragraph() | Table() | PageBreak() | Picture() | Chart():
+                pass
             case ListBlock():
                 for item in block.items:
                     yield from iter_blocks(item)
-            case Heading() | Paragraph() | Table() | PageBreak() | Picture() | Chart():
-                pass
             case _:
                 assert_never(block)
 
 
-def inline_runs(node: Document | Meta | Block | tuple[Block, ...]) -> Iterator[Inlines]:
+def inline_runs(node: Document | Meta | Block | tuple[Block, ...] | list[Block]) -> Iterator[Inlines]:
     """The inline sequences a node shows as text, in reading order: a check that looks at a
     figure and the word after it looks within one run (a table cell, a paragraph)."""
-    match node:  # the most frequent first: checks call this for every block of a document
-        case tuple():
+    match node:  # the most frequent first: checks ask this of every block of a document
+        case tuple() | list():
             for block in node:
-                yield from inline_runs(block)
+                match block:
+                    case Heading() | Paragraph():  # most blocks: no generator of their own
+                        yield block.content
+                    case _:
+                        yield from inline_runs(block)
         case Heading() | Paragraph():
             yield node.content
         case Table():
@@ -111,10 +115,18 @@ def walk_inlines(inlines: Iterable[Inline]) -> Iterator[Inline]:
                 assert_never(inline)
 
 
-def iter_inlines(node: Document | Meta | Block | tuple[Block, ...]) -> Iterator[Inline]:
+def iter_inlines(node: Document | Meta | Block | tuple[Block, ...] | list[Block]) -> Iterator[Inline]:
     """Every inline of a node, depth first, in reading order."""
     for run in inline_runs(node):
-        yield from walk_inlines(run)
+        for inline in run:  # walk_inlines' loop, one generator less for the common leaf
+            yield inline
+            match inline:
+                case Text() | FactSpan() | LineBreak():
+                    pass
+                case Strong() | Emphasis():
+                    yield from walk_inlines(inline.children)
+                case _:
+                    assert_never(inline)
 
 
 # ---- maps ----------------------------------------------------------------------------------

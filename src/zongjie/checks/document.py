@@ -59,7 +59,7 @@ def _empty_parts(document: Document, required: tuple[str, ...], where: Location)
     return findings
 
 
-def _sections(document: Document) -> list[tuple[Heading, tuple[Block, ...]]]:
+def _sections(document: Document) -> list[tuple[Heading, list[Block]]]:
     """Each first-level heading with the blocks up to the next one."""
     sections: list[tuple[Heading, list[Block]]] = []
     for block in document.blocks:
@@ -67,7 +67,7 @@ def _sections(document: Document) -> list[tuple[Heading, tuple[Block, ...]]]:
             sections.append((block, []))
         elif sections:
             sections[-1][1].append(block)
-    return [(heading, tuple(body)) for heading, body in sections]
+    return sections
 
 
 def _required_sections(document, template_name, required, where) -> list[Finding]:
@@ -265,9 +265,9 @@ def _shown_quantities(block) -> dict[str, list[tuple[str, object]]]:
     twice: once as stored, once rounded)."""
     shown: dict[str, list] = defaultdict(list)
     for inline in iter_inlines(block):
-        if isinstance(inline, FactSpan) and len(inline.keys) == 1:
+        if isinstance(inline, FactSpan) and len(keys := inline.keys) == 1:
             try:
-                shown[inline.keys[0]].append((inline.text, parse_quantity(inline.text)))
+                shown[keys[0]].append((inline.text, parse_quantity(inline.text)))
             except ValueError:
                 continue
     return shown
