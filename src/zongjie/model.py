@@ -182,14 +182,13 @@ def plain_text(inlines: tuple[Inline, ...], line_break: str = "\n") -> str:
     """The text of inlines as a reader sees it, without emphasis; a line break reads as
     `line_break`. (Traversal of whole documents is in walk.py.)"""
     parts = []
-    for inline in inlines:
-        match inline:
-            case Text() | FactSpan():
-                parts.append(inline.text)
-            case Strong() | Emphasis():
-                parts.append(plain_text(inline.children, line_break))
-            case LineBreak():
-                parts.append(line_break)
-            case _:
-                assert_never(inline)
+    for inline in inlines:  # isinstance, not match: writers ask this of every paragraph
+        if isinstance(inline, (Text, FactSpan)):
+            parts.append(inline.text)
+        elif isinstance(inline, (Strong, Emphasis)):
+            parts.append(plain_text(inline.children, line_break))
+        elif isinstance(inline, LineBreak):
+            parts.append(line_break)
+        else:
+            assert_never(inline)
     return "".join(parts)

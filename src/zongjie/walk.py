@@ -104,15 +104,14 @@ def inline_runs(node: Document | Meta | Block | tuple[Block, ...] | list[Block])
 
 def walk_inlines(inlines: Iterable[Inline]) -> Iterator[Inline]:
     """Every inline of a sequence, each before its children (a Strong before its text)."""
-    for inline in inlines:
+    for inline in inlines:  # isinstance, not match: this runs for every inline of a document
         yield inline
-        match inline:
-            case Text() | FactSpan() | LineBreak():
-                pass
-            case Strong() | Emphasis():
-                yield from walk_inlines(inline.children)
-            case _:
-                assert_never(inline)
+        if isinstance(inline, (Text, FactSpan, LineBreak)):  # leaves first: one test for most
+            continue
+        if isinstance(inline, (Strong, Emphasis)):
+            yield from walk_inlines(inline.children)
+        else:
+            assert_never(inline)
 
 
 def iter_inlines(node: Document | Meta | Block | tuple[Block, ...] | list[Block]) -> Iterator[Inline]:
@@ -120,13 +119,12 @@ def iter_inlines(node: Document | Meta | Block | tuple[Block, ...] | list[Block]
     for run in inline_runs(node):
         for inline in run:  # walk_inlines' loop, one generator less for the common leaf
             yield inline
-            match inline:
-                case Text() | FactSpan() | LineBreak():
-                    pass
-                case Strong() | Emphasis():
-                    yield from walk_inlines(inline.children)
-                case _:
-                    assert_never(inline)
+            if isinstance(inline, (Text, FactSpan, LineBreak)):  # leaves first: one test for most
+                continue
+            if isinstance(inline, (Strong, Emphasis)):
+                yield from walk_inlines(inline.children)
+            else:
+                assert_never(inline)
 
 
 # ---- maps ----------------------------------------------------------------------------------
