@@ -148,17 +148,18 @@ def map_blocks(fn: Callable[[Block], Block], node: Block) -> Block: ...
 def map_blocks(fn, node):
     """The node with `fn` applied to every block it holds (itself included), the blocks inside
     a list before the list."""
-    match node:
-        case Document():
-            blocks = _mapped(lambda block: map_blocks(fn, block), node.blocks)
-            return node if blocks is node.blocks else replace(node, blocks=blocks)
-        case ListBlock():
-            items = _mapped(lambda item: _mapped(lambda block: map_blocks(fn, block), item), node.items)
-            return fn(node if items is node.items else replace(node, items=items))
-        case Heading() | Paragraph() | Table() | PageBreak() | Picture() | Chart():
-            return fn(node)
-        case _:
-            assert_never(node)
+    def mapped(block: Block) -> Block:
+        if isinstance(block, (Heading, Paragraph, Table, PageBreak, Picture, Chart)):  # most: no items
+            return fn(block)
+        if isinstance(block, ListBlock):
+            items = _mapped(lambda item: _mapped(mapped, item), block.items)
+            return fn(block if items is block.items else replace(block, items=items))
+        assert_never(block)
+
+    if isinstance(node, Document):
+        blocks = _mapped(mapped, node.blocks)
+        return node if blocks is node.blocks else replace(node, blocks=blocks)
+    return mapped(node)
 
 
 class _InlineMap:
