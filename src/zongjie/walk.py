@@ -14,9 +14,10 @@ caption and a chart's title. A chart's series values are its data, not its text:
 reaches them (charts.py owns them), so a text pass never rewrites a figure drawn in a chart.
 
 The maps rebuild only what changed: a node none of whose parts `fn` changed is returned as it
-was (the same object), so a pass that touches little costs little. Every dispatch is a `match`
-over the Block and Inline unions ending in `assert_never`: a node type added to model.py
-without a case here fails at the first walk instead of being skipped in silence.
+was (the same object), so a pass that touches little costs little. Every dispatch ends in
+`assert_never` over the Block and Inline unions (a `match`, or an isinstance chain in the
+loops that run once per inline): a node type added to model.py without a case here fails at
+the first walk instead of being skipped in silence, and mypy names the walk that lacks it.
 """
 
 from __future__ import annotations
@@ -47,11 +48,11 @@ Inlines = tuple[Inline, ...]
 
 
 # ---- queries -------------------------------------------------------------------------------
-def iter_blocks(blocks: Document | Block | tuple[Block, ...]) -> Iterator[Block]:
+def iter_blocks(blocks: Document | Block | tuple[Block, ...] | list[Block]) -> Iterator[Block]:
     """Every block, each before the blocks inside it (a list's items)."""
     if isinstance(blocks, Document):
         blocks = blocks.blocks
-    elif not isinstance(blocks, tuple):
+    elif not isinstance(blocks, (tuple, list)):
         blocks = (blocks,)
     for block in blocks:
         yield block
@@ -200,13 +201,10 @@ class _InlineMap:
         return _mapped(self.inline, inlines)
 
     def inline(self, inline: Inline) -> Inline:
-        match inline:
-            case Strong() | Emphasis():
-                inline = _changed(inline, children=self.inlines(inline.children))
-            case Text() | FactSpan() | LineBreak():
-                pass
-            case _:
-                assert_never(inline)
+        if isinstance(inline, (Strong, Emphasis)):
+            inline = _changed(inline, children=self.inlines(inline.children))
+        elif not isinstance(inline, (Text, FactSpan, LineBreak)):
+            assert_never(inline)
         return self.fn(inline)
 
 
