@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field, replace
+from typing import assert_never
 
-from zongjie.checks.expr import Binary, Call, DateLiteral, Expr, Number, Reference, Relation, Unary, references
-from zongjie.checks.measure import Measure, UnitMismatch
+from zongjie.checks.expr import (Binary, Call, DateLiteral, Expr, Number, Reference, Relation, Unary, map_references,
+                                 optional_references, references)
+from zongjie.checks.measure import Measure, UnitMismatch, apply
 from zongjie.checks.rules import Rule
 from zongjie.errors import Location
 from zongjie.facts import Fact, FactGroup, FactSet, add_derived
@@ -142,28 +144,31 @@ class _Resolver:
         return [fact]
 
     def measure(self, expr: Expr, used: list[Fact]) -> Measure:
-        if isinstance(expr, Number):
-            return Measure.exact(expr.quantity)
-        if isinstance(expr, DateLiteral):
-            return Measure.of_date(expr.value)
-        if isinstance(expr, Reference):
-            return self._fact_measure(self.facts_for(expr)[0], used)
-        if isinstance(expr, Call) and expr.function == "optional":
-            try:
-                facts = self.facts_for(expr.argument)
-            except _Missing:
-                return Measure.zero()
-            return self._fact_measure(facts[0], used)
-        if isinstance(expr, Call):
-            total = None
-            for fact in self.facts_for(expr.argument):
-                measure = self._fact_measure(fact, used)
-                total = measure if total is None else total + measure
-            return total
-        if isinstance(expr, Unary):
-            return -self.measure(expr.operand, used)
-        left, right = self.measure(expr.left, used), self.measure(expr.right, used)
-        return {"+": left.__add__, "-": left.__sub__, "*": left.__mul__, "/": left.__truediv__}[expr.operator](right)
+        match expr:
+            case Number(quantity=quantity):
+                return Measure.exact(quantity)
+            case DateLiteral(value=value):
+                return Measure.of_date(value)
+            case Reference():
+                return self._fact_measure(self.facts_for(expr)[0], used)
+            case Call(function="optional", argument=argument):
+                try:
+                    facts = self.facts_for(argument)
+                except _Missing:
+                    return Measure.zero()
+                return self._fact_measure(facts[0], used)
+            case Call(argument=argument):
+                total = None
+                for fact in self.facts_for(argument):
+                    measure = self._fact_measure(fact, used)
+                    total = measure if total is None else total + measure
+                return total
+            case Unary(operand=operand):
+                return -self.measure(operand, used)
+            case Binary(operator=operator, left=left, right=right):
+                return apply(operator, self.measure(left, used), self.measure(right, used))
+            case _:
+                assert_never(expr)
 
     def _fact_measure(self, fact: Fact, used: list[Fact]) -> Measure:
         used.append(fact)
@@ -219,23 +224,13 @@ def _missing_keys(rule: Rule, resolver: _Resolver) -> list[str]:
     missing = []
     for side in (rule.relation.left, rule.relation.right):
         for reference in references(side):
-            if reference in _optional_references(side):
+            if reference in optional_references(side):
                 continue
             try:
                 resolver.facts_for(reference)
             except _Missing:
                 missing.append(reference.path)
     return list(dict.fromkeys(missing))
-
-
-def _optional_references(expr: Expr) -> list[Reference]:
-    if isinstance(expr, Call):
-        return [expr.argument] if expr.function == "optional" else []
-    if isinstance(expr, Unary):
-        return _optional_references(expr.operand)
-    if isinstance(expr, Binary):
-        return _optional_references(expr.left) + _optional_references(expr.right)
-    return []
 
 
 def _missing_reason(rule: Rule, resolver: _Resolver) -> str:
@@ -281,7 +276,7 @@ def _instances(rule: Rule, facts: FactSet) -> list[Rule]:
 def _needed_keys(rule: Rule) -> list[str]:
     """The keys a group must have for a template's 对每个 rule to apply to it."""
     return [reference.path for side in (rule.relation.left, rule.relation.right) for reference in references(side)
-            if reference not in _optional_references(side) and not reference.is_pattern
+            if reference not in optional_references(side) and not reference.is_pattern
             and not reference.path.startswith(PREVIOUS_YEAR + ".")]
 
 
@@ -305,15 +300,10 @@ def _group_paths(group: FactGroup):
 
 
 def _inside(expr: Expr, prefix: str) -> Expr:
-    if isinstance(expr, Reference):
-        return expr if expr.path.startswith(PREVIOUS_YEAR + ".") else Reference(f"{prefix}.{expr.path}")
-    if isinstance(expr, Call):
-        return Call(expr.function, _inside(expr.argument, prefix))
-    if isinstance(expr, Unary):
-        return Unary(_inside(expr.operand, prefix))
-    if isinstance(expr, Binary):
-        return Binary(expr.operator, _inside(expr.left, prefix), _inside(expr.right, prefix))
-    return expr
+    def placed(reference: Reference) -> Reference:
+        return reference if reference.path.startswith(PREVIOUS_YEAR + ".") else Reference(f"{prefix}.{reference.path}")
+
+    return map_references(expr, placed)
 
 
 def path_pattern(path: str) -> re.Pattern:

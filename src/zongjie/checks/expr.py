@@ -9,14 +9,20 @@
 
 FUNCTION is 求和 (sum over a wildcard reference) or 缺省为零 (a fact that may be absent,
 counting as 0 then, e.g. 标准分 + 缺省为零(加分)).
+
+The tree's shape is known in one place, `children`; `nodes` and `map_references` are the
+traversal every consumer builds on (after pandoc's Walk: a question or a rewrite over every
+reference is one line, not one more recursion). Code that gives each node kind a meaning
+(the evaluator, the printer) dispatches with `match` and fails loudly on an unknown kind.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Union
+from typing import Union, assert_never
 
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.quantity import Quantity
@@ -220,27 +226,70 @@ def parse_relation(text: str) -> Relation:
     return _Parser(text).relation()
 
 
+def children(expr: Expr) -> tuple[Expr, ...]:
+    """The nodes directly below one: a call's argument is a child (a reference like any other)."""
+    match expr:
+        case Number() | DateLiteral() | Reference():
+            return ()
+        case Call(argument=argument):
+            return (argument,)
+        case Unary(operand=operand):
+            return (operand,)
+        case Binary(left=left, right=right):
+            return (left, right)
+        case _:
+            assert_never(expr)
+
+
+def nodes(expr: Expr) -> Iterator[Expr]:
+    """Every node, depth-first, left to right: the order the formula is written in."""
+    yield expr
+    for child in children(expr):
+        yield from nodes(child)
+
+
+def map_references(expr: Expr, change: Callable[[Reference], Reference]) -> Expr:
+    """The same formula with every reference (call arguments included) replaced by `change`'s."""
+    match expr:
+        case Number() | DateLiteral():
+            return expr
+        case Reference():
+            return change(expr)
+        case Call(function=function, argument=argument):
+            return Call(function, change(argument))
+        case Unary(operand=operand):
+            return Unary(map_references(operand, change))
+        case Binary(operator=operator, left=left, right=right):
+            return Binary(operator, map_references(left, change), map_references(right, change))
+        case _:
+            assert_never(expr)
+
+
 def references(expr: Expr) -> list[Reference]:
-    if isinstance(expr, Reference):
-        return [expr]
-    if isinstance(expr, Call):
-        return [expr.argument]
-    if isinstance(expr, Unary):
-        return references(expr.operand)
-    if isinstance(expr, Binary):
-        return references(expr.left) + references(expr.right)
-    return []
+    return [node for node in nodes(expr) if isinstance(node, Reference)]
+
+
+def optional_references(expr: Expr) -> list[Reference]:
+    """The arguments of 缺省为零(…): facts that count as 0 when absent."""
+    return [node.argument for node in nodes(expr) if isinstance(node, Call) and node.function == "optional"]
+
+
+def call_arguments(expr: Expr) -> list[Reference]:
+    return [node.argument for node in nodes(expr) if isinstance(node, Call)]
 
 
 def summands(expr: Expr) -> list[tuple[int, Expr]] | None:
     """The terms of a pure sum/difference with their signs, or None if it is not one."""
-    if isinstance(expr, Binary) and expr.operator in "+-":
-        left = summands(expr.left)
-        right = summands(expr.right)
-        if left is None or right is None:
+    match expr:
+        case Binary(operator="+" | "-" as operator, left=left, right=right):
+            left_terms, right_terms = summands(left), summands(right)
+            if left_terms is None or right_terms is None:
+                return None
+            sign = 1 if operator == "+" else -1
+            return left_terms + [(sign * s, term) for s, term in right_terms]
+        case Reference() | Call() | Number():
+            return [(1, expr)]
+        case Binary() | Unary() | DateLiteral():
             return None
-        sign = 1 if expr.operator == "+" else -1
-        return left + [(sign * s, term) for s, term in right]
-    if isinstance(expr, (Reference, Call, Number)):
-        return [(1, expr)]
-    return None
+        case _:
+            assert_never(expr)

@@ -224,3 +224,17 @@ class Measure:
     def gap(self, other: "Measure") -> Decimal:
         """How far apart the point values are (self − other), in base units."""
         return self.value - other.value
+
+
+def apply(operator: str, left: Measure, right: Measure) -> Measure:
+    """One of the formula language's operators (+ - * /) on two measures."""
+    match operator:
+        case "+":
+            return left + right
+        case "-":
+            return left - right
+        case "*":
+            return left * right
+        case "/":
+            return left / right
+    raise ValueError(operator)

@@ -27,7 +27,7 @@ from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 
-from zongjie.checks.expr import FormulaError, Relation, parse_relation, references
+from zongjie.checks.expr import FormulaError, Relation, call_arguments, parse_relation, references
 from zongjie.errors import Location, NumberFormatError, RuleError
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.quantity import Quantity
@@ -180,25 +180,13 @@ def _relation(text: str, location: Location) -> Relation:
         raise RuleError(error.message, location, error.hint) from None
     for side in (relation.left, relation.right):
         for reference in references(side):
-            if reference.is_pattern and not _inside_sum(side, reference):
+            if reference.is_pattern and reference not in call_arguments(side):
                 raise RuleError(
                     f"“{reference.path}”含通配符 *，只能写在 求和( ) 里",
                     location,
                     f"如：求和({reference.path})",
                 )
     return relation
-
-
-def _inside_sum(expr, reference) -> bool:
-    from zongjie.checks.expr import Binary, Call, Unary
-
-    if isinstance(expr, Call):
-        return expr.argument == reference
-    if isinstance(expr, Unary):
-        return _inside_sum(expr.operand, reference)
-    if isinstance(expr, Binary):
-        return _inside_sum(expr.left, reference) or _inside_sum(expr.right, reference)
-    return False
 
 
 def _text(node: YNode | None) -> str:
