@@ -22,7 +22,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Union, assert_never
+from typing import NoReturn, Union, assert_never
 
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.quantity import Quantity
@@ -115,7 +115,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if not match or match.end() == position:
-            raise FormulaError(f"公式“{text}”在“{text[position:position + 6]}”处无法识别",
+            shown = text[position:].lstrip()[:6]  # from the character itself, not the space before it
+            raise FormulaError(f"公式“{text}”在“{shown}”处无法识别",
                                "公式由事实键、数字和 + - × ÷ = <= >= 组成，如“合计 = 甲 + 乙”。")
         kind = match.lastgroup
         value = match.group(kind)
@@ -153,11 +154,21 @@ class _Parser:
             raise FormulaError(f"公式“{self.text}”没有等号或比较符", "规则须写成“合计 = 甲 + 乙”或“甲 <= 乙”。")
         kind, operator = self.take()
         if operator not in RELATIONS:
-            raise FormulaError(f"公式“{self.text}”中“{operator}”不是比较符")
+            self.unexpected(operator)
         right = self.sum()
-        if self.peek() is not None:
-            raise FormulaError(f"公式“{self.text}”在“{self.peek()[1]}”处多出内容", "每条规则只写一个等式或不等式。")
+        leftover = self.peek()
+        if leftover is not None and leftover[1] in RELATIONS:
+            raise FormulaError(f"公式“{self.text}”在“{leftover[1]}”处多出内容", "每条规则只写一个等式或不等式。")
+        if leftover is not None:
+            self.unexpected(leftover[1])
         return Relation(left, RELATIONS[operator], right, self.text)
+
+    def unexpected(self, value: str) -> NoReturn:
+        """A token after a complete expression that neither continues nor compares it."""
+        if value == ")":
+            raise FormulaError(f"公式“{self.text}”中多了一个“)”", "请检查括号是否成对。")
+        raise FormulaError(f"公式“{self.text}”在“{value}”之前少了运算符",
+                           "键和数字之间要用 + - × ÷ 或比较符连接；数字要和单位连写，如 5万元。")
 
     def sum(self) -> Expr:
         expr = self.product()
@@ -274,8 +285,10 @@ def optional_references(expr: Expr) -> list[Reference]:
     return [node.argument for node in nodes(expr) if isinstance(node, Call) and node.function == "optional"]
 
 
-def call_arguments(expr: Expr) -> list[Reference]:
-    return [node.argument for node in nodes(expr) if isinstance(node, Call)]
+def summed_references(expr: Expr) -> list[Reference]:
+    """The arguments of 求和(…): the only place a wildcard reference has a meaning (缺省为零
+    reads one fact, so 缺省为零(分组.*) would silently take whichever came first)."""
+    return [node.argument for node in nodes(expr) if isinstance(node, Call) and node.function == "sum"]
 
 
 def summands(expr: Expr) -> list[tuple[int, Expr]] | None:

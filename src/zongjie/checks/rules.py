@@ -27,7 +27,7 @@ from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 
-from zongjie.checks.expr import FormulaError, Relation, call_arguments, parse_relation, references
+from zongjie.checks.expr import FormulaError, Relation, parse_relation, references, summed_references
 from zongjie.errors import Location, NumberFormatError, RuleError
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.quantity import Quantity
@@ -180,7 +180,7 @@ def _relation(text: str, location: Location) -> Relation:
         raise RuleError(error.message, location, error.hint) from None
     for side in (relation.left, relation.right):
         for reference in references(side):
-            if reference.is_pattern and reference not in call_arguments(side):
+            if reference.is_pattern and reference not in summed_references(side):
                 raise RuleError(
                     f"“{reference.path}”含通配符 *，只能写在 求和( ) 里",
                     location,
