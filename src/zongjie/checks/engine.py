@@ -157,12 +157,9 @@ class _Resolver:
                 except _Missing:
                     return Measure.zero()
                 return self._fact_measure(facts[0], used)
-            case Call(argument=argument):
-                total = None
-                for fact in self.facts_for(argument):
-                    measure = self._fact_measure(fact, used)
-                    total = measure if total is None else total + measure
-                return total
+            case Call(argument=argument):  # 求和: facts_for matched at least one fact, or raised
+                first, *rest = [self._fact_measure(fact, used) for fact in self.facts_for(argument)]
+                return sum(rest, first)
             case Unary(operand=operand):
                 return -self.measure(operand, used)
             case Binary(operator=operator, left=left, right=right):

@@ -24,8 +24,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NoReturn, Union, assert_never
 
-from zongjie.numbers.parse import parse_quantity
+from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.numbers.quantity import Quantity
+from zongjie.script import (
+    fold,  # a rule may name a fact in either script, as facts.yaml may
+)
 
 
 class FormulaError(ValueError):
@@ -119,6 +122,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             raise FormulaError(f"公式“{text}”在“{shown}”处无法识别",
                                "公式由事实键、数字和 + - × ÷ = <= >= 组成，如“合计 = 甲 + 乙”。")
         kind = match.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         value = match.group(kind)
         value = {"（": "(", "）": ")"}.get(value, value)
         tokens.append((kind, value))
@@ -134,6 +138,10 @@ class _Parser:
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def peek_value(self) -> str | None:
+        token = self.peek()
+        return token[1] if token else None
 
     def take(self) -> tuple[str, str]:
         token = self.peek()
@@ -172,20 +180,20 @@ class _Parser:
 
     def sum(self) -> Expr:
         expr = self.product()
-        while self.peek() and self.peek()[1] in ("+", "-"):
+        while self.peek_value() in ("+", "-"):
             operator = self.take()[1]
             expr = Binary(operator, expr, self.product())
         return expr
 
     def product(self) -> Expr:
         expr = self.unary()
-        while self.peek() and self.peek()[1] in ("*", "×", "/", "÷"):
+        while self.peek_value() in ("*", "×", "/", "÷"):
             operator = self.take()[1]
             expr = Binary({"×": "*", "÷": "/"}.get(operator, operator), expr, self.unary())
         return expr
 
     def unary(self) -> Expr:
-        if self.peek() and self.peek()[1] == "-":
+        if self.peek_value() == "-":
             self.take()
             return Unary(self.unary())
         return self.primary()
@@ -195,21 +203,22 @@ class _Parser:
         if kind == "number":
             return Number(parse_quantity(value))
         if kind == "date":
-            from zongjie.numbers.parse import parse_date
-
             try:
-                return DateLiteral(parse_date(value), value)
+                date = parse_date(value)
             except ValueError:
-                raise FormulaError(f"公式“{self.text}”中的日期“{value}”不存在", "日期写成 2023-12-31 或 2023年12月31日。") from None
+                date = None
+            if not isinstance(date, datetime.date):  # the token always has a day: a date or an error
+                raise FormulaError(f"公式“{self.text}”中的日期“{value}”不存在", "日期写成 2023-12-31 或 2023年12月31日。")
+            return DateLiteral(date, value)
         if value == "(":
             expr = self.sum()
             self.expect(")")
             return expr
         if kind == "name":
-            if value not in FUNCTIONS and self.peek() and self.peek()[1] == "(":
+            if value not in FUNCTIONS and self.peek_value() == "(":
                 raise FormulaError(f"公式“{self.text}”中有不认识的函数“{value}”",
                                    "可用的函数：求和(分组.*.键)、缺省为零(键)。")
-            if value in FUNCTIONS and self.peek() and self.peek()[1] == "(":
+            if value in FUNCTIONS and self.peek_value() == "(":
                 self.take()
                 argument = self.reference(self.take())
                 self.expect(")")
@@ -222,14 +231,12 @@ class _Parser:
         if kind != "name":
             raise FormulaError(f"公式“{self.text}”中“{value}”处应为事实键")
         parts = [value]
-        while self.peek() and self.peek()[1] == ".":
+        while self.peek_value() == ".":
             self.take()
             kind, part = self.take()
             if kind not in ("name", "op") or (kind == "op" and part != "*"):
                 raise FormulaError(f"公式“{self.text}”中“.”后面应为键名或 *")
             parts.append(part)
-        from zongjie.script import fold  # a rule may name a fact in either script, as facts.yaml may
-
         return Reference(fold(".".join(parts)))
 
 
