@@ -12,11 +12,12 @@ powers, so 人次 ÷ 人次 is a plain ratio and comparing 人 with 人次 is an
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 from decimal import Decimal
 
-from zongjie.numbers.quantity import Quantity
+from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import unit_of
 
 Dimension = tuple[tuple[str, int], ...]
@@ -35,7 +36,7 @@ class UnitMismatch(ValueError):
 def dimension_text(dimension: Dimension) -> str:
     if not dimension:
         return "纯数（无单位）"
-    def side(parts):
+    def side(parts: list[tuple[str, int]]) -> str:
         return "·".join(name if abs(power) == 1 else f"{name}^{abs(power)}" for name, power in parts)
 
     top = [part for part in dimension if part[1] > 0]
@@ -153,10 +154,8 @@ class Measure:
         return cls(measure.value, measure.value, measure.value, measure.dimension)
 
     @classmethod
-    def of_date(cls, value) -> "Measure":
+    def of_date(cls, value: datetime.date | YearMonth) -> "Measure":
         """A date is its day; a month written without a day (2023年11月) is any day in it."""
-        import datetime
-
         if isinstance(value, datetime.date):
             day = Decimal(value.toordinal())
             return cls(day, day, day, DATE)
@@ -220,10 +219,6 @@ class Measure:
         if operator == ">":
             return self.high > other.low
         raise ValueError(operator)
-
-    def gap(self, other: "Measure") -> Decimal:
-        """How far apart the point values are (self − other), in base units."""
-        return self.value - other.value
 
 
 def apply(operator: str, left: Measure, right: Measure) -> Measure:
