@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NoReturn, Union, assert_never
 
+from zongjie.errors import NumberFormatError
 from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.numbers.quantity import Quantity
 from zongjie.script import (
@@ -201,7 +202,10 @@ class _Parser:
     def primary(self) -> Expr:
         kind, value = self.take()
         if kind == "number":
-            return Number(parse_quantity(value))
+            try:
+                return Number(parse_quantity(value))
+            except NumberFormatError as error:  # 1,,000元: the number's own message, at the rule's line
+                raise FormulaError(f"公式“{self.text}”有误：{error.message}", error.hint) from None
         if kind == "date":
             try:
                 date = parse_date(value)
