@@ -83,3 +83,9 @@ def test_the_table_has_cases_of_both_kinds():
 @pytest.mark.parametrize(("line", "title", "formula", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
 def test_a_formula_reads_as_the_table_says(tmp_path, line, title, formula, expected):
     assert read_as_a_writer_wrote_it(tmp_path, formula) == expected
+
+
+@pytest.mark.parametrize("formula", ["甲 = " + "(" * 2000 + "乙" + ")" * 2000, "甲 = " + "-" * 5000 + "乙"])
+def test_a_formula_nested_too_deeply_is_a_rule_error_not_a_crash(tmp_path, formula):
+    assert read_as_a_writer_wrote_it(tmp_path, formula) == (
+        "错误：公式“甲 = " + formula[4:20] + "…”嵌套太深\n提示：请减少括号和负号的层数，或拆成几条规则。")

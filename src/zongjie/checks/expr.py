@@ -245,7 +245,10 @@ class _Parser:
 
 
 def parse_relation(text: str) -> Relation:
-    return _Parser(text).relation()
+    try:
+        return _Parser(text).relation()
+    except RecursionError:  # hundreds of nested brackets or minus signs: deeper than Python's stack
+        raise FormulaError(f"公式“{text[:20]}…”嵌套太深", "请减少括号和负号的层数，或拆成几条规则。") from None
 
 
 def children(expr: Expr) -> tuple[Expr, ...]:
