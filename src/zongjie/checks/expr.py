@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn, Union, assert_never
 
@@ -254,38 +254,43 @@ def parse_relation(text: str) -> Relation:
 def children(expr: Expr) -> tuple[Expr, ...]:
     """The nodes directly below one: a call's argument is a child (a reference like any other)."""
     match expr:
-        case Number() | DateLiteral() | Reference():
+        case Binary():
+            return (expr.left, expr.right)
+        case Reference() | Number() | DateLiteral():
             return ()
-        case Call(argument=argument):
-            return (argument,)
-        case Unary(operand=operand):
-            return (operand,)
-        case Binary(left=left, right=right):
-            return (left, right)
+        case Unary():
+            return (expr.operand,)
+        case Call():
+            return (expr.argument,)
         case _:
             assert_never(expr)
 
 
-def nodes(expr: Expr) -> Iterator[Expr]:
-    """Every node, depth-first, left to right: the order the formula is written in."""
-    yield expr
-    for child in children(expr):
-        yield from nodes(child)
+def nodes(expr: Expr) -> tuple[Expr, ...]:
+    """Every node, depth-first, left to right: the order the formula is written in.
+
+    Remembered on the node (trees are immutable; not a dataclass field, so equality, hashing
+    and replace() ignore it): a document's checks ask the same rules' keys hundreds of times."""
+    found: tuple[Expr, ...] | None = expr.__dict__.get("_nodes")
+    if found is None:
+        found = (expr, *(node for child in children(expr) for node in nodes(child)))
+        object.__setattr__(expr, "_nodes", found)
+    return found
 
 
 def map_references(expr: Expr, change: Callable[[Reference], Reference]) -> Expr:
     """The same formula with every reference (call arguments included) replaced by `change`'s."""
     match expr:
-        case Number() | DateLiteral():
-            return expr
+        case Binary():
+            return Binary(expr.operator, map_references(expr.left, change), map_references(expr.right, change))
         case Reference():
             return change(expr)
-        case Call(function=function, argument=argument):
-            return Call(function, change(argument))
-        case Unary(operand=operand):
-            return Unary(map_references(operand, change))
-        case Binary(operator=operator, left=left, right=right):
-            return Binary(operator, map_references(left, change), map_references(right, change))
+        case Number() | DateLiteral():
+            return expr
+        case Unary():
+            return Unary(map_references(expr.operand, change))
+        case Call():
+            return Call(expr.function, change(expr.argument))
         case _:
             assert_never(expr)
 
