@@ -65,7 +65,8 @@ def test_a_year_the_district_does_not_have_is_an_error_at_the_template_line(work
     run = build(cli, workspace, "-f", "md")
     assert run.code == 1, run.err
     line = line_of(workspace / NARRATIVE, "历年[2019]")
-    assert f"{NARRATIVE}:{line}: 错误：" in run.err and "2019" in run.err, run.err
+    assert f"{NARRATIVE}:{line}: 错误：模板用到的“历年[2019].参保.参保人数”：本地区没有“2019”年度的事实" in run.err, run.err
+    assert "历年[2022]" in run.err  # says what may be written instead
     assert "Traceback" not in run.err
     assert written(workspace, ".md") == ""  # nothing half-right is written
 
@@ -75,5 +76,12 @@ def test_a_year_of_another_district_is_not_read(workspace, cli):
     append_to_narrative(workspace, "{{ 历年[2020].自评.自评得分 }}")
     run = build(cli, workspace, "-f", "md")
     assert run.code == 1, run.err
-    assert f"{NARRATIVE}:" in run.err and "2020" in run.err, run.err
+    assert f"{NARRATIVE}:" in run.err and "本地区没有“2020”年度的事实" in run.err, run.err
     assert "101.85" not in run.err + run.out + written(workspace, ".md")
+
+
+def test_a_draft_marks_a_missing_year_as_a_year_not_as_this_years_fact(workspace, cli):
+    append_to_narrative(workspace, "2019年参保{{ 历年[2019].参保.参保人数 }}。")
+    run = build(cli, workspace, "-f", "md", "--draft")
+    assert run.code == 0, run.err
+    assert "2019年参保【待填：历年\\[2019\\].参保.参保人数】。" in written(workspace, ".md")

@@ -25,6 +25,7 @@ import jinja2
 from zongjie.errors import Location
 
 PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE = "【待填：", "】"
+YEARS = "历年"  # the template's name for every year of the district (templating's context)
 DROP = "\ue003"  # an optional clause's missing figure: the clause around it is removed
 
 
@@ -66,6 +67,8 @@ def undefined_key(value: jinja2.Undefined) -> str:
     name, owner = value._undefined_name, value._undefined_obj
     if isinstance(owner, FactGroup) and owner.path:
         return f"{owner.path}.{name}"
+    if type(owner).__name__ == "YearsOfDistrict":  # 历年[2019]: a year, not a key of this year's facts
+        return f"{YEARS}[{name}]"
     return str(name) if name is not None else "?"
 
 
@@ -131,6 +134,13 @@ def missing_fact_findings(placeholders: list[Placeholder]) -> list:
             findings.append(Finding(
                 "fact-unfilled", "error", "待填事实", f"事实“{placeholder.key}”还没有填写", placeholder.location,
                 hint="请填写这一项；只想先看看效果，可运行 zongjie build --draft 生成标出待填处的草稿。",
+            ))
+        elif placeholder.key.startswith(YEARS + "["):
+            year = placeholder.key[len(YEARS) + 1:].partition("]")[0]
+            findings.append(Finding(
+                "fact-unfilled", "error", "待填事实", f"模板用到的“{placeholder.key}”：本地区没有“{year}”年度的事实",
+                placeholder.location,
+                hint="历年[…] 只能写本地区已有 facts.yaml 的年度，如 历年[2022]；请检查年份是否写对。",
             ))
         else:
             findings.append(Finding(
