@@ -27,6 +27,7 @@ from zongjie.errors import Location
 from zongjie.facts import Fact, FactGroup, FactSet
 from zongjie.figures import FigureError
 from zongjie.model import Chart, ChartSeries, Document, FactSpan, ListBlock, plain_text
+from zongjie.numbers import format as fmt
 from zongjie.numbers.quantity import Quantity
 
 KINDS = {"柱形图": "bar", "柱状图": "bar", "bar": "bar", "折线图": "line", "line": "line",
@@ -224,8 +225,6 @@ def _first_unit(columns) -> str:
 
 
 def _series(name: str, values: list, unit: str, decimals: int | None, origin: Location) -> ChartSeries:
-    from zongjie.numbers import format as fmt
-
     spans, numbers = [], []
     for fact in values:
         if fact is None:

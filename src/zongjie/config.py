@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from zongjie.errors import ConfigError, Location
+from zongjie.fonts import font_role
+from zongjie.script import fold
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 CONFIG_FILE = "config.yaml"
@@ -132,9 +134,6 @@ _LOCALE_KEYS = ("phrases", "fonts")
 
 def _locale_settings(node: YMap, settings: DocumentSettings) -> DocumentSettings:
     """`phrases:` (专名对照) and `fonts:` (字体): each a mapping of texts, validated here."""
-    from zongjie.fonts import font_role
-    from zongjie.script import fold
-
     phrases_node = node.get("phrases")
     if phrases_node is not None:
         pairs = _text_pairs(phrases_node, "phrases", "写成“简体: 繁体”，如 腾冲: 騰沖。")

@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from zongjie.errors import Location, ZongjieError
+from zongjie.errors import Location, YamlError, ZongjieError
 from zongjie.model import Chart, Merge, Paragraph, Picture, Table, Text, plain_text
 from zongjie.origins import CHART_INFOS, parse_origin
+from zongjie.writers.docx_styles import EMU_PER_MM, TEXT_WIDTH_EMU
+from zongjie.yamlio import YMap, YScalar, YSeq, parse_yaml
 
 __all__ = ["CHART_INFOS", "FigureError", "pictures_of", "chart_block", "merged_table", "attach_table_captions"]
 
@@ -86,7 +88,6 @@ def _with_width(picture: Picture, match: re.Match) -> Picture:
     from dataclasses import replace
 
     number, unit = float(match.group(1)), match.group(2)
-    from zongjie.writers.docx_styles import TEXT_WIDTH_EMU, EMU_PER_MM
 
     text_width_mm = TEXT_WIDTH_EMU / EMU_PER_MM
     if unit in ("%", "％"):
@@ -113,9 +114,6 @@ def chart_block(info: str, content: str, marked_text) -> Chart:
 def _parsed_spec(content: str, origin: Location):
     """The chart block's YAML, parsed once per text (a template's chart is the same text in
     every document, and ruamel takes ~1 ms for it)."""
-    from zongjie.errors import YamlError
-    from zongjie.yamlio import parse_yaml
-
     padded = "\n" * (origin.line or 0) + content  # the YAML's line 1 is the line after the fence
     try:
         return parse_yaml(padded, origin.file)
@@ -126,8 +124,6 @@ def _parsed_spec(content: str, origin: Location):
 
 def _spec_value(node, marked_text):
     """YAML nodes → dicts, lists and (inlines, location) leaves."""
-    from zongjie.yamlio import YMap, YScalar, YSeq
-
     if isinstance(node, YMap):
         return {key: (_spec_value(value, marked_text), key_node.location)
                 for key, (key_node, value) in node.entries.items()}

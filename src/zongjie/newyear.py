@@ -22,6 +22,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from zongjie.containment import ensure_inside, normalise_year
 from zongjie.errors import Location, WorkspaceError
 from zongjie.templateinfo import load_template_info
 from zongjie.textio import read_source
@@ -35,8 +36,6 @@ DRAFT_PATTERN = re.compile(r"^\{# 草稿：")
 def new_district_year(workspace: Workspace, district: str, year: str, from_year: str | None = None,
                       template: str | None = None) -> tuple[list[Path], str]:
     """Create content/<district>/<year>/; returns the files written and where they came from."""
-    from zongjie.containment import ensure_inside, normalise_year
-
     written_year, year = year, normalise_year(year)
     if year is None:
         raise WorkspaceError(f"年度“{written_year}”应为四位数字，如 2024", hint="用法：zongjie new 地区 年度 [--from 上一年度]")
@@ -84,8 +83,6 @@ def _latest_year_before(workspace: Workspace, district: str, year: str) -> str |
 
 
 def _from_previous(source: Path, target: Path, source_year: str, year: str) -> list[Path]:
-    from zongjie.containment import ensure_inside
-
     mark = DRAFT_MARK.replace("{year}", source_year)
     planned: dict[Path, str] = {}
     for path in sorted(source.rglob("*.md")):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from zongjie.checks.engine import Figure, Finding
+from zongjie.checks.findings import Figure, Finding, Severity
 from zongjie.checks.measure import Measure
 from zongjie.errors import FactError, Location
 from zongjie.facts import Fact, FactGroup, FactSet, add_derived, load_facts
@@ -94,7 +94,7 @@ def _compare(stated: Fact, total: Quantity, parts: list[Fact]) -> Finding | None
         return None
     difference = (city.value - members.value) / Measure.of(Quantity(Decimal(1), stated.quantity.unit)).value
     return Finding(
-        "rollup-mismatch", "error", "成员地区合计",
+        "rollup-mismatch", Severity.ERROR, "成员地区合计",
         f"{stated.key} 市级写作 {stated.written}，各成员地区之和为 {total}（相差 {plain_decimal(abs(difference))}{stated.quantity.unit}）",
         stated.location, (Figure.of(stated), *(Figure.of(part) for part in parts)),
         hint="请核对市级数字和各地区的数字；若市级数字另有口径（如含市本级），请在市级事实中分开写明。",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from zongjie.containment import ensure_inside
 from zongjie.errors import Location, TemplateError
 from zongjie.numbering import OFFICIAL_NUMBERING, validate_patterns
 from zongjie.yamlio import YMap, YScalar, YSeq, load_yaml
@@ -44,8 +45,6 @@ class TemplateInfo:
 
     def _own_file(self, name: str, what: str) -> Path | None:
         """A file of the template, which (like its .md files) may not link out of its folder."""
-        from zongjie.containment import ensure_inside
-
         path = self.folder / name
         if not path.is_file():
             return None

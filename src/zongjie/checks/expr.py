@@ -27,9 +27,7 @@ from typing import NoReturn, Union, assert_never
 from zongjie.errors import NumberFormatError
 from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.numbers.quantity import Quantity
-from zongjie.script import (
-    fold,  # a rule may name a fact in either script, as facts.yaml may
-)
+from zongjie.script import fold
 
 
 class FormulaError(ValueError):
@@ -241,6 +239,7 @@ class _Parser:
             if kind not in ("name", "op") or (kind == "op" and part != "*"):
                 raise FormulaError(f"公式“{self.text}”中“.”后面应为键名或 *")
             parts.append(part)
+        # a rule may name a fact in either script, as facts.yaml may
         return Reference(fold(".".join(parts)))
 
 

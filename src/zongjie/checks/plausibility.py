@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zongjie.checks.engine import Figure, Finding
+from zongjie.checks.findings import Figure, Finding, Severity
 from zongjie.checks.measure import Measure
 from zongjie.facts import Fact, FactSet
 from zongjie.numbers.format import plain_decimal
@@ -46,7 +46,7 @@ def year_over_year(facts: FactSet, previous: FactSet | None, factor: Decimal | N
             continue
         change = f"是上年的 {plain_decimal(round(ratio, 2))} 倍" if ratio > 1 else f"只有上年的 {plain_decimal(round(ratio * 100, 2))}%"
         findings.append(Finding(
-            "implausible-change", "warning", "同比合理性",
+            "implausible-change", Severity.WARNING, "同比合理性",
             f"{fact.key} = {fact.written}，{change}（上年 {earlier.written}），超出同比倍数 {plain_decimal(factor)}",
             fact.location, (Figure.of(fact), Figure(f"上年.{earlier.key}", earlier.written, earlier.location)),
             hint=_likely_slip(fact, ratio),

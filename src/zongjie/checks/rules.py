@@ -23,18 +23,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from zongjie.checks.expr import FormulaError, Relation, parse_relation, references, summed_references
+from zongjie.checks.findings import Severity
+from zongjie.containment import ensure_inside
 from zongjie.errors import Location, NumberFormatError, RuleError
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.quantity import Quantity
 from zongjie.script import fold
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
-SEVERITIES = {"错误": "error", "error": "error", "警告": "warning", "warning": "warning"}
+SEVERITIES = {"错误": Severity.ERROR, "error": Severity.ERROR, "警告": Severity.WARNING, "warning": Severity.WARNING}
 _KEYS = {"名称", "关系", "级别", "小数", "说明", "例外", "例外差额", "对每个", "精确", "约数误差"}
 _LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
@@ -44,7 +46,7 @@ class Rule:
     name: str
     relation: Relation
     location: Location
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
     decimals: int | None = None
     note: str = ""
     exception: str = ""  # non-empty: a known, documented mismatch in the source
@@ -56,8 +58,6 @@ class Rule:
 
 def load_rules(path: Path) -> list[Rule]:
     """The rules of a file; a batch build reads a template's rules once, not per district."""
-    from zongjie.containment import ensure_inside
-
     ensure_inside(path, what="校验规则文件")
     stat = path.stat()
     return list(_load_rules(path, stat.st_mtime_ns, stat.st_size))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zongjie.errors import Location, ZongjieError
+from zongjie.textio import read_bytes, read_source
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -152,7 +153,7 @@ class Workbook:
                 warnings.simplefilter("ignore")
                 self._book = openpyxl.load_workbook(self.path, data_only=False)
                 self._values = openpyxl.load_workbook(self.path, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
             raise SpreadsheetError(
                 "无法读取这个表格文件：文件已损坏，或不是真正的 .xlsx",
                 Location(self.path),
@@ -162,8 +163,6 @@ class Workbook:
 
 
 def _read_all(path: Path) -> bytes:
-    from zongjie.textio import read_bytes
-
     return read_bytes(path)
 
 
@@ -202,8 +201,6 @@ def _xlsx_grid(file_name: str, sheet, values) -> Grid:
 
 def _read_csv(path: Path) -> Grid:
     """CSV with a header row, UTF-8 (BOM or not) or GBK, comma or tab separated."""
-    from zongjie.textio import read_source
-
     text = read_source(path).text
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zongjie.mdsyntax import escape_inline
+from zongjie.output import write_files
 from zongjie.review.diffing import DiffResult, ProseChange
+from zongjie.script import fold, is_traditional
+from zongjie.textio import read_bytes, read_source
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")
 _HEADING_PREFIX = re.compile(r"^\s*#{1,6}\s+")
@@ -55,8 +58,6 @@ def _source_script(locale: str):
     Simplified gets its paragraph back in Simplified, not a Traditional line among Simplified
     ones. The build folds Traditional narrative to Simplified before converting it, so the
     built document is the same either way."""
-    from zongjie.script import fold, is_traditional
-
     if not is_traditional(locale):
         return lambda source, new: new
     return lambda source, new: fold(new) if fold(source) == source else new
@@ -97,9 +98,6 @@ def _runs_markdown(runs: list[tuple[str, bool, bool]]) -> str:
 
 def apply_writes(planned: list[PlannedWrite]) -> list[Path]:
     """Write every planned change; all files or none."""
-    from zongjie.output import write_files
-    from zongjie.textio import read_bytes, read_source
-
     files: dict[Path, bytes] = {}
     by_path: dict[Path, list[PlannedWrite]] = {}
     for write in planned:
