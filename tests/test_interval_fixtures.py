@@ -5,6 +5,7 @@ language."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import assert_never
@@ -13,11 +14,13 @@ import pytest
 from ruamel.yaml import YAML
 
 from zongjie.checks.expr import Binary, Call, DateLiteral, Expr, Number, Reference, Unary, parse_relation
-from zongjie.checks.measure import Measure, UnitMismatch, apply, unit_dimension
-from zongjie.numbers.parse import parse_quantity
+from zongjie.checks.measure import DATE, Measure, UnitMismatch, apply, unit_dimension
+from zongjie.numbers.parse import parse_value
+from zongjie.numbers.quantity import Quantity
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = YAML(typ="base").load((FIXTURES / "intervals.yaml").read_text(encoding="utf-8"))  # every scalar a string
+DATE_UNIT = "日期"  # 区间 written as two dates
 KEYS = {"标题", "数", "式", "区间", "单位", "关系", "成立", "报错"}
 
 
@@ -25,7 +28,9 @@ def measured(expr: Expr, figures: dict[str, str]) -> Measure:
     """What the check engine computes for a formula over facts written as `figures`."""
     match expr:
         case Reference(path=path):
-            return Measure.of(parse_quantity(figures[path]))
+            value = parse_value(figures[path])
+            assert not isinstance(value, str), value
+            return Measure.of(value) if isinstance(value, Quantity) else Measure.of_date(value)
         case Number(quantity=quantity):
             return Measure.exact(quantity)
         case Unary(operand=operand):
@@ -42,7 +47,9 @@ def expression(text: str) -> Expr:
     return parse_relation(f"{text} = 0").left  # the formula language reads relations only
 
 
-def bound(text: str) -> Decimal:
+def bound(text: str, unit: str) -> Decimal:
+    if unit == DATE_UNIT:  # a day, as the checks count days
+        return Decimal(datetime.date.fromisoformat(text).toordinal())
     numerator, _, denominator = text.partition("/")
     return Decimal(numerator) / Decimal(denominator or 1)
 
@@ -81,8 +88,8 @@ def test_a_computation_gives_the_interval_or_verdict_the_table_says(case):
         assert result is {"是": True, "否": False}[case["成立"]]
         return
     assert isinstance(result, Measure)
-    dimension, factor = unit_dimension(case["单位"])
-    low, high = (bound(text) * factor for text in case["区间"])
+    dimension, factor = (DATE, Decimal(1)) if case["单位"] == DATE_UNIT else unit_dimension(case["单位"])
+    low, high = (bound(text, case["单位"]) * factor for text in case["区间"])
     assert result.dimension == dimension
     assert close(result.low, low) and close(result.high, high), (result.low / factor, result.high / factor)
     assert result.low <= result.value <= result.high  # the figures as written lie inside their interval

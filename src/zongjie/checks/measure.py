@@ -168,6 +168,8 @@ class Measure:
         dimension = DATE if {self.dimension, other.dimension} == {DATE, DAYS} else None
         if dimension is None:
             self._same(other, "相加")
+            if self.dimension == other.dimension == DATE:  # two days of the calendar have no sum
+                raise UnitMismatch(DATE, DATE, "相加")
         return Measure(self.low + other.low, self.high + other.high, self.value + other.value,
                        dimension or self._joint(other))
 
@@ -185,10 +187,12 @@ class Measure:
         return Measure(-self.high, -self.low, -self.value, self.dimension)
 
     def __mul__(self, other: "Measure") -> "Measure":
+        self._not_a_date(other, "相乘")
         products = [a * b for a in (self.low, self.high) for b in (other.low, other.high)]
         return Measure(min(products), max(products), self.value * other.value, _combine(self.dimension, other.dimension, 1))
 
     def __truediv__(self, other: "Measure") -> "Measure":
+        self._not_a_date(other, "相除")
         if other.low <= 0 <= other.high:
             raise ZeroDivisionError("分母可能为 0")
         quotients = [a / b for a in (self.low, self.high) for b in (other.low, other.high)]
@@ -198,6 +202,11 @@ class Measure:
     def zero(cls) -> "Measure":
         """An absent optional figure: exactly 0 in whatever unit it is combined with."""
         return cls(Decimal(0), Decimal(0), Decimal(0), ANY_DIMENSION)
+
+    def _not_a_date(self, other: "Measure", operation: str) -> None:
+        """A date is a day's ordinal: scaling it, or dividing by one, gives a number of no meaning."""
+        if DATE in (self.dimension, other.dimension):
+            raise UnitMismatch(self.dimension, other.dimension, operation)
 
     def _same(self, other: "Measure", operation: str) -> None:
         if ANY_DIMENSION in (self.dimension, other.dimension):
