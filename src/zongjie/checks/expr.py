@@ -155,6 +155,7 @@ class _Parser:
             raise FormulaError(f"公式“{self.text}”中此处应为“{value}”，却是“{found}”")
 
     def relation(self) -> Relation:
+        self.side_given("左")
         left = self.sum()
         token = self.peek()
         if token is None:
@@ -162,6 +163,7 @@ class _Parser:
         kind, operator = self.take()
         if operator not in RELATIONS:
             self.unexpected(operator)
+        self.side_given("右", operator)
         right = self.sum()
         leftover = self.peek()
         if leftover is not None and leftover[1] in RELATIONS:
@@ -169,6 +171,16 @@ class _Parser:
         if leftover is not None:
             self.unexpected(leftover[1])
         return Relation(left, RELATIONS[operator], right, self.text)
+
+    def side_given(self, side: str, operator: str | None = None) -> None:
+        """`= 乙` or `甲 =`: one side of the relation left empty."""
+        following = self.peek_value()
+        if operator is not None and following in RELATIONS:  # 甲 =< 乙, 甲 <> 乙
+            raise FormulaError(f"公式“{self.text}”中“{operator}”后面紧跟着“{following}”",
+                               "比较符只写一个：= <= >= < > ≤ ≥。")
+        if following is None or following in RELATIONS:
+            shown = operator or following or "="
+            raise FormulaError(f"公式“{self.text}”中“{shown}”{side}边没有内容", "规则须写成“合计 = 甲 + 乙”或“甲 <= 乙”。")
 
     def unexpected(self, value: str) -> NoReturn:
         """A token after a complete expression that neither continues nor compares it."""
