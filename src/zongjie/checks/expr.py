@@ -280,13 +280,14 @@ def children(expr: Expr) -> tuple[Expr, ...]:
 def nodes(expr: Expr) -> tuple[Expr, ...]:
     """Every node, depth-first, left to right: the order the formula is written in.
 
-    Remembered on the node (trees are immutable; not a dataclass field, so equality, hashing
-    and replace() ignore it): a document's checks ask the same rules' keys hundreds of times."""
-    found: tuple[Expr, ...] | None = expr.__dict__.get("_nodes")
-    if found is None:
-        found = (expr, *(node for child in children(expr) for node in nodes(child)))
-        object.__setattr__(expr, "_nodes", found)
-    return found
+    The nodes below are remembered on the node (trees are immutable; not a dataclass field, so
+    equality, hashing and replace() ignore it; never the node itself, so no reference cycle):
+    a document's checks ask the same rules' keys hundreds of times."""
+    below: tuple[Expr, ...] | None = expr.__dict__.get("_below")
+    if below is None:
+        below = tuple(node for child in children(expr) for node in nodes(child))
+        object.__setattr__(expr, "_below", below)
+    return (expr, *below)
 
 
 def map_references(expr: Expr, change: Callable[[Reference], Reference]) -> Expr:
