@@ -85,7 +85,8 @@ class ContainedLoader(jinja2.BaseLoader):
                     "出于安全考虑，模板不能是指向别处的链接；请把文件复制进模板文件夹。",
                 )
             mtime = path.stat().st_mtime
-            return read_source(path).text, str(path), lambda: path.stat().st_mtime == mtime
+            # still current while this file keeps its modification time (bound now, not at call time)
+            return read_source(path).text, str(path), lambda path=path, mtime=mtime: path.stat().st_mtime == mtime
         raise jinja2.TemplateNotFound(template)
 
     def list_templates(self):
