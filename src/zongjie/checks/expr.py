@@ -225,6 +225,8 @@ class _Parser:
                 raise FormulaError(f"公式“{self.text}”中的日期“{value}”不存在", "日期写成 2023-12-31 或 2023年12月31日。")
             return DateLiteral(date, value)
         if value == "(":
+            if self.peek_value() == ")":
+                raise FormulaError(f"公式“{self.text}”中有一对空括号", "括号里要写事实键、数字或算式，或删去这对括号。")
             expr = self.sum()
             self.expect(")")
             return expr
