@@ -86,7 +86,7 @@ def _with_width(picture: Picture, match: re.Match) -> Picture:
     from dataclasses import replace
 
     number, unit = float(match.group(1)), match.group(2)
-    from zongjie.writers.docx_styles import TEXT_WIDTH_EMU, EMU_PER_MM
+    from zongjie.writers.docx.styles import TEXT_WIDTH_EMU, EMU_PER_MM
 
     text_width_mm = TEXT_WIDTH_EMU / EMU_PER_MM
     if unit in ("%", "％"):

@@ -76,7 +76,7 @@ def stage(out_dir: Path, docx: bytes, target: Path) -> Path:
 def for_libreoffice(docx: bytes) -> bytes:
     """The DOCX as LibreOffice must read it to lay out the page Word would: the hanging
     punctuation flag flipped."""
-    from zongjie.writers.docx_package import STYLES, DocxPackage
+    from zongjie.writers.docx.package import STYLES, DocxPackage
 
     package = DocxPackage.from_bytes(docx)
     styles = package.entries[STYLES].replace(b'w:overflowPunct w:val="0"', b'w:overflowPunct w:val="1"')

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from zongjie.writers.docx_package import DocxPackage
+from zongjie.writers.docx.package import DocxPackage
 
 RELS = "word/_rels/document.xml.rels"
 CONTENT_TYPES = "[Content_Types].xml"
@@ -69,8 +69,8 @@ def add_image(package: DocxPackage, data: bytes, mime: str, number: int) -> str:
 
 def add_chart(package: DocxPackage, chart, number: int, font_replacements: dict[str, str] | None = None) -> str:
     """The chart part, its embedded workbook, and the relationship between them."""
-    from zongjie.writers.docx_chart import chart_space
-    from zongjie.writers.docx_workbook import workbook
+    from zongjie.writers.docx.chart import chart_space
+    from zongjie.writers.docx.workbook import workbook
 
     workbook_name = f"word/embeddings/zj_chart_data{number}.xlsx"
     add_part(package, workbook_name, workbook(chart), None, XLSX_TYPE, by_extension=True)
@@ -86,9 +86,9 @@ def add_chart(package: DocxPackage, chart, number: int, font_replacements: dict[
 def body_east_asian_font(package: DocxPackage) -> str:
     """The East Asian font of the document's body text (its Normal style, else the document
     defaults), so a chart's labels follow a reference document or a Traditional font choice."""
-    from zongjie.writers.docx_package import STYLES
-    from zongjie.writers.docx_styles import FANGSONG
-    from zongjie.writers.docx_xml import qn
+    from zongjie.writers.docx.package import STYLES
+    from zongjie.writers.docx.styles import FANGSONG
+    from zongjie.writers.docx.oxml import qn
 
     styles = package.part(STYLES)
     candidates = [style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}") for style in styles.findall(qn("w:style"))

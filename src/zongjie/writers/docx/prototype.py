@@ -2,7 +2,7 @@
 
 This is the only code that imports python-docx at run time, and it runs once: the result is
 saved (as DOCX bytes) beside the compiled templates and reused by later runs. Changing this
-file (or docx_styles.py) makes a new prototype.
+file (or styles.py) makes a new prototype.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt
 
-from zongjie.writers import docx_xml as xml
-from zongjie.writers.docx_styles import FANGSONG, LATIN, LINE_PITCH_PT, STYLES, StyleSpec
+from zongjie.writers.docx import oxml as xml
+from zongjie.writers.docx.styles import FANGSONG, LATIN, LINE_PITCH_PT, STYLES, StyleSpec
 
 _ALIGNMENTS = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER,
                "right": WD_ALIGN_PARAGRAPH.RIGHT, "left": WD_ALIGN_PARAGRAPH.LEFT, None: None}
@@ -39,9 +39,9 @@ def build_prototype() -> bytes:
 
 
 def _without_template_leftovers(data: bytes) -> bytes:
-    """Font table, extended properties and theme of our own (see docx_properties.py)."""
-    from zongjie.writers.docx_package import DocxPackage
-    from zongjie.writers.docx_properties import clean_prototype
+    """Font table, extended properties and theme of our own (see properties.py)."""
+    from zongjie.writers.docx.package import DocxPackage
+    from zongjie.writers.docx.properties import clean_prototype
 
     package = DocxPackage.from_bytes(data)
     entries = dict(package.entries)
@@ -185,7 +185,7 @@ def _set_up_page_numbers(document) -> None:
 
 def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
     """A complex field (e.g. PAGE) whose result Word and WPS recompute on opening."""
-    from zongjie.writers.docx_xml import OxmlElement, qn
+    from zongjie.writers.docx.oxml import OxmlElement, qn
 
     run = paragraph.add_run()
     begin = OxmlElement("w:fldChar")

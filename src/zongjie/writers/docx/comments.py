@@ -12,9 +12,9 @@ from __future__ import annotations
 from lxml import etree
 
 from zongjie.model import Inline
-from zongjie.writers import docx_xml as xml
+from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx import styled_pieces
-from zongjie.writers.docx_styles import KAITI, LATIN
+from zongjie.writers.docx.styles import KAITI, LATIN
 
 COMMENTS_PART = "word/comments.xml"
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
@@ -147,7 +147,7 @@ def add_review_header(package) -> None:
     """“审阅稿 请勿发布” in red in the page header of every page (odd, even and first), so a
     printed or forwarded review copy cannot pass for the document to publish. The header sits in
     the top margin: the body's layout is that of the clean copy."""
-    from zongjie.writers.docx_package import DOCUMENT
+    from zongjie.writers.docx.package import DOCUMENT
 
     root = etree.Element(xml.qn("w:hdr"), nsmap={"w": xml.NAMESPACES["w"]})
     paragraph = etree.SubElement(root, xml.qn("w:p"))

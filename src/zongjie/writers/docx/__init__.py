@@ -6,8 +6,8 @@ A4, margins 37/26/35/28 mm (版心 156 × 225 mm), body 3号 仿宋_GB2312 at a 
 styles (Heading 1 … shows as 标题 1), so the document navigates and restyles in Word/WPS;
 heading numbers are a multilevel list bound to them.
 
-Every document starts from one styled prototype (docx_prototype.py builds it with python-docx,
-once, and it is kept on disk); the body is then written with lxml alone (docx_xml.py).
+Every document starts from one styled prototype (prototype.py builds it with python-docx,
+once, and it is kept on disk); the body is then written with lxml alone (oxml.py).
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ from zongjie.model import (
     Text,
     plain_text,
 )
-from zongjie.writers import docx_xml as xml
-from zongjie.writers.docx_package import CORE, DOCUMENT, NUMBERING, STYLES, DocxPackage
-from zongjie.writers.docx_properties import APP, SETTINGS, build_time, set_document_properties, set_language
-from zongjie.writers.docx_styles import (
+from zongjie.writers.docx import oxml as xml
+from zongjie.writers.docx.package import CORE, DOCUMENT, NUMBERING, STYLES, DocxPackage
+from zongjie.writers.docx.properties import APP, SETTINGS, build_time, set_document_properties, set_language
+from zongjie.writers.docx.styles import (
     EMU_PER_PT,
     HEADING_STYLES,
     KAITI,
@@ -56,7 +56,7 @@ _HERE = Path(__file__).resolve().parent
 # The prototype is rebuilt whenever the code that shapes it changes.
 _PROTOTYPE_KEY = hashlib.blake2b(
     b"".join((_HERE / name).read_bytes()
-             for name in ("docx_prototype.py", "docx_styles.py", "docx_xml.py", "docx_properties.py")),
+             for name in ("prototype.py", "styles.py", "oxml.py", "properties.py")),
     digest_size=8,
 ).hexdigest()
 
@@ -69,7 +69,7 @@ def write(document: Document, options) -> bytes:
     body = package.part(DOCUMENT).find(xml.qn("w:body"))
     comments = None
     if getattr(options, "review", None) is not None:  # a review copy: a comment on every figure
-        from zongjie.writers.docx_comments import CommentWriter
+        from zongjie.writers.docx.comments import CommentWriter
 
         comments = CommentWriter(options.review)
     writer = _DocxWriter(body, numbered_levels, comments)
@@ -91,7 +91,7 @@ def write(document: Document, options) -> bytes:
 
 def _localize(package: DocxPackage, options) -> None:
     from zongjie.fonts import replacements
-    from zongjie.writers.docx_locale import localize_package
+    from zongjie.writers.docx.locale import localize_package
 
     fonts = dict(options.fonts)
     localize_package(package, options.lang, replacements(fonts), tuple(fonts.values()))
@@ -114,7 +114,7 @@ def _prototype() -> DocxPackage:
             return _parsed(data)
         except Exception:  # a truncated or foreign file: build it again below
             pass
-    from zongjie.writers.docx_prototype import build_prototype
+    from zongjie.writers.docx.prototype import build_prototype
 
     data = build_prototype()
     if cached is not None:
@@ -136,7 +136,7 @@ def _reference_styles(path: Path, mtime: float):
 
     import zipfile
 
-    from zongjie.writers.docx_package import read_part
+    from zongjie.writers.docx.package import read_part
 
     try:
         return read_part(path, STYLES)  # only the part we use, size-limited
@@ -205,7 +205,7 @@ class _DocxWriter:
     @property
     def figures(self):
         if self._figures is None:
-            from zongjie.writers.docx_figures import FigureWriter
+            from zongjie.writers.docx.figures import FigureWriter
 
             self._figures = FigureWriter(self.package, self.body, self.inlines, self.comments)
             self._figures.font_replacements = self.font_replacements
@@ -324,7 +324,7 @@ class _DocxWriter:
         columns = max(len(table.header), *(len(row) for row in table.rows)) if table.rows else len(table.header)
         measured = table
         if table.merges:  # text spanning columns does not widen the first of them
-            from zongjie.writers.docx_figures import without_spanning_text
+            from zongjie.writers.docx.figures import without_spanning_text
 
             measured = without_spanning_text(table)
         plan = _plan_columns(measured, columns)
@@ -351,7 +351,7 @@ class _DocxWriter:
                 if number < kept:
                     xml.child(xml.paragraph_properties(paragraph), "w:keepNext")
         if table.merges:
-            from zongjie.writers.docx_figures import apply_merges
+            from zongjie.writers.docx.figures import apply_merges
 
             apply_merges(element, table.merges, widths)
 

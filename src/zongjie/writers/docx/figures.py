@@ -3,15 +3,15 @@
 A picture or chart is an inline drawing centred in a paragraph of its own (style 图片, kept
 with the next paragraph), its caption below in the style 图表题注 (not 题注, which is what
 Chinese Word calls its built-in Caption style); a table's caption goes above it. Each picture
-and chart is a part of the package (docx_parts.py).
+and chart is a part of the package (parts.py).
 """
 
 from __future__ import annotations
 
 from zongjie.captions import caption_inlines
 from zongjie.model import Chart, Inline, Merge, Picture, Text
-from zongjie.writers import docx_xml as xml
-from zongjie.writers.docx_styles import EMU_PER_MM, TEXT_WIDTH_EMU
+from zongjie.writers.docx import oxml as xml
+from zongjie.writers.docx.styles import EMU_PER_MM, TEXT_WIDTH_EMU
 
 CHART_HEIGHT_EMU = 85 * EMU_PER_MM
 PIE_HEIGHT_EMU = 95 * EMU_PER_MM
@@ -35,7 +35,7 @@ class FigureWriter:
     def picture(self, picture: Picture) -> None:
         from zongjie.pictures import printed_size_mm
         from zongjie.model import plain_text
-        from zongjie.writers import docx_drawing, docx_parts
+        from zongjie.writers.docx import drawing as docx_drawing, parts as docx_parts
 
         shape_id = self._shape_id()
         rel_id = docx_parts.add_image(self.package, picture.data, picture.mime, shape_id)
@@ -47,7 +47,7 @@ class FigureWriter:
 
     def chart(self, chart: Chart) -> None:
         from zongjie.model import plain_text
-        from zongjie.writers import docx_drawing, docx_parts
+        from zongjie.writers.docx import drawing as docx_drawing, parts as docx_parts
 
         if chart.withheld:
             paragraph = xml.add_paragraph(self.body, "FigureCaption")

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
-from zongjie.writers.docx_styles import FANGSONG, HEITI, KAITI, LATIN, SONGTI, XIAOBIAOSONG
+from zongjie.writers.docx.styles import FANGSONG, HEITI, KAITI, LATIN, SONGTI, XIAOBIAOSONG
 
 APP, FONT_TABLE, SETTINGS, THEME = "docProps/app.xml", "word/fontTable.xml", "word/settings.xml", "word/theme/theme1.xml"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -3,7 +3,7 @@
 East-Asian fonts (`w:rFonts/@w:eastAsia`, with theme fonts removed so they cannot override),
 character-based indents, page-number fields, tables, the document grid and heading
 numbering. Nothing here imports python-docx: building a document per district must not pay
-for it (it is used once, to build the styled prototype, in docx_prototype.py); the functions
+for it (it is used once, to build the styled prototype, in prototype.py); the functions
 work as well on python-docx's element objects, which are lxml elements too.
 """
 
