@@ -6,14 +6,13 @@ A4, margins 37/26/35/28 mm (版心 156 × 225 mm), body 3号 仿宋_GB2312 at a 
 styles (Heading 1 … shows as 标题 1), so the document navigates and restyles in Word/WPS;
 heading numbers are a multilevel list bound to them.
 
-Every document starts from one styled prototype (prototype.py builds it with python-docx,
-once, and it is kept on disk); the body is then written with lxml alone (oxml.py).
+Every document starts from one styled prototype (prototype.py: parts checked in as package
+data); the body is then written with lxml alone (oxml.py).
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +38,7 @@ from zongjie.model import (
 )
 from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.package import CORE, DOCUMENT, NUMBERING, STYLES, DocxPackage
+from zongjie.writers.docx.prototype import prototype
 from zongjie.writers.docx.properties import APP, SETTINGS, build_time, set_document_properties, set_language
 from zongjie.writers.docx.styles import (
     EMU_PER_PT,
@@ -52,13 +52,6 @@ from zongjie.writers.docx.styles import (
 from zongjie.writers.layout import closing_positions, display_width, title_lines
 
 TEXT_WIDTH = TEXT_WIDTH_EMU
-_HERE = Path(__file__).resolve().parent
-# The prototype is rebuilt whenever the code that shapes it changes.
-_PROTOTYPE_KEY = hashlib.blake2b(
-    b"".join((_HERE / name).read_bytes()
-             for name in ("prototype.py", "styles.py", "oxml.py", "properties.py")),
-    digest_size=8,
-).hexdigest()
 
 
 def write(document: Document, options) -> bytes:
@@ -98,35 +91,9 @@ def _localize(package: DocxPackage, options) -> None:
 
 
 # ---- the prototype -------------------------------------------------------------------------
-@lru_cache(maxsize=1)
 def _prototype() -> DocxPackage:
-    """The styled, empty document, with the parts every document changes already parsed.
-    Kept in the user's private cache (never the build folder, where anyone able to write it
-    could rewrite every document) so that a later run need not import python-docx at all.
-    A damaged cached copy is built again."""
-    from zongjie.privatecache import private_dir, read_private, write_private
-
-    folder = private_dir("docx")
-    cached = folder / f"prototype-{_PROTOTYPE_KEY}.docx" if folder is not None else None
-    data = read_private(cached) if cached is not None else None
-    if data is not None:
-        try:
-            return _parsed(data)
-        except Exception:  # a truncated or foreign file: build it again below
-            pass
-    from zongjie.writers.docx.prototype import build_prototype
-
-    data = build_prototype()
-    if cached is not None:
-        write_private(cached, data)
-    return _parsed(data)
-
-
-def _parsed(data: bytes) -> DocxPackage:
-    package = DocxPackage.from_bytes(data)
-    for name in (DOCUMENT, STYLES, NUMBERING, CORE, APP, SETTINGS):
-        package.part(name)
-    return package
+    """The styled, empty document (package data), with the parts every document changes parsed."""
+    return prototype((DOCUMENT, STYLES, NUMBERING, CORE, APP, SETTINGS))
 
 
 @lru_cache(maxsize=8)
