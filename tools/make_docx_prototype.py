@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))  # this checkout's styles, whichever zongjie is installed
 
 from zongjie.writers.docx import oxml as xml  # noqa: E402
+from zongjie.writers.docx.package import SAFE_PARSER  # noqa: E402
 from zongjie.writers.docx.prototype import MANIFEST  # noqa: E402
 from zongjie.writers.docx.styles import (  # noqa: E402
     FANGSONG,
@@ -281,7 +282,7 @@ def app_properties() -> bytes:
 
 def clean_theme(data: bytes) -> bytes:
     """The theme's East Asian fonts: the official ones instead of Japanese fonts."""
-    root = etree.fromstring(data)
+    root = etree.fromstring(data, SAFE_PARSER)
     for group, east_asia in (("majorFont", HEITI), ("minorFont", FANGSONG)):
         for fonts in root.iter(f"{{{A}}}{group}"):
             ea = fonts.find(f"{{{A}}}ea")
