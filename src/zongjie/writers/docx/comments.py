@@ -9,11 +9,14 @@ document are put on the title.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from lxml import etree
 
+from zongjie.messages import localized
 from zongjie.model import Inline
 from zongjie.writers.docx import oxml as xml
-from zongjie.writers.docx import styled_pieces
+from zongjie.writers.docx.body import styled_pieces
 from zongjie.writers.docx.package import DOCUMENT, DocxPackage
 from zongjie.writers.docx.styles import KAITI, LATIN
 
@@ -75,9 +78,7 @@ class CommentWriter:
         add_review_header(package)
 
     def _comment(self, text: str) -> int:
-        from zongjie.messages import localized  # a Taiwan reviewer reads 來源, paths as on disk
-
-        self.comments.append(localized(text))
+        self.comments.append(localized(text))  # a Taiwan reviewer reads 來源, paths as on disk
         return len(self.comments) - 1
 
 
@@ -109,8 +110,6 @@ def _first_run_index(paragraph) -> int:
 
 def add_comments_part(package: DocxPackage, comments: list[str]) -> None:
     """word/comments.xml, its relationship from the document and its content type."""
-    from datetime import datetime, timezone
-
     written = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # Word and WPS show it with the comment
     root = etree.Element(xml.qn("w:comments"), nsmap={"w": xml.NAMESPACES["w"]})
     for number, text in enumerate(comments):
@@ -149,8 +148,6 @@ def add_review_header(package: DocxPackage) -> None:
     etree.SubElement(properties, xml.qn("w:rFonts")).set(xml.qn("w:eastAsia"), "黑体")
     etree.SubElement(properties, xml.qn("w:color")).set(xml.qn("w:val"), "C00000")
     etree.SubElement(properties, xml.qn("w:sz")).set(xml.qn("w:val"), "28")
-    from zongjie.messages import localized
-
     etree.SubElement(run, xml.qn("w:t")).text = localized(REVIEW_HEADER_TEXT)
     package.add_part(HEADER_PART, root, HEADER_TYPE)
     relationship = package.relate(DOCUMENT, HEADER_RELATIONSHIP, HEADER_PART)

@@ -10,6 +10,7 @@ that Word or WPS without them substitutes a font of the same kind. The document'
 
 from __future__ import annotations
 
+from zongjie.fonts import font_table_entry
 from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.package import DOCUMENT, NUMBERING, STYLES
 
@@ -51,8 +52,6 @@ def _describe_fonts(table, families: tuple[str, ...], lang: str) -> None:
     """Each East Asian font in word/fontTable.xml with its other name and character set, so
     that Word or WPS without it substitutes one of the same kind (DFKai-SB for 標楷體), not a
     Japanese or Latin font."""
-    from zongjie.fonts import font_table_entry
-
     locale = {"zh-TW": "zh_Hant_TW", "zh-HK": "zh_Hant_HK"}.get(lang, "zh_CN")
     present = {font.get(xml.qn("w:name")) for font in table.findall(xml.qn("w:font"))}
     for family in dict.fromkeys(families):

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zongjie.page import EMU_PER_MM, EMU_PER_PT, TEXT_WIDTH_EMU  # noqa: F401 - the writer's modules read them here
 LINE_PITCH_PT = 28.95  # 225 mm ÷ 22 lines
 # 28 characters in the 156 mm (442.2 pt) line: a 16 pt character condensed by 0.25 pt takes
 # 15.75 pt, and 28 × 15.75 = 441 pt. In twentieths of a point:
 BODY_CHARACTER_SPACING = -5
 TABLE_FONT_SIZE = 14  # 4号
-EMU_PER_MM = 36000
-EMU_PER_PT = 12700
-TEXT_WIDTH_EMU = 156 * EMU_PER_MM
 LATIN = "Times New Roman"
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"
 
