@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 import pytest
 from docx import Document as open_docx
@@ -11,7 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from zongjie.errors import Location
-from zongjie.model import Document, FactSpan, Heading, Meta, Paragraph, Strong, Table, Text
+from zongjie.model import Document, FactSpan, Heading, ListBlock, Meta, Paragraph, Strong, Table, Text
 from zongjie.numbering import number_headings
 from zongjie.writers import WriteOptions, write
 
@@ -263,3 +264,48 @@ def test_reference_docx_styles_win(tmp_path):
     assert docx.styles["Normal"].font.size == Pt(12)
     assert docx.styles["Heading 1"].font.size == Pt(18)
     assert heading_levels(docx)["Heading1"][:2] == ("chineseCounting", "%1、")  # numbering still bound
+
+
+# ---- every node is written or refused --------------------------------------------------------
+@dataclass(frozen=True)
+class Footnote:
+    """A block no writer knows (as a new model node would be before its writers learn it)."""
+    content: tuple = ()
+
+
+@dataclass(frozen=True)
+class Superscript:
+    text: str = "2"
+
+
+@pytest.mark.parametrize("format_name", ["md", "html", "docx"])
+def test_a_block_the_writer_does_not_know_fails_loudly_instead_of_vanishing(format_name):
+    document = Document(Meta(title=(Text("标题"),)), (Paragraph((Text("正文"),)), Footnote((Text("注"),))))
+    with pytest.raises(AssertionError, match="Footnote"):
+        write(format_name, document, OPTIONS)
+
+
+@pytest.mark.parametrize("format_name", ["md", "html", "docx"])
+def test_an_inline_the_writer_does_not_know_fails_loudly_instead_of_vanishing(format_name):
+    document = Document(Meta(), (Paragraph((Text("面积100m"), Superscript())),))
+    with pytest.raises(AssertionError, match="Superscript"):
+        write(format_name, document, OPTIONS)
+
+
+def list_document() -> Document:
+    bullets = ListBlock(False, ((Paragraph((Text("门诊共济"),)),), (Paragraph((Text("异地就医"),)),)))
+    steps = ListBlock(True, ((Paragraph((Text("开展自查"),)),), (Paragraph((Text("集中整改"),)),)), start=3)
+    return Document(Meta(title=(Text("清单"),)), (Paragraph((Text("重点工作："),)), bullets, steps))
+
+
+def test_lists_keep_their_items_order_and_numbers_in_every_format():
+    markdown = write("md", list_document(), OPTIONS).decode("utf-8")
+    assert "- 门诊共济\n- 异地就医" in markdown
+    assert "3. 开展自查\n4. 集中整改" in markdown
+    html = write("html", list_document(), OPTIONS).decode("utf-8")
+    assert "<ul><li><p" in html and html.index("门诊共济") < html.index("异地就医")
+    assert re.search(r'<ol start="3"><li><p[^>]*>开展自查</p></li><li><p[^>]*>集中整改</p></li></ol>', html)
+    texts = [p.text for p in docx_of(list_document()).paragraphs]
+    body = texts[texts.index("重点工作："):]
+    assert body[1].endswith("门诊共济") and body[2].endswith("异地就医")  # each item its own paragraph
+    assert body[3:5] == ["3.开展自查", "4.集中整改"]

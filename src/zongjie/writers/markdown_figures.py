@@ -8,18 +8,10 @@ becomes a table of the same figures, captioned as the chart; merged cells are wr
 
 from __future__ import annotations
 
-from zongjie.model import Chart, Picture, Table, Text
 from zongjie.captions import caption_inlines
-
-
-def _inline(inlines) -> str:
-    from zongjie.writers.markdown import inline_markdown
-
-    return inline_markdown(inlines)
-
-
-def _cell(inlines) -> str:
-    return _inline(inlines).replace("\\\n", " ")
+from zongjie.model import Chart, Picture, Table, Text
+from zongjie.writers.markdown_inline import cell_markdown as _cell
+from zongjie.writers.markdown_inline import inline_markdown as _inline
 
 
 def picture_markdown(picture: Picture) -> str:

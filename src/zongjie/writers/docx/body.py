@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import assert_never
 
 from zongjie.model import (
     Block,
@@ -117,26 +118,29 @@ class DocxWriter:
         self.paragraph((Text("\n".join(lines)),), "Title")
 
     def block(self, block: Block, list_prefix: str = "") -> None:
-        if isinstance(block, Heading):
-            style = HEADING_STYLES.get(block.level, "Heading4")
-            text_number = block.number and block.level not in self.numbered_levels
-            self.paragraph((Text(block.number),) + block.content if text_number else block.content, style)
-        elif isinstance(block, Paragraph):
-            content = ((Text(list_prefix),) if list_prefix else ()) + block.content
-            self.paragraph(content, "Normal")
-        elif isinstance(block, ListBlock):
-            for offset, item in enumerate(block.items):
-                prefix = f"{block.start + offset}." if block.ordered else ""
-                for index, child in enumerate(item):
-                    self.block(child, prefix if index == 0 else "")
-        elif isinstance(block, Table):
-            self.table(block)
-        elif isinstance(block, PageBreak):
-            xml.add_page_break(xml.add_paragraph(self.body, None))
-        elif isinstance(block, Picture):
-            self.figures.picture(block)
-        elif isinstance(block, Chart):
-            self.figures.chart(block)
+        match block:
+            case Heading():
+                style = HEADING_STYLES.get(block.level, "Heading4")
+                text_number = block.number and block.level not in self.numbered_levels
+                self.paragraph((Text(block.number),) + block.content if text_number else block.content, style)
+            case Paragraph():
+                content = ((Text(list_prefix),) if list_prefix else ()) + block.content
+                self.paragraph(content, "Normal")
+            case ListBlock():
+                for offset, item in enumerate(block.items):
+                    prefix = f"{block.start + offset}." if block.ordered else ""
+                    for index, child in enumerate(item):
+                        self.block(child, prefix if index == 0 else "")
+            case Table():
+                self.table(block)
+            case PageBreak():
+                xml.add_page_break(xml.add_paragraph(self.body, None))
+            case Picture():
+                self.figures.picture(block)
+            case Chart():
+                self.figures.chart(block)
+            case _:
+                assert_never(block)
 
     def paragraph(self, inlines: tuple[Inline, ...], style_id: str):
         """A body paragraph (returned as its w:p element)."""
@@ -217,18 +221,19 @@ def styled_pieces(inlines: tuple[Inline, ...], bold: bool = False, emphasis: boo
     break is the text "\n". The body's runs and the review copy's comment anchors both read it."""
     pieces: list[tuple[str, bool, bool, FactSpan | None]] = []
     for inline in inlines:
-        if isinstance(inline, FactSpan):
-            found = [(inline.text, bold, emphasis, inline)]
-        elif isinstance(inline, Text):
-            found = [(inline.text, bold, emphasis, None)]
-        elif isinstance(inline, Strong):
-            found = styled_pieces(inline.children, True, emphasis)
-        elif isinstance(inline, Emphasis):
-            found = styled_pieces(inline.children, bold, True)
-        elif isinstance(inline, LineBreak):
-            found = [("\n", bold, emphasis, None)]
-        else:
-            found = []
+        match inline:
+            case FactSpan():
+                found = [(inline.text, bold, emphasis, inline)]
+            case Text():
+                found = [(inline.text, bold, emphasis, None)]
+            case Strong():
+                found = styled_pieces(inline.children, True, emphasis)
+            case Emphasis():
+                found = styled_pieces(inline.children, bold, True)
+            case LineBreak():
+                found = [("\n", bold, emphasis, None)]
+            case _:
+                assert_never(inline)
         for piece in found:
             last = pieces[-1] if pieces else None
             if last is not None and last[3] is None and piece[3] is None and last[1:3] == piece[1:3]:
