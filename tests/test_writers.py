@@ -13,7 +13,7 @@ from docx.shared import Mm, Pt
 
 from zongjie.errors import Location
 from zongjie.model import Document, FactSpan, Heading, ListBlock, Meta, Paragraph, Strong, Table, Text
-from zongjie.numbering import number_headings
+from zongjie.numbering import number_headings, parse_patterns
 from zongjie.writers import WriteOptions, write
 
 from pathlib import Path
@@ -116,7 +116,8 @@ def test_docx_heading_numbers_are_a_multilevel_list_bound_to_the_heading_styles(
 
 
 def test_docx_news_style_numbering_is_lettered_and_unnumbered_below():
-    document = number_headings(Document(Meta(), (Heading(1, (Text("甲"),)), Heading(2, (Text("乙"),)))), ("{A} ", ""))
+    document = number_headings(Document(Meta(), (Heading(1, (Text("甲"),)), Heading(2, (Text("乙"),)))),
+                               parse_patterns(("{A} ", "")))
     levels = heading_levels(docx_of(document))
     assert levels == {"Heading1": ("upperLetter", "%1 ", "黑体")}
 
@@ -309,3 +310,25 @@ def test_lists_keep_their_items_order_and_numbers_in_every_format():
     body = texts[texts.index("重点工作："):]
     assert body[1].endswith("门诊共济") and body[2].endswith("异地就医")  # each item its own paragraph
     assert body[3:5] == ["3.开展自查", "4.集中整改"]
+
+
+def test_every_counter_of_a_template_pattern_becomes_its_word_number_format():
+    document = number_headings(Document(Meta(), tuple(Heading(level, (Text(f"第{level}级"),)) for level in (1, 2, 3, 4))),
+                               parse_patterns(("第{壹}部分", "{I}.", "（{a}）", "{1}%")))
+    docx = docx_of(document)
+    levels = heading_levels(docx)
+    assert levels["Heading1"][:2] == ("chineseLegalSimplified", "第%1部分")
+    assert levels["Heading2"][:2] == ("upperRoman", "%2.")
+    assert levels["Heading3"][:2] == ("lowerLetter", "（%3）")
+    # Word would read the "%" as a level reference: that level keeps the number as text
+    assert "Heading4" not in levels
+    assert [p.text for p in docx.paragraphs if p.style.name == "Heading 4"] == ["1%第4级"]
+    assert [p.text for p in docx.paragraphs if p.style.name == "Heading 1"] == ["第1级"]  # Word numbers it
+
+
+def test_a_numbering_pattern_without_exactly_one_placeholder_is_refused_in_chinese():
+    from zongjie.errors import TemplateError
+
+    for pattern in ("第一章", "{一}.{1}"):
+        with pytest.raises(TemplateError, match="恰好有一个占位符"):
+            parse_patterns(("{一}、", pattern))

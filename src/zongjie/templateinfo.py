@@ -16,7 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from zongjie.errors import Location, TemplateError
-from zongjie.numbering import OFFICIAL_NUMBERING, validate_patterns
+from zongjie.model import LevelNumbering
+from zongjie.numbering import OFFICIAL_NUMBERING, parse_patterns
 from zongjie.yamlio import YMap, YScalar, YSeq, load_yaml
 
 MANIFEST = "template.yaml"
@@ -29,7 +30,7 @@ class TemplateInfo:
     name: str
     folder: Path
     entry: str = "正文.md"
-    numbering: tuple[str, ...] = OFFICIAL_NUMBERING
+    numbering: tuple[LevelNumbering | None, ...] = OFFICIAL_NUMBERING  # parsed from the patterns
     description: str = ""
     required_sections: tuple[str, ...] = ()
     captions: bool = False  # number captions 图1、表1 (pictures and charts below, tables above)
@@ -105,7 +106,7 @@ def _load_template_info(templates_dir: Path, name: str, manifest_mtime_ns: int) 
             raise TemplateError(f"template.yaml 中 captions 应当是 true 或 false，而不是“{captions.text}”", captions.location)
         values["captions"] = flag in _TRUE
     if "numbering" in values:
-        validate_patterns(values["numbering"], root.get("numbering").location)
+        values["numbering"] = parse_patterns(values["numbering"], root.get("numbering").location)
     info = TemplateInfo(name, folder, **values)
     if not (folder / info.entry).is_file():
         raise TemplateError(f"模板“{name}”缺少入口文件 {info.entry}", Location(manifest), "请检查 template.yaml 中的 entry。")
