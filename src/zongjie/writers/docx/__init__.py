@@ -12,8 +12,9 @@ parts and adds new ones; the modules between write the document into them:
     prototype.py   the styled, empty document (checked-in parts in data/)
     reference.py   a workspace's reference.docx styles over ours
     headings.py    heading numbers as a Word multilevel list
-    body.py        blocks and inlines → the body; figures.py, drawing.py, chart.py and
-                   workbook.py for pictures and charts; comments.py for a review copy
+    body.py        blocks and inlines → the body; tables.py lays tables out; figures.py,
+                   drawing.py, chart.py and workbook.py for pictures and charts;
+                   comments.py for a review copy
     properties.py  title, author, dates, language; locale.py a Traditional document's fonts
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from zongjie.fonts import replacements
 from zongjie.model import Document, plain_text
+from zongjie.page import TEXT_WIDTH_EMU
 from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.body import DocxWriter
 from zongjie.writers.docx.comments import CommentWriter
@@ -30,7 +32,6 @@ from zongjie.writers.docx.package import CORE, DOCUMENT, NUMBERING, STYLES, Docx
 from zongjie.writers.docx.properties import APP, SETTINGS, build_time, set_document_properties, set_language
 from zongjie.writers.docx.prototype import prototype
 from zongjie.writers.docx.reference import apply_reference_styles
-from zongjie.writers.docx.styles import TEXT_WIDTH_EMU
 
 __all__ = ["TEXT_WIDTH", "write"]
 

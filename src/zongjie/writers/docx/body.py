@@ -1,14 +1,12 @@
 """The document's blocks and inlines → word/document.xml's body, with lxml alone (oxml.py).
 
-Title, headings, paragraphs, lists, tables (column widths planned so every figure and header
-stays whole), the closing (落款 and 成文日期) and, through figures.py, pictures and charts.
-Each paragraph's text is a few runs: one per stretch of equally formatted text.
+Title, headings, paragraphs, lists, tables (laid out by tables.py), the closing (落款 and
+成文日期) and, through figures.py, pictures and charts. Each paragraph's text is a few runs: one per stretch of equally formatted text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import assert_never
 
 from zongjie.model import (
@@ -29,18 +27,12 @@ from zongjie.model import (
     Text,
     plain_text,
 )
+from zongjie.page import EMU_PER_PT, TEXT_WIDTH_EMU
 from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.figures import FigureWriter, apply_merges, without_spanning_text
-from zongjie.writers.docx.styles import (
-    EMU_PER_PT,
-    HEADING_STYLES,
-    KAITI,
-    LATIN,
-    SPECS,
-    TABLE_FONT_SIZE,
-    TEXT_WIDTH_EMU,
-)
-from zongjie.writers.layout import closing_positions, display_width, title_lines
+from zongjie.writers.docx.styles import HEADING_STYLES, KAITI, LATIN, SPECS
+from zongjie.writers.docx.tables import KEPT_FIRST_ROWS, SMALL_TABLE_ROWS, broken_header, guess_alignment, plan_columns
+from zongjie.writers.layout import closing_positions, title_lines
 
 TEXT_WIDTH = TEXT_WIDTH_EMU
 
@@ -179,22 +171,22 @@ class DocxWriter:
         measured = table
         if table.merges:  # text spanning columns does not widen the first of them
             measured = without_spanning_text(table)
-        plan = _plan_columns(measured, columns)
+        plan = plan_columns(measured, columns)
         widths = [round(width / EMU_PER_PT * 20) for width in plan.widths]  # twips
         aligns = list(table.align) + [""] * (columns - len(table.align))
-        header = [_broken_header(cell) if broken else cell for cell, broken in zip(table.header, plan.break_header)]
+        header = [broken_header(cell) if broken else cell for cell, broken in zip(table.header, plan.break_header)]
         rows = [("TableHeading", header, ["center"] * columns, True)]
         for index, row in enumerate(table.rows):
             if index < table.header_rows - 1:  # a second header row (cells merged into the first)
                 rows.append(("TableHeading", list(row), ["center"] * columns, True))
                 continue
-            rows.append(("TableText", list(row), [aligns[i] or _guess_alignment(cell) for i, cell in enumerate(row)], False))
+            rows.append(("TableText", list(row), [aligns[i] or guess_alignment(cell) for i, cell in enumerate(row)], False))
         if table.caption or table.label:
             self.figures.caption(table.label, table.caption, keep_with_next=True)
         element = xml.add_table(self.body, widths, round(TEXT_WIDTH / EMU_PER_PT * 20))
         # A short table stays whole (on the next page if need be); a long one keeps its
         # header with its first rows: keep-with-next on the paragraphs of those rows.
-        kept = len(rows) - 1 if len(table.rows) <= _SMALL_TABLE_ROWS else 1 + _KEPT_FIRST_ROWS
+        kept = len(rows) - 1 if len(table.rows) <= SMALL_TABLE_ROWS else 1 + KEPT_FIRST_ROWS
         for number, (style_id, cells, cell_aligns, is_header) in enumerate(rows):
             cells = cells + [()] * (columns - len(cells))
             paragraphs = xml.add_table_row(element, widths, [style_id] * columns, cell_aligns, is_header)
@@ -254,85 +246,3 @@ def _runs(inlines: tuple[Inline, ...]) -> list[tuple[str, bool, bool, bool]]:
         else:
             runs.append(piece)
     return runs
-
-
-_CELL_PADDING = 1.2  # cell margins, in characters of the table's font
-_SMALL_TABLE_ROWS = 8  # a table this short is kept on one page when it fits on the next
-_KEPT_FIRST_ROWS = 2  # a longer one keeps its header with this many rows
-
-
-@dataclass(frozen=True)
-class ColumnPlan:
-    widths: list[int]  # EMU
-    break_header: list[bool]  # the header goes on two lines, broken before its unit （万元）
-
-
-def _column_widths(table: Table, columns: int) -> list[int]:
-    return _plan_columns(table, columns).widths
-
-
-def _plan_columns(table: Table, columns: int) -> ColumnPlan:
-    """Column widths (EMU) in which every figure and every header stays whole.
-
-    A header that does not fit on one line is broken before its unit（万元）, never inside
-    it; a column of words (the label column) wraps before any figure would; what width is
-    left goes first to the label column, then to headers that can then stay on one line."""
-    available = TEXT_WIDTH / (TABLE_FONT_SIZE * EMU_PER_PT)  # characters of the table's font per line
-    texts = [[plain_text(row[i]) if i < len(row) else "" for row in table.rows] for i in range(columns)]
-    headers = [plain_text(table.header[i]) if i < len(table.header) else "" for i in range(columns)]
-    numeric = [bool(column) and all(not text or _guess_alignment((Text(text),)) == "right" for text in column)
-               for column in texts]
-    body = [max([display_width(text) for text in column] + [1.0]) for column in texts]
-    header_whole = [display_width(header) for header in headers]
-    header_split = [max([display_width(part) for part in _split_unit(header)] + [1.0]) for header in headers]
-    pad = _CELL_PADDING
-    whole = [max(b, h) + pad for b, h in zip(body, header_whole)]
-    if sum(whole) <= available:
-        need = whole
-    else:
-        need = [max(b, h) + pad for b, h in zip(body, header_split)]
-        over = sum(need) - available
-        for index in (i for i in range(columns) if not numeric[i]):  # words wrap, figures do not
-            if over <= 0:
-                break
-            floor = max(header_split[index], min(body[index], 4.0)) + pad
-            cut = min(over, need[index] - floor)
-            if cut > 0:
-                need[index] -= cut
-                over -= cut
-        spare = available - sum(need)
-        for wanted in ([(i, max(body[i], header_split[i]) + pad) for i in range(columns) if not numeric[i]],
-                       [(i, whole[i]) for i in range(columns)]):
-            for index, width in wanted:
-                grow = min(max(spare, 0), width - need[index])
-                if grow > 0:
-                    need[index] += grow
-                    spare -= grow
-    total = sum(need)
-    widths = [int(TEXT_WIDTH * share / total) for share in need]
-    scale = available / total  # < 1 only when even the least widths do not fit
-    break_header = [header_whole[i] + pad > need[i] * scale + 0.01 and len(_split_unit(headers[i])) > 1
-                    for i in range(columns)]
-    return ColumnPlan(widths, break_header)
-
-
-def _split_unit(header: str) -> list[str]:
-    """"收入（万元）" → ["收入", "（万元）"]: the places a header may break."""
-    at = max(header.find("（"), header.find("("))
-    return [header[:at], header[at:]] if at > 0 else [header]
-
-
-def _broken_header(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """A header cell on two lines, broken before its unit (plain-text headers only)."""
-    parts = _split_unit(plain_text(inlines))
-    if len(parts) < 2 or any(not isinstance(inline, (Text, FactSpan)) for inline in inlines):
-        return inlines
-    return (Text(parts[0]), LineBreak(), Text(parts[1]))
-
-
-def _guess_alignment(inlines) -> str:
-    """Figures right-aligned, words left-aligned, when the Markdown did not say."""
-    text = plain_text(inlines).strip()
-    return "right" if text[:1].isdigit() or text[:1] in "+-−" else "left"
-
-

@@ -12,12 +12,13 @@ from dataclasses import replace
 
 from zongjie.captions import caption_inlines
 from zongjie.model import Chart, Inline, Merge, Picture, Text, plain_text
+from zongjie.page import EMU_PER_MM, TEXT_WIDTH_EMU
 from zongjie.pictures import printed_size_mm
 from zongjie.writers.docx import drawing
 from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.chart import chart_space
 from zongjie.writers.docx.package import DOCUMENT, STYLES, DocxPackage
-from zongjie.writers.docx.styles import EMU_PER_MM, FANGSONG, TEXT_WIDTH_EMU
+from zongjie.writers.docx.styles import FANGSONG
 from zongjie.writers.docx.workbook import workbook
 
 CHART_HEIGHT_EMU = 85 * EMU_PER_MM

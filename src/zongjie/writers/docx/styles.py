@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zongjie.page import EMU_PER_MM, EMU_PER_PT, TEXT_WIDTH_EMU  # noqa: F401 - the writer's modules read them here
 LINE_PITCH_PT = 28.95  # 225 mm ÷ 22 lines
 # 28 characters in the 156 mm (442.2 pt) line: a 16 pt character condensed by 0.25 pt takes
 # 15.75 pt, and 28 × 15.75 = 441 pt. In twentieths of a point:
