@@ -162,7 +162,10 @@ def zongjie(workspace: Path, *args: str) -> tuple[float, MemoryWatch, str]:
 
 def per_format_ms(workspace: Path, sample: int = 40) -> dict[str, float]:
     """In-process milliseconds per document: assembling once, then each writer."""
-    from zongjie.build import assemble, check, check_document, load, write_options
+    from zongjie.build import write_options
+    from zongjie.assemble import assemble
+    from zongjie.checks.run import check, check_document
+    from zongjie.loading import load
     from zongjie.workspace import Workspace
     from zongjie.writers import write
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import REPO
-from zongjie.build import load
+from zongjie.loading import load
 from zongjie.checks.diagnose import UNIT_FAMILIES
 from zongjie.checks.engine import expand_rules, references, run_rules
 from zongjie.checks.expr import Reference, summands

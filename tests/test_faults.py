@@ -276,22 +276,23 @@ def test_a_failed_replace_does_not_claim_nothing_changed(tmp_path, monkeypatch):
 
 
 def test_a_damaged_compiled_template_cache_is_rebuilt(workspace, cli, tmp_path, monkeypatch):
-    from zongjie import privatecache, templating
+    from zongjie import privatecache
+    from zongjie.templating import environment, render
 
     monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(tmp_path / "cache"))
     privatecache.private_dir.cache_clear()
-    templating.environment.cache_clear()
+    environment.environment.cache_clear()
     try:
         assert cli("build", "岳阳楼区", "2023", "-f", "md", "-w", str(workspace)).code == 0
         cached = list((tmp_path / "cache").rglob("*.cache"))
         assert cached, "compiled templates are cached in the private folder"
         for path in cached:
             path.write_bytes(path.read_bytes()[:40])  # truncated, as by a crash mid-write
-        templating.environment.cache_clear()
-        templating._compiled.cache_clear()
+        environment.environment.cache_clear()
+        render._compiled.cache_clear()
         run = cli("build", "岳阳楼区", "2023", "-f", "md", "--force", "-w", str(workspace))
         assert run.code == 0, run.err
         assert "429198人" in outputs(workspace, ".md")[0].read_text(encoding="utf-8")
     finally:
         privatecache.private_dir.cache_clear()
-        templating.environment.cache_clear()
+        environment.environment.cache_clear()

@@ -126,7 +126,7 @@ def test_the_review_copy_names_the_cell_and_the_facts_line(workspace, cli):
 
 
 def test_an_imported_fact_carries_its_cell_in_its_location(workspace):
-    from zongjie.build import load
+    from zongjie.loading import load
     from zongjie.workspace import Workspace
 
     ws = Workspace.open(workspace)
@@ -439,7 +439,7 @@ def test_without_openpyxl_the_message_says_how_to_install_it(workspace, cli, mon
 
 def test_checking_and_previewing_do_not_load_openpyxl(workspace):
     script = ("import sys; from pathlib import Path; from zongjie.workspace import Workspace; "
-              "from zongjie.build import check_all; ws = Workspace.open(Path(sys.argv[1])); "
+              "from zongjie.check import check_all; ws = Workspace.open(Path(sys.argv[1])); "
               "check_all(ws, ws.select('岳阳楼区', '2023')); "
               "from zongjie.preview.server import PreviewState; PreviewState(ws.root, '岳阳楼区', '2023').rebuild(); "
               "print('openpyxl' in sys.modules)")

@@ -109,7 +109,7 @@ def test_a_font_missing_from_the_pdf_is_named(tmp_path, monkeypatch):
     import zongjie.pdf as pdf
 
     monkeypatch.setattr(pdf.shutil, "which", lambda name: "/usr/bin/pdffonts")
-    monkeypatch.setattr("zongjie.pdfmeasure.pdf_fonts", lambda path: ["NotoSerifCJKsc-Regular", "SimHei", "LiberationSerif"])
+    monkeypatch.setattr(pdf, "pdf_fonts", lambda path: ["NotoSerifCJKsc-Regular", "SimHei", "LiberationSerif"])
     missing, used = pdf.substituted_fonts(tmp_path / "x.pdf", {"仿宋_GB2312", "黑体", "Times New Roman"})
     assert missing == ["Times New Roman", "仿宋_GB2312"]
     assert used == ["NotoSerifCJKsc-Regular", "LiberationSerif"]

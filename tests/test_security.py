@@ -200,13 +200,13 @@ def test_macro_recursion_is_not_called_an_include_loop(workspace, cli, outside):
 
 
 def test_rendering_time_is_bounded(workspace, cli, outside, monkeypatch):
-    import zongjie.sandbox
+    import zongjie.templating.bounds
 
-    monkeypatch.setattr(zongjie.sandbox, "MAX_RENDER_SECONDS", 1.5)
+    monkeypatch.setattr(zongjie.templating.bounds, "MAX_RENDER_SECONDS", 1.5)
     # loops that, with the item budget lifted, would run for hours: only the clock stops them
     (workspace / NARRATIVE).write_text(
         "{% for i in range(100000) %}{% for j in range(100000) %}{{ '' }}{% endfor %}{% endfor %}\n", encoding="utf-8")
-    monkeypatch.setattr(zongjie.sandbox, "MAX_LOOP_ITEMS", 10**12)
+    monkeypatch.setattr(zongjie.templating.bounds, "MAX_LOOP_ITEMS", 10**12)
     run = build_md(cli, workspace)
     assert_refused(run, workspace, outside)
     assert "运行时间" in run.err
@@ -502,8 +502,6 @@ def test_a_file_that_includes_itself_is_called_an_include_loop(workspace, cli, o
 
 
 def test_an_endless_input_file_is_refused(workspace, cli):
-    import os
-
     narrative = workspace / NARRATIVE
     narrative.unlink()
     if not os.path.exists("/dev/zero"):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from zongjie.build import assemble, load
+from zongjie.assemble import assemble
+from zongjie.loading import load
 from zongjie.errors import TemplateError
 from zongjie.model import FactSpan, plain_text, walk_inlines, block_inlines
 from zongjie.workspace import Workspace

@@ -22,7 +22,10 @@ gc.set_threshold(50_000, 20, 20)
 import typer
 
 from zongjie import __version__
+from zongjie.console import Progress, complain, report_checks, report_result, say, shown, warn_gbk
 from zongjie.errors import ZongjieError
+from zongjie.output import refuse_output_among_inputs, refuse_output_outside_workspace
+from zongjie.status import BuildStatus
 
 EXIT_OK, EXIT_CHECKS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -37,18 +40,6 @@ app = typer.Typer(
 
 WorkspaceOption = typer.Option(Path("."), "--workspace", "-w", help="工作区文件夹（含 config.yaml），默认当前文件夹。")
 DebugOption = typer.Option(False, "--debug", help="出错时显示 Python 调用栈（供开发者排查）。")
-
-
-def _say(text: str = "") -> None:
-    from zongjie.messages import localized
-
-    typer.echo(localized(text))
-
-
-def _complain(text: str) -> None:
-    from zongjie.messages import localized
-
-    typer.echo(localized(text), err=True)
 
 
 def _open_workspace(folder: Path, *typed: str | None):
@@ -79,19 +70,18 @@ def build(
     """生成文档：build/<地区>/<年度>/<标题>.docx|html|md；只重新生成输入有变化的。"""
     from zongjie.batch import default_jobs, run_batch
     from zongjie.config import parse_formats
-
     from zongjie.containment import normalise_year
 
     ws = _open_workspace(workspace, district)
     selected = ws.select(district, normalise_year(year) or year if year is not None else None)
     if district is None:
         for folder in ws.misnamed_folders():
-            _complain(f"{_shown(folder)}: 提示：这个文件夹不是年度（应以四位数字命名，如 2023），已跳过。")
+            complain(f"{shown(folder)}: 提示：这个文件夹不是年度（应以四位数字命名，如 2023），已跳过。")
     chosen = parse_formats(formats.split(",")) if formats else None
     out_dir = (out or ws.output_dir).resolve()
-    _refuse_output_among_inputs(ws, out_dir)
+    refuse_output_among_inputs(ws, out_dir)
     if out is None:
-        _refuse_output_outside(ws, out_dir)
+        refuse_output_outside_workspace(ws, out_dir)
     if jobs is not None and jobs < 1:
         raise ZongjieError(f"--jobs 应为正整数，而不是 {jobs}", hint="不写 --jobs 时按 CPU 核数同时生成。")
     if review and draft:
@@ -104,35 +94,21 @@ def build(
 
         require_soffice()  # before anything is built: no half a batch without its PDFs
     verbose = len(selected) <= 10
-    with _progress(len(selected), enabled=not verbose) as advance:
+    with Progress(len(selected), enabled=not verbose) as advance:
         def report(result) -> None:
-            _report_result(result, verbose)
+            report_result(result, verbose)
             advance()
 
         results = run_batch(ws, selected, out_dir, chosen, allow_errors, force or draft, jobs or default_jobs(), report,
-                            debug, draft, on_note=_complain)
+                            debug, draft, on_note=complain)
     for message in (message for result in results for message in result.pdf_messages):
-        _complain(message)
-    counts = {status: sum(r.status == status for r in results) for status in ("built", "uptodate", "blocked", "failed")}
+        complain(message)
+    counts = {status: sum(r.status == status for r in results) for status in BuildStatus}
     warnings = sum(r.warnings for r in results)
-    _say(f"共 {len(results)} 份：生成 {counts['built']}，未变 {counts['uptodate']}，"
-         f"校验未通过 {counts['blocked']}，失败 {counts['failed']}。"
+    say(f"共 {len(results)} 份：生成 {counts[BuildStatus.BUILT]}，未变 {counts[BuildStatus.UPTODATE]}，"
+        f"校验未通过 {counts[BuildStatus.BLOCKED]}，失败 {counts[BuildStatus.FAILED]}。"
          + (f"另有 {warnings} 个警告，运行 zongjie check 查看。" if warnings and not verbose else ""))
     raise typer.Exit(max([r.exit_code for r in results] + [EXIT_OK]))
-
-
-def _refuse_output_outside(ws, out_dir: Path) -> None:
-    """config.yaml travels with the workspace: its `output` (or a build folder that is a link)
-    may not send files elsewhere on this computer. --out, typed by the user, may."""
-    from zongjie.errors import ConfigError, Location
-
-    if not out_dir.is_relative_to(ws.root.resolve()):
-        raise ConfigError(
-            f"输出文件夹 {_shown(out_dir)} 在工作区之外",
-            Location(ws.config.path) if ws.config.path else None,
-            "config.yaml 的 output 只能是工作区内的文件夹（build/ 也不能是指向别处的链接）；"
-            "确需写到别处，请在命令行用 --out 指定。",
-        )
 
 
 def _build_review_copies(ws, selected, out_dir: Path, chosen) -> int:
@@ -142,102 +118,20 @@ def _build_review_copies(ws, selected, out_dir: Path, chosen) -> int:
     exit_code = EXIT_OK
     left_out = [name for name in (chosen or ()) if name not in REVIEW_FORMATS]
     if left_out:  # asked for, not written: say so rather than leave the writer looking for it
-        _complain(f"提示：审阅稿只有 DOCX 和 HTML，不生成 {'、'.join(left_out)}；正式稿的 PDF 请不加 --review 生成。")
+        complain(f"提示：审阅稿只有 DOCX 和 HTML，不生成 {'、'.join(left_out)}；正式稿的 PDF 请不加 --review 生成。")
     for district_year in selected:
         copy = build_review_copy(ws, district_year, out_dir, chosen)
         if copy.error is not None:
-            _complain(str(copy.error))
-            _complain(f"未生成 {copy.label} 的审阅稿：以上错误需要先改正。")
+            complain(str(copy.error))
+            complain(f"未生成 {copy.label} 的审阅稿：以上错误需要先改正。")
             exit_code = max(exit_code, copy.error.exit_code)
             continue
-        _say(f"已生成 {copy.label} 的审阅稿（请勿发布；校验错误 {copy.errors} 个，警告 {copy.warnings} 个，已写在批注中）：")
+        say(f"已生成 {copy.label} 的审阅稿（请勿发布；校验错误 {copy.errors} 个，警告 {copy.warnings} 个，已写在批注中）：")
         for path in copy.paths:
-            _say(f"  {_shown(path)}")
+            say(f"  {shown(path)}")
         if copy.errors:
             exit_code = max(exit_code, EXIT_CHECKS)
     return exit_code
-
-
-def _refuse_output_among_inputs(ws, out_dir: Path) -> None:
-    """Outputs written into content/ or templates/ would be read back as narrative or templates."""
-    for inputs in (ws.content_dir, ws.templates_dir, ws.root):
-        inputs = inputs.resolve()
-        if out_dir == inputs or (inputs != ws.root.resolve() and out_dir.is_relative_to(inputs)):
-            raise ZongjieError(
-                f"输出文件夹 {_shown(out_dir)} 在输入文件夹之中或就是工作区本身",
-                hint="生成的文档会被当作叙述或模板读回；请用 --out 指定别的文件夹（默认为 build/）。",
-            )
-
-
-def _report_result(result, verbose: bool) -> None:
-    for path in result.gbk_files:
-        _warn_gbk([Path(path)])
-    for message in result.errors:
-        _complain(message)
-    if result.status == "built" and result.draft and verbose:
-        _report_draft(result)
-    elif result.status == "built" and result.draft and result.placeholders:
-        _say(f"草稿 {result.label}：待填 {len(result.placeholders)} 项（zongjie build {result.label} --draft 列出各项）。")
-    if result.status == "built":
-        if result.exit_code and result.draft:
-            _complain(f"注意：{result.label} 的校验有错误（见上）；草稿照常生成，定稿前须改正。")
-        elif result.exit_code:
-            _complain(f"注意：{result.label} 的校验有错误，因 --allow-errors 仍已生成。")
-        if verbose:
-            _say(f"已生成 {result.label}：")
-            for path in result.paths:
-                _say(f"  {_shown(Path(path))}")
-        if result.warnings and verbose:
-            _say(f"  另有 {result.warnings} 个警告，运行 zongjie check 查看。")
-    elif result.status == "uptodate":
-        if verbose:
-            _say(f"未变 {result.label}：输入没有变化，沿用已生成的文档（--force 可强制重新生成）。")
-    elif result.status == "blocked":
-        _complain(f"未生成 {result.label}：校验发现错误（见上）。请改正 facts.yaml 后重新生成；"
-                  "数字还没填齐时可加 --draft 生成标出待填处的草稿；确需先出稿可加 --allow-errors。")
-    else:
-        _complain(f"未生成 {result.label}：以上错误需要先改正。")
-
-
-def _report_draft(result) -> None:
-    """A draft's to-do list: every placeholder at its facts.yaml line, and the rules that
-    wait for a figure."""
-    if result.placeholders:
-        _say(f"草稿 {result.label} 中待填 {len(result.placeholders)} 项（文档中标为【待填：…】）：")
-        for line in result.placeholders:
-            _say(f"  {line}")
-    elif not result.empty_parts:
-        _say(f"草稿 {result.label} 中没有待填的事实：去掉 --draft 即可生成定稿。")
-    if result.empty_parts:
-        _say(f"facts.yaml 中一项都还没填的分组（对应的章节暂不出现）：{'、'.join(result.empty_parts)}")
-    if result.waiting:
-        _say(f"以下 {len(result.waiting)} 条校验规则等这些数字填好后才会校验：")
-        for line in result.waiting:
-            _say(f"  {line}")
-
-
-class _progress:
-    """A progress bar on long builds in a terminal (rich, as typer uses); nothing otherwise."""
-
-    def __init__(self, total: int, enabled: bool):
-        self.total = total
-        self.enabled = enabled and sys.stderr.isatty()
-        self.bar = None
-
-    def __enter__(self):
-        if not self.enabled:
-            return lambda: None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.bar = Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            transient=True)
-        self.bar.start()
-        task = self.bar.add_task("build", total=self.total)
-        return lambda: self.bar.advance(task)
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 @app.command()
@@ -250,7 +144,8 @@ def check(
     debug: bool = DebugOption,
 ) -> None:
     """校验：数字之间的关系、单位、必需章节、文字（不写任何文件）。"""
-    from zongjie.build import check_all
+    from zongjie.check import check_all
+    from zongjie.checks.coverage import coverage_json, coverage_text
     from zongjie.checks.report import as_json, summary_text
     from zongjie.textio import collect_gbk_files
 
@@ -265,22 +160,20 @@ def check(
     with read_only():  # check writes nothing at all, not even the compiled-template cache
         reports = check_all(ws, ws.select(district, year))
     if output_format == "text":
-        _warn_gbk(gbk_files)
+        warn_gbk(gbk_files)
     coverages = _coverages(ws, ws.select(district, year)) if show_coverage else {}
     if output_format == "json":
-        typer.echo(as_json(reports, coverages))  # for tools: as zongjie wrote it, whatever the locale
+        typer.echo(as_json(reports, {label: coverage_json(result) for label, result in coverages.items()}))  # for tools: as zongjie wrote it, whatever the locale
     else:
         for report in reports:
             if report.error:
-                _complain(f"无法校验 {report.label}：\n{report.error}")
+                complain(f"无法校验 {report.label}：\n{report.error}")
                 continue
-            _report_checks(report.result, show_clean=True, label=report.label)
-        _say(summary_text(reports))
+            report_checks(report.result, show_clean=True, label=report.label)
+        say(summary_text(reports))
         if show_coverage:
-            from zongjie.checks.coverage import coverage_text
-
             for label, result in coverages.items():
-                _say(coverage_text(label, result))
+                say(coverage_text(label, result))
     if any(report.error for report in reports):
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_CHECKS if any(report.result.errors for report in reports) else EXIT_OK)
@@ -309,35 +202,35 @@ def diff(
     if output_format == "json":
         typer.echo(json_report(run.result, run.root))  # for tools: as zongjie wrote it, whatever the locale
     else:
-        _say(text_report(run.result, run.root, run.label))
+        say(text_report(run.result, run.root, run.label))
     if apply:
         locale = ws.select(district, year)[0].settings.locale
-        _apply_prose(run, yes, _complain if output_format == "json" else _say, locale)  # JSON stays parseable
+        _apply_prose(run, yes, complain if output_format == "json" else say, locale)  # JSON stays parseable
     raise typer.Exit(run.result.exit_code)
 
 
-def _apply_prose(run, yes: bool, _say=_say, locale: str = "zh_CN") -> None:
+def _apply_prose(run, yes: bool, say=say, locale: str = "zh_CN") -> None:
     from zongjie.review.apply import apply_writes, plan_writes
 
     planned, left = plan_writes(run.result, locale)
     if not planned:
-        _say("--apply：没有可以写回叙述文件的段落。" + (f"另有 {len(left)} 处文字改动需要手工修改（见上）。" if left else ""))
+        say("--apply：没有可以写回叙述文件的段落。" + (f"另有 {len(left)} 处文字改动需要手工修改（见上）。" if left else ""))
         return
-    _say(f"--apply 将写入 {len(planned)} 处（数字不会写回）：")
+    say(f"--apply 将写入 {len(planned)} 处（数字不会写回）：")
     for write in planned:
         lines = f"{write.start}" if write.start == write.end else f"{write.start}–{write.end}"
-        _say(f"  {_shown(write.path)} 第 {lines} 行：")
-        _say("    原文：" + write.old.replace("\n", "\n          "))
-        _say("    改为：" + write.new.replace("\n", "\n          "))
+        say(f"  {shown(write.path)} 第 {lines} 行：")
+        say("    原文：" + write.old.replace("\n", "\n          "))
+        say("    改为：" + write.new.replace("\n", "\n          "))
     if not yes:
         if not sys.stdin.isatty():
-            _say("未写入：确认无误后加 --yes 重新运行。")
+            say("未写入：确认无误后加 --yes 重新运行。")
             return
         if not typer.confirm("确认写入以上内容？", default=False):
-            _say("未写入。")
+            say("未写入。")
             return
     written = apply_writes(planned)
-    _say(f"已写入 {len(written)} 个叙述文件。下一步：改正 facts.yaml 中的数字（如有），然后 zongjie build 生成正式稿。")
+    say(f"已写入 {len(written)} 个叙述文件。下一步：改正 facts.yaml 中的数字（如有），然后 zongjie build 生成正式稿。")
 
 
 @app.command()
@@ -349,8 +242,8 @@ def init(
     from zongjie.scaffold import init_workspace
 
     written = init_workspace(folder)
-    _say(f"已在 {_shown(folder)} 新建工作区（{len(written)} 个文件）。")
-    _say(f"下一步：cd {_shown(folder)} 然后运行 zongjie build")
+    say(f"已在 {shown(folder)} 新建工作区（{len(written)} 个文件）。")
+    say(f"下一步：cd {shown(folder)} 然后运行 zongjie build")
 
 
 @app.command()
@@ -367,14 +260,14 @@ def new(
 
     ws = _open_workspace(workspace, district, template)
     written, source = new_district_year(ws, district, year, from_year, template)
-    _say(f"已新建 {district} {year}（来自{source}），写入 {len(written)} 个文件：")
+    say(f"已新建 {district} {year}（来自{source}），写入 {len(written)} 个文件：")
     for path in written:
-        _say(f"  {_shown(path)}")
+        say(f"  {shown(path)}")
     settings = ws.config.settings_for(district)
     if template and template != settings.template and district not in ws.config.districts:
-        _say(f"提示：请在 config.yaml 的 districts 下为“{district}”写上 template: {template}，生成时才会用这个模板。")
+        say(f"提示：请在 config.yaml 的 districts 下为“{district}”写上 template: {template}，生成时才会用这个模板。")
     _say_gap_year(district, year, source)
-    _say("下一步：填写 facts.yaml 中本年度的数字（zongjie build --draft 随时生成标出待填处的草稿），"
+    say("下一步：填写 facts.yaml 中本年度的数字（zongjie build --draft 随时生成标出待填处的草稿），"
          "然后运行 zongjie check 和 zongjie build。")
 
 
@@ -384,7 +277,7 @@ def _say_gap_year(district: str, year: str, source: str) -> None:
     if not (source_year.isdigit() and year.isdigit()) or int(year) - int(source_year) <= 1:
         return
     between = "、".join(str(y) for y in range(int(source_year) + 1, int(year)))
-    _say(f"注意：{district} 没有 {between} 年度的数据。{year} 年的同比将与 {source_year} 年比较，"
+    say(f"注意：{district} 没有 {between} 年度的数据。{year} 年的同比将与 {source_year} 年比较，"
          f"文中写作“比{source_year}年增长…”；若补上 {between} 年度，则改与其比较。")
 
 
@@ -398,11 +291,11 @@ def import_(
     debug: bool = DebugOption,
 ) -> None:
     """从统计报表（.xlsx / CSV）导入事实：按导入映射更新 facts.yaml，记录每个数字来自哪个单元格。"""
-    from zongjie.importing.report import print_outcome
     from zongjie.importing.command import run_import
+    from zongjie.importing.report import print_outcome
 
     _open_workspace(workspace, district)  # messages in the workspace's script; the diff stays as the file is
-    print_outcome(run_import(workspace, district, year, list(files or []), dry_run), _say, typer.echo)
+    print_outcome(run_import(workspace, district, year, list(files or []), dry_run), say, typer.echo)
 
 
 @app.command()
@@ -415,29 +308,25 @@ def serve(
     debug: bool = DebugOption,
 ) -> None:
     """实时预览：在浏览器里看文档和校验结果，保存文件后自动重新生成并刷新页面。"""
-    from zongjie.preview.server import PreviewState, serve as serve_preview
+    from zongjie.preview.server import PreviewState
+    from zongjie.preview.server import serve as serve_preview
 
     if host not in ("127.0.0.1", "localhost", "::1"):
-        _complain(f"注意：预览服务器在 {host} 上监听，局域网内的其他电脑也能看到工作区的全部文档。"
+        complain(f"注意：预览服务器在 {host} 上监听，局域网内的其他电脑也能看到工作区的全部文档。"
                   "只在本机查看时请去掉 --host。")
-    serve_preview(PreviewState(workspace.resolve(), district, year), host, port, _say)
+    serve_preview(PreviewState(workspace.resolve(), district, year), host, port, say)
 
 
 @app.command()
 def version() -> None:
     """显示版本。"""
-    _say(f"zongjie {__version__}")
-
-
-def _warn_gbk(paths: list[Path]) -> None:
-    for path in paths:
-        _say(f"{_shown(path)}: 提示：该文件是 GBK 编码，已按 GBK 读取。建议用记事本或 WPS“另存为”UTF-8 编码，以免在其他电脑上乱码。")
+    say(f"zongjie {__version__}")
 
 
 def _coverages(ws, selected) -> dict:
     """Coverage per district-year whose input could be read (the others are reported above)."""
-    from zongjie.build import load
     from zongjie.checks.coverage import coverage_of
+    from zongjie.loading import load
 
     coverages = {}
     for district_year in selected:
@@ -448,35 +337,6 @@ def _coverages(ws, selected) -> dict:
     return coverages
 
 
-def _report_checks(result, show_clean: bool, label: str = "") -> None:
-    from zongjie.checks.report import finding_text
-
-    for finding in result.findings:
-        text = finding_text(finding)
-        if finding.severity == "error":
-            _complain(text)
-        else:
-            _say(text)
-    if show_clean:
-        from zongjie.checks.report import unchecked_text
-
-        if unchecked_text(result):
-            _say(unchecked_text(result))
-    if show_clean and not result.errors:
-        derived = f"，推算 {len(result.derived)} 项" if result.derived else ""
-        warnings = f"，警告 {len(result.warnings)} 个" if result.warnings else ""
-        if result.checked == 0:
-            _say(f"{label}：没有一条关系得到校验（原因见上），无法判断数字是否有误{warnings}。")
-        else:
-            _say(f"{label}：校验 {result.checked} 条关系，无错误{warnings}{derived}。")
-
-
-def _shown(path: Path) -> str:
-    from zongjie.errors import display_path
-
-    return display_path(path.resolve() if not path.is_absolute() else path)
-
-
 def main() -> None:
     """Entry point. Usage mistakes are reported by typer (exit 2); a user's input mistake is a
     ZongjieError with file:line; anything else is our bug and says so without a traceback."""
@@ -485,7 +345,7 @@ def main() -> None:
     debug = "--debug" in sys.argv
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show a character shows its code
         try:
-            stream.reconfigure(errors="backslashreplace")
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # a TextIOWrapper, unless replaced
         except (AttributeError, ValueError):
             pass
     from zongjie.usage import UsageErrors, usage_message
@@ -495,15 +355,15 @@ def main() -> None:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
     except UsageErrors as error:  # click's own English, said in Chinese
-        _complain(usage_message(error))
+        complain(usage_message(error))
         sys.exit(EXIT_INPUT)
     except ZongjieError as error:
-        _complain(str(error))
+        complain(str(error))
         if debug:
             _print_traceback()
         sys.exit(error.exit_code)
     except Exception:  # noqa: BLE001 - the last line of defence: never a bare traceback
-        _complain("zongjie 内部错误：这不是您输入的问题。请加 --debug 重新运行，并把输出发给维护者。")
+        complain("zongjie 内部错误：这不是您输入的问题。请加 --debug 重新运行，并把输出发给维护者。")
         if debug:
             _print_traceback()
         sys.exit(EXIT_INTERNAL)

@@ -13,11 +13,13 @@ import datetime
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Union
 
-from zongjie.errors import FactError, Location, NumberFormatError
+from zongjie.containment import ensure_inside
+from zongjie.errors import FactError, NumberFormatError
+from zongjie.importing.sources import SOURCES_FILE, attach_sources
+from zongjie.location import Location
 from zongjie.numbers.parse import parse_value
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.script import fold
@@ -25,16 +27,16 @@ from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 FactValue = Union[Quantity, datetime.date, YearMonth, str]
 
-# Names the template context defines itself; a fact may not take them.
+# Names the template context defines itself (context.py) and the functions it offers
+# (filters.GLOBALS; a test keeps the two lists equal): a top-level fact would shadow them.
 RESERVED_NAMES = frozenset({"地区", "年度", "单位名称", "叙述", "上年", "prev", "历年", "years", "模板"})
+FUNCTION_NAMES = frozenset({"合计", "total", "差额", "difference", "占比", "share", "月份区间", "month_range",
+                            "舍位平衡", "rebalance", "range"})
 
 
-@lru_cache(maxsize=1)
 def reserved_names() -> frozenset[str]:
     """Names a top-level fact would shadow in templates: context variables and functions."""
-    from zongjie.filters import GLOBALS
-
-    return RESERVED_NAMES | frozenset(GLOBALS) | {"range"}
+    return RESERVED_NAMES | FUNCTION_NAMES
 
 
 @dataclass(frozen=True)
@@ -150,8 +152,6 @@ class FactSet:
 
 
 def load_facts(path: Path) -> FactSet:
-    from zongjie.containment import ensure_inside
-
     ensure_inside(path, what="事实文件")
     if not path.is_file():
         raise FactError(
@@ -179,9 +179,7 @@ def load_facts(path: Path) -> FactSet:
             "地区、年度等由文件夹名给出；请给这个事实换个名字或放进某个分组。",
         )
     fact_set = FactSet(path, root, index, document.encoding)
-    if path.with_name("导入来源.yaml").is_file():  # facts imported from a spreadsheet name their cell
-        from zongjie.importing.sources import attach_sources
-
+    if path.with_name(SOURCES_FILE).is_file():  # facts imported from a spreadsheet name their cell
         attach_sources(fact_set)
     return fact_set
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from zongjie.errors import Location, ZongjieError
+from zongjie.errors import Location, YamlError, ZongjieError
 from zongjie.model import Chart, Merge, Paragraph, Picture, Table, Text, plain_text
 from zongjie.origins import CHART_INFOS, parse_origin
 from zongjie.page import TEXT_WIDTH_MM
+from zongjie.yamlio import YMap, YScalar, YSeq, parse_yaml
 
 __all__ = ["CHART_INFOS", "FigureError", "pictures_of", "chart_block", "merged_table", "attach_table_captions"]
 
@@ -49,9 +50,9 @@ def pictures_of(children, line: int | None, read_inlines) -> list[Picture]:
             pictures.append(Picture(path, read_inlines(token.children or []), origin))
         elif token.type in ("softbreak", "hardbreak"):
             continue
-        elif token.type == "text" and pictures and _WIDTH.match(token.content):
-            pictures[-1] = _with_width(pictures[-1], _WIDTH.match(token.content))
-            if token.content[_WIDTH.match(token.content).end():].strip():
+        elif token.type == "text" and pictures and (width := _WIDTH.match(token.content)):
+            pictures[-1] = _with_width(pictures[-1], width)
+            if token.content[width.end():].strip():
                 raise _not_alone(origin)
         elif token.type == "text" and not token.content.strip():
             continue
@@ -112,9 +113,6 @@ def chart_block(info: str, content: str, marked_text) -> Chart:
 def _parsed_spec(content: str, origin: Location):
     """The chart block's YAML, parsed once per text (a template's chart is the same text in
     every document, and ruamel takes ~1 ms for it)."""
-    from zongjie.errors import YamlError
-    from zongjie.yamlio import parse_yaml
-
     padded = "\n" * (origin.line or 0) + content  # the YAML's line 1 is the line after the fence
     try:
         return parse_yaml(padded, origin.file)
@@ -125,8 +123,6 @@ def _parsed_spec(content: str, origin: Location):
 
 def _spec_value(node, marked_text):
     """YAML nodes → dicts, lists and (inlines, location) leaves."""
-    from zongjie.yamlio import YMap, YScalar, YSeq
-
     if isinstance(node, YMap):
         return {key: (_spec_value(value, marked_text), key_node.location)
                 for key, (key_node, value) in node.entries.items()}
@@ -157,7 +153,7 @@ def attach_table_captions(blocks: list) -> list:
 
 
 def _is_table_caption(block) -> bool:
-    return (isinstance(block, Paragraph) and block.content and isinstance(block.content[0], Text)
+    return (isinstance(block, Paragraph) and bool(block.content) and isinstance(block.content[0], Text)
             and bool(_TABLE_CAPTION.match(block.content[0].text)))
 
 

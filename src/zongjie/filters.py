@@ -15,14 +15,15 @@ from decimal import Decimal
 import jinja2
 
 from zongjie.errors import NumberFormatError
-from zongjie.facts import Fact, default_text
+from zongjie.facts import Fact
 from zongjie.numbers import format as fmt
 from zongjie.numbers.chinese import chinese_digits, chinese_numeral, daxie
 from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import compatible
-from zongjie.placeholders import OptionalMissing
+from zongjie.placeholders import DROP, OptionalMissing, undefined_key
 from zongjie.provenance import TracedText
+from zongjie.templating.state import current_state
 
 
 class FilterError(ValueError):
@@ -136,8 +137,6 @@ def _money(value, target: str, decimals: int | None) -> TracedText:
 
 
 def _locale() -> str:
-    from zongjie.templating import current_state
-
     return current_state().locale
 
 
@@ -186,9 +185,10 @@ def auto_scaled(value, 小数: int | None | str = _AUTO_DECIMALS) -> TracedText:
     decimals when the unit changes (28.73亿元), the written precision when not (5000人)."""
     quantity = _quantity(value)
     shown = fmt.auto_scale(quantity)
-    decimals = 小数
-    if decimals == _AUTO_DECIMALS:
+    if 小数 == _AUTO_DECIMALS:
         decimals = 2 if shown.unit != quantity.unit else None
+    else:
+        decimals = _integer(小数) if isinstance(小数, str) else 小数
     return _traced(fmt.quantity_text(shown, decimals), value)
 
 
@@ -259,8 +259,6 @@ def _comparison(current, previous, required) -> tuple[Quantity, Quantity] | str:
     """Both figures of a year-on-year comparison, or DROP (say nothing) when one is missing,
     their units differ or they were counted to different dates (统计截至) — unless the
     template says the comparison is required (必需=true), which a final build then enforces."""
-    from zongjie.placeholders import DROP
-
     required = _flag(required, "必需")
     missing = next((v for v in (current, previous) if isinstance(v, (jinja2.Undefined, OptionalMissing))), None)
     if missing is not None:
@@ -282,14 +280,10 @@ def _comparison(current, previous, required) -> tuple[Quantity, Quantity] | str:
 
 
 def _undefined_text(undefined) -> str:
-    from zongjie.placeholders import undefined_key
-
     return f"没有“{undefined_key(undefined)}”"
 
 
 def _missing_mode() -> str:
-    from zongjie.templating import current_state
-
     return current_state().missing
 
 
@@ -300,8 +294,6 @@ def _same_statistics_date(current, previous) -> bool:
     """Two figures compare only if counted to the same point of the year: the 统计截至 of
     their nearest group (参保.统计截至 for 参保.参保人数) agree in month and day, or neither
     year gives one. Figures not straight from this and last year's facts are not checked."""
-    from zongjie.templating import current_state
-
     state = current_state()
     if not (isinstance(current, Fact) and isinstance(previous, Fact)):
         return True
@@ -326,8 +318,6 @@ def _statistics_date(key: str, fact_set) -> datetime.date | YearMonth | None:
 def _name_the_year(phrase: str, previous) -> str:
     """A comparison with a year that is not the one before (2025 against 2023, 2024 not
     written) names it: 比2023年增长… / 与2023年持平, never a misleading 同比/上年."""
-    from zongjie.templating import current_state
-
     state = current_state()
     year = state.year
     if not isinstance(previous, Fact) or year is None:
@@ -458,16 +448,6 @@ def month_range(first, last, 连接号: str = "—") -> str:
     if first_month > last_month:
         raise FilterError(f"月份区间 {first_month}—{last_month} 前后颠倒")
     return fmt.month_range_text(first_month, last_month, 连接号)
-
-
-def fact_text(fact: Fact, locale: str = "zh_CN") -> str:
-    """How a fact reads when written without a filter: as typed, normalised (half-width
-    digits, no grouping); dates in the long form."""
-    if isinstance(fact.value, Quantity):
-        return fmt.quantity_text(fact.value)
-    if isinstance(fact.value, (datetime.date, YearMonth)):
-        return fmt.date_text(fact.value, locale)
-    return default_text(fact.value)
 
 
 _FILTER_TABLE = [

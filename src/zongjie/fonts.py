@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from zongjie.errors import ConfigError, Location
+from zongjie.script import fold
 
 # role → the official font it stands for (the names the DOCX styles are written with)
 OFFICIAL = {
@@ -72,8 +73,6 @@ def font_table_entry(family: str, locale: str) -> tuple[str, str, str, str]:
 
 def font_role(name: str, location: Location | None = None) -> str:
     """A role as config.yaml names it, in either script (標題 is 标题)."""
-    from zongjie.script import fold
-
     role = fold(name.strip())
     if role not in OFFICIAL:
         raise ConfigError(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from zongjie.script import fold, is_traditional, text_converter
+
 _convert = None
 
 
@@ -17,7 +19,6 @@ def use_workspace_locale(workspace, typed: tuple[str | None, ...] = ()) -> None:
     """Messages from here on in the workspace's (default) locale; names on disk and names the
     user typed on the command line (`typed`) stay as they are."""
     global _convert
-    from zongjie.script import fold, is_traditional, text_converter
 
     settings = workspace.config.defaults
     if not is_traditional(settings.locale):

@@ -14,6 +14,7 @@ every writer reads it instead of the pattern.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from zongjie.errors import TemplateError
@@ -42,7 +43,7 @@ def _letters(number: int, alphabet: str) -> str:
 
 
 _TO_DAXIE = str.maketrans("一二三四五六七八九十百", "壹贰叁肆伍陆柒捌玖拾佰")
-_COUNTERS = {
+_COUNTERS: dict[Counter, Callable[[int], str]] = {
     Counter.CHINESE: chinese_numeral,
     Counter.ARABIC: str,
     Counter.UPPER_LETTER: lambda n: _letters(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),

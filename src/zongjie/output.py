@@ -13,7 +13,8 @@ import re
 import tempfile
 from pathlib import Path
 
-from zongjie.errors import Location, OutputError
+from zongjie.errors import ConfigError, OutputError, ZongjieError
+from zongjie.location import Location, display_path
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 MAX_NAME = 120
@@ -43,11 +44,11 @@ def write_files(files: dict[Path, bytes]) -> None:
         for target, data in files.items():
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                descriptor, temporary = tempfile.mkstemp(prefix=".zongjie-", suffix=target.suffix, dir=target.parent)
-                staged.append((Path(temporary), target))  # removed below whatever happens next
+                descriptor, temporary_name = tempfile.mkstemp(prefix=".zongjie-", suffix=target.suffix, dir=target.parent)
+                staged.append((Path(temporary_name), target))  # removed below whatever happens next
                 with os.fdopen(descriptor, "wb") as stream:
                     stream.write(data)
-                os.chmod(temporary, _mode_for(target))
+                os.chmod(temporary_name, _mode_for(target))
             except OSError as error:
                 raise _output_error(error, target) from None
         replaced: list[Path] = []
@@ -106,3 +107,34 @@ def _output_error(error: OSError, target: Path) -> OutputError:
         Location(target.parent),
         "请检查输出文件夹是否存在且可写、磁盘是否已满；原来的文件没有改动。",
     )
+
+
+def refuse_linked_output_folder(out_dir: Path, folder: Path) -> None:
+    """build/<地区>/<年度>/ that is a link elsewhere (a build folder received in a zip) would
+    write, and remove stale outputs, outside the output folder."""
+    if not folder.resolve().is_relative_to(out_dir.resolve()):
+        raise OutputError(f"输出文件夹 {folder.name} 是指向别处的链接，不会写入", Location(folder),
+                          "请删除这个链接（它在输出文件夹中），再重新生成。")
+
+
+def refuse_output_outside_workspace(ws, out_dir: Path) -> None:
+    """config.yaml travels with the workspace: its `output` (or a build folder that is a link)
+    may not send files elsewhere on this computer. --out, typed by the user, may."""
+    if not out_dir.is_relative_to(ws.root.resolve()):
+        raise ConfigError(
+            f"输出文件夹 {display_path(out_dir)} 在工作区之外",
+            Location(ws.config.path) if ws.config.path else None,
+            "config.yaml 的 output 只能是工作区内的文件夹（build/ 也不能是指向别处的链接）；"
+            "确需写到别处，请在命令行用 --out 指定。",
+        )
+
+
+def refuse_output_among_inputs(ws, out_dir: Path) -> None:
+    """Outputs written into content/ or templates/ would be read back as narrative or templates."""
+    for inputs in (ws.content_dir, ws.templates_dir, ws.root):
+        inputs = inputs.resolve()
+        if out_dir == inputs or (inputs != ws.root.resolve() and out_dir.is_relative_to(inputs)):
+            raise ZongjieError(
+                f"输出文件夹 {display_path(out_dir)} 在输入文件夹之中或就是工作区本身",
+                hint="生成的文档会被当作叙述或模板读回；请用 --out 指定别的文件夹（默认为 build/）。",
+            )

@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zongjie.errors import ZongjieError
+from zongjie.output import write_files
+from zongjie.pdfmeasure import pdf_fonts
+from zongjie.writers.docx.package import STYLES, DocxPackage
 
 STAGING = Path(".zongjie") / "pdf"  # in the output folder
 INSTALL_HINT = (
@@ -65,8 +68,6 @@ def require_soffice() -> str:
 def stage(out_dir: Path, docx: bytes, target: Path) -> Path:
     """Keep a document's DOCX for the batch's conversion; returns the staged file, named by
     the target PDF's place (two districts may have documents of the same title)."""
-    from zongjie.output import write_files
-
     relative = target.relative_to(out_dir) if target.is_relative_to(out_dir) else Path(target.name)
     staged = out_dir / STAGING / relative.with_suffix(".docx")
     write_files({staged: for_libreoffice(docx)})
@@ -76,8 +77,6 @@ def stage(out_dir: Path, docx: bytes, target: Path) -> Path:
 def for_libreoffice(docx: bytes) -> bytes:
     """The DOCX as LibreOffice must read it to lay out the page Word would: the hanging
     punctuation flag flipped."""
-    from zongjie.writers.docx.package import STYLES, DocxPackage
-
     package = DocxPackage.from_bytes(docx)
     styles = package.entries[STYLES].replace(b'w:overflowPunct w:val="0"', b'w:overflowPunct w:val="1"')
     package.entries = {**package.entries, STYLES: styles}
@@ -94,15 +93,13 @@ class Converted:
 def convert(jobs: list[tuple[Path, Path]], timeout: float | None = None) -> Converted:
     """Convert staged DOCX files (staged, target PDF) in one LibreOffice process (given a
     minute to start and five seconds a document: about ten times what it needs)."""
-    from zongjie.output import write_files
-
     result = Converted()
     if not jobs:
         return result
     program = require_soffice()
     timeout = timeout if timeout is not None else 60 + 5 * len(jobs)
-    with tempfile.TemporaryDirectory(prefix="zongjie-pdf-") as temporary:
-        temporary = Path(temporary)
+    with tempfile.TemporaryDirectory(prefix="zongjie-pdf-") as temporary_name:
+        temporary = Path(temporary_name)
         inputs = []
         for index, (staged, _) in enumerate(jobs):  # unique names: one output folder for all
             name = temporary / f"{index:05d}.docx"
@@ -161,8 +158,6 @@ def fonts_named_in(docx: Path) -> set[str]:
 def substituted_fonts(pdf: Path, wanted: set[str]) -> tuple[list[str], list[str]]:
     """(official fonts not in the PDF, the PDF's fonts that are none of them); nothing when
     pdffonts (poppler-utils) is not installed."""
-    from zongjie.pdfmeasure import pdf_fonts
-
     if shutil.which("pdffonts") is None:
         return [], []
     try:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from zongjie.errors import Location
 from zongjie.figures import FigureError
+from zongjie.image_header import plain_size
 from zongjie.model import Document, ListBlock, Picture
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -128,8 +129,6 @@ def _prepared(data: bytes, mime: str, width_mm: float, name: str, origin: Locati
 def _fit_as_it_is(data: bytes, mime: str, width_mm: float):
     """A picture upright, in RGB or grey and no wider than print needs goes in as it is; its
     header alone says so (Pillow is not even imported)."""
-    from zongjie.image_header import plain_size
-
     size = plain_size(data, mime)
     if size is None or size[0] > round(width_mm / 25.4 * PRINT_DPI) or size[0] * size[1] > MAX_PIXELS:
         return None

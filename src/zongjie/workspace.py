@@ -13,7 +13,9 @@ from functools import cached_property
 from pathlib import Path
 
 from zongjie.config import Config, DocumentSettings, load_config
+from zongjie.containment import ensure_inside
 from zongjie.errors import Location, WorkspaceError
+from zongjie.script import fold
 
 CONTENT_DIR = "content"
 TEMPLATES_DIR = "templates"
@@ -46,8 +48,6 @@ class DistrictYear:
         """Narrative Markdown files of this year by name without extension; files in
         subfolders are named with their folder (说明/政策覆盖情况). Template overrides in
         `templates/` are not narrative."""
-        from zongjie.containment import ensure_inside
-
         paths = {}
         for path in sorted(self.folder.rglob("*.md")):
             relative = path.relative_to(self.folder)
@@ -57,8 +57,6 @@ class DistrictYear:
 
     def override_dirs(self) -> list[Path]:
         """Template folders that win over the shared template, most specific first."""
-        from zongjie.containment import ensure_inside
-
         candidates = [self.folder / TEMPLATES_DIR, self.folder.parent / TEMPLATES_DIR]
         return [ensure_inside(path, what="模板文件夹") for path in candidates if path.is_dir()]
 
@@ -124,7 +122,6 @@ class Workspace:
         """岳陽樓區 typed for the folder 岳阳楼区 (or the other way): the same district."""
         if district in self.config.cities or (is_plain_name(district) and (self.content_dir / district).is_dir()):
             return district
-        from zongjie.script import fold
 
         wanted = fold(district)
         return next((name for name in self.districts + sorted(self.config.cities) if fold(name) == wanted), district)
@@ -213,3 +210,17 @@ def _refuse_undecodable(name: str, folder: Path) -> None:
             Location(folder),
             "请在资源管理器中把这个文件夹重新命名为正确的中文名。",
         ) from None
+
+
+def previous_year_of(district_folder: Path, year: str) -> str | None:
+    """The year `上年` means: the one before, or, when a year was skipped (2025 made from
+    2023), the latest earlier year that has facts; comparisons then name that year."""
+    before = str(int(year) - 1)
+    if (district_folder / before / "facts.yaml").is_file():
+        return before
+    try:
+        years = [p.name for p in district_folder.iterdir()
+                 if len(p.name) == 4 and p.name.isdigit() and p.name < year and (p / "facts.yaml").is_file()]
+    except OSError:
+        return None
+    return max(years) if years else None

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from zongjie.checks.engine import PREVIOUS_YEAR, expand_rules, path_pattern
 from zongjie.checks.expr import references
+from zongjie.checks.plausibility import comparable_pairs
 from zongjie.checks.rules import Rule
+from zongjie.checks.run import year_over_year_factor
 from zongjie.facts import Fact, FactSet
 
 
@@ -44,7 +46,7 @@ def rule_keys(rules: list[Rule], facts: FactSet) -> set[str]:
     return keys
 
 
-def coverage(rules: list[Rule], facts: FactSet, plausibility_keys: set[str] = frozenset()) -> Coverage:
+def coverage(rules: list[Rule], facts: FactSet, plausibility_keys: frozenset[str] | set[str] = frozenset()) -> Coverage:
     touched = rule_keys(rules, facts) | set(plausibility_keys)
     numeric = tuple(fact for fact in facts.index.values() if fact.quantity is not None and not fact.derived)
     return Coverage(numeric, tuple(fact for fact in numeric if fact.key not in touched))
@@ -63,9 +65,6 @@ def coverage_text(label: str, result: Coverage) -> str:
 def coverage_of(loaded) -> Coverage:
     """The coverage of one loaded district-year (build.Loaded): its rules, and last year's
     figures where the template sets 同比倍数."""
-    from zongjie.build import year_over_year_factor
-    from zongjie.checks.plausibility import comparable_pairs
-
     plausible = set()
     if year_over_year_factor(loaded) is not None:
         plausible = {fact.key for fact, _ in comparable_pairs(loaded.facts, loaded.previous)}

@@ -17,8 +17,10 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from zongjie.checks.engine import Figure, Finding, path_pattern
+from zongjie.checks.engine import path_pattern
 from zongjie.checks.expr import Call, Reference, summands
+from zongjie.checks.findings import Figure, Finding, Severity
+from zongjie.checks.lint import doubled_unit
 from zongjie.checks.rules import Rule
 from zongjie.errors import Location
 from zongjie.facts import FactSet
@@ -43,14 +45,14 @@ def _empty_parts(document: Document, required: tuple[str, ...], where: Location)
     facts all left blank), which a reader would see as a heading over nothing."""
     findings = []
     if not plain_text(document.meta.title).strip():
-        findings.append(Finding("title-missing", "warning", "文档结构", "文档没有标题", where,
+        findings.append(Finding("title-missing", Severity.WARNING, "文档结构", "文档没有标题", where,
                                 hint="模板开头的 --- 之间应有“标题: …”一行；请检查模板的文档信息是否完整。"))
     for heading, body in _sections(document):
         title = plain_text(heading.content)
         has_text = any(plain_text(inlines).strip() for block in body for inlines in block_inlines(block))
         if not has_text and not any(fold(name) in fold(title) for name in required):  # required ones are errors above
             findings.append(Finding(
-                "section-empty", "warning", "文档结构", f"章节“{heading.number}{title}”下面没有内容", where,
+                "section-empty", Severity.WARNING, "文档结构", f"章节“{heading.number}{title}”下面没有内容", where,
                 hint="请检查该章节的叙述文件是否为空、所需的事实是否都已填写；不需要的章节可删去其叙述文件。",
             ))
     return findings
@@ -74,13 +76,13 @@ def _required_sections(document, template_name, required, where) -> list[Finding
         found = [(heading, body) for heading, body in sections if fold(name) in fold(plain_text(heading.content))]
         if not found:
             findings.append(Finding(
-                "section-missing", "error", "必需章节",
+                "section-missing", Severity.ERROR, "必需章节",
                 f"缺少模板“{template_name}”要求的章节“{name}”", where,
                 hint="请补齐该章节所需的事实或叙述文件；若本年度确实没有，请在模板的 required_sections 中去掉它。",
             ))
         elif not any(plain_text(inlines).strip() for _heading, body in found for block in body for inlines in block_inlines(block)):
             findings.append(Finding(
-                "section-empty", "error", "必需章节",
+                "section-empty", Severity.ERROR, "必需章节",
                 f"章节“{name}”没有内容", where, hint="请检查该章节引用的事实和叙述文件是否都已填写。",
             ))
     return findings
@@ -95,7 +97,7 @@ def _plans_year(document, year: int, where) -> list[Finding]:
         for found in _YEAR.findall(title):
             if int(found) != year + 1:
                 findings.append(Finding(
-                    "plans-year", "warning", "工作打算的年份",
+                    "plans-year", Severity.WARNING, "工作打算的年份",
                     f"{year}年度总结的“{title}”说的是{found}年", where,
                     hint=f"工作打算应当是{year + 1}年的；若是从往年文件复制来的，请更新。",
                 ))
@@ -103,7 +105,7 @@ def _plans_year(document, year: int, where) -> list[Finding]:
         for found in sorted({int(y) for y in _YEAR.findall(body_text)}):
             if found < year:
                 findings.append(Finding(
-                    "plans-year", "warning", "工作打算的年份",
+                    "plans-year", Severity.WARNING, "工作打算的年份",
                     f"工作打算中提到了{found}年（本总结为{year}年度）", where,
                     hint="计划应面向下一年；请确认这段文字不是往年的旧稿。",
                 ))
@@ -122,7 +124,7 @@ def check_units(facts: FactSet, previous: FactSet | None = None) -> list[Finding
                 continue
             if unit_of(fact.quantity.unit).dimension != unit_of(earlier.quantity.unit).dimension:
                 findings.append(Finding(
-                    "unit-inconsistent", "warning", "单位一致",
+                    "unit-inconsistent", Severity.WARNING, "单位一致",
                     f"{key} 今年写作“{fact.written}”，上年写作“{earlier.written}”，单位种类不同",
                     fact.location, (Figure.of(fact), Figure.of(earlier)),
                     hint="同一指标每年应按同一口径统计（人与人次、元与家不能互换）；请核对哪一年写错了单位。",
@@ -143,7 +145,7 @@ def _bare_scale(facts: FactSet) -> list[Finding]:
                     for other_key, other in facts.index.items() if other_key.split(".")[0] == group)
         suggestion = f"是金额请写成“{fact.written}元”" if money else f"请补上单位，如“{fact.written}元”或“{fact.written}人”"
         findings.append(Finding(
-            "unit-missing-yuan" if money else "unit-missing", "warning", "单位一致",
+            "unit-missing-yuan" if money else "unit-missing", Severity.WARNING, "单位一致",
             f"{key} 写作“{fact.written}”，只有“{fact.quantity.unit}”没有单位", fact.location, (Figure.of(fact),),
             hint=suggestion + "。",
         ))
@@ -194,14 +196,14 @@ def _shown_with_unit(span: FactSpan, unit: str, where: str) -> list[Finding]:
     location = span.locations[0] if span.locations else None
     if unit_of(unit).dimension != unit_of(stored.unit).dimension:
         return [Finding(
-            "unit-shown", "warning", "单位一致",
+            "unit-shown", Severity.WARNING, "单位一致",
             f"事实 {span.keys[0]}（{stored}）显示为“{span.text}”，{where}写的单位却是“{unit}”",
             location, hint=f"请确认单位：事实的单位是“{stored.unit}”。",
         )]
     expected = convert(stored.value, stored.unit, unit)
     if rounded(expected, shown.decimals) != shown.value:
         return [Finding(
-            "unit-shown", "error", "单位一致",
+            "unit-shown", Severity.ERROR, "单位一致",
             f"事实 {span.keys[0]} 是 {stored}，文中显示为“{span.text}{unit}”，数值不符（应为 {plain_decimal(expected)}{unit}）",
             location, hint=f"把数字换算到“{unit}”（如用 | {unit} 过滤器），或把单位改成“{stored.unit}”。",
         )]
@@ -277,7 +279,7 @@ def _shown_sum(rule: Rule, total_key: str, part_keys: list[str], shown: dict, fa
                         for key, text in [(total_key, total_text), *((k, p[0]) for k, p in zip(part_keys, parts))]
                         if facts.get(key))
         return Finding(
-            "shown-sum", "warning", rule.name,
+            "shown-sum", Severity.WARNING, rule.name,
             f"按显示的数字，各部分之和为 {plain_decimal(rounded(parts_sum, total.decimals))}{total.unit}，"
             f"合计却显示为 {total_text}（存储的数字是相符的，差异来自四舍五入）",
             facts.get(total_key).location if facts.get(total_key) else None, figures,
@@ -293,8 +295,6 @@ _UNITS_AT_END = re.compile(r"(个百分点|万人次|人次|万元|亿元|万人
 
 def _repeated_unit(shown: str, following: str) -> str:
     """万元 + 元, 人 + 人, 家 + 家 … for any unit the shown figure ends with (see lint.doubled_unit)."""
-    from zongjie.checks.lint import doubled_unit
-
     unit = _UNITS_AT_END.search(shown)
     if unit is None:
         try:
@@ -318,7 +318,7 @@ def lint_rendered(document: Document) -> list[Finding]:
                 repeated = _repeated_unit(current.text, fold(following.text))
                 if repeated:
                     findings.append(Finding(
-                        "lint-doubled-unit", "warning", "文字检查",
+                        "lint-doubled-unit", Severity.WARNING, "文字检查",
                         f"“{current.text}”后面又写了“{repeated}”，成文为“{current.text}{repeated}”",
                         current.locations[0] if current.locations else None,
                         hint=f"事实 {current.keys[0]} 已带单位，请删去模板或叙述中紧跟其后的“{repeated}”。",

@@ -10,75 +10,32 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from decimal import Decimal
 
-from zongjie.checks.expr import Binary, Call, DateLiteral, Expr, Number, Reference, Relation, Unary, references
+from zongjie.checks.diagnose import MAX_NAMED, diagnosis_text, find_causes
+from zongjie.checks.expr import (
+    Binary,
+    Call,
+    DateLiteral,
+    Expr,
+    Number,
+    Reference,
+    Relation,
+    Unary,
+    references,
+)
+from zongjie.checks.findings import CheckResult, Figure, Finding, Severity, Unchecked
 from zongjie.checks.measure import Measure, UnitMismatch
 from zongjie.checks.rules import Rule
-from zongjie.errors import Location
+from zongjie.checks.wording import amount, display_unit, formula_text, numbers_in
+from zongjie.checks.wording import difference as gap_text
 from zongjie.facts import Fact, FactGroup, FactSet, add_derived
 from zongjie.numbers.format import rounded
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import unit_of
 
 PREVIOUS_YEAR = "上年"
-
-
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    written: str
-    location: Location
-    derived: bool = False
-
-    @classmethod
-    def of(cls, fact: Fact) -> "Figure":
-        return cls(fact.key, fact.written, fact.location, fact.derived)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing a check found. `check` names the rule (or the document check) that found it;
-    `location` is where the user should look first."""
-
-    code: str  # mismatch | unit | known-exception | exception-unneeded | lint-* | section-* …
-    severity: str  # error | warning | info
-    check: str
-    message: str
-    location: Location | None
-    figures: tuple[Figure, ...] = ()
-    expected: str = ""
-    found: str = ""
-    difference: str = ""
-    hint: str = ""
-    check_location: Location | None = None  # where the rule is written
-    causes: tuple = ()  # diagnose.Cause: single-figure corrections that make the relation hold
-
-
-@dataclass(frozen=True)
-class Unchecked:
-    """A rule that was not evaluated for this document, with the reason in the writer's words."""
-
-    rule: str
-    reason: str
-    location: Location | None
-
-
-@dataclass
-class CheckResult:
-    findings: list[Finding] = field(default_factory=list)
-    derived: list[Fact] = field(default_factory=list)
-    checked: int = 0
-    skipped: int = 0
-    unchecked: list["Unchecked"] = field(default_factory=list)  # every rule not evaluated, and why
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity == "warning"]
 
 
 class _Missing(Exception):
@@ -98,7 +55,7 @@ class _Resolver:
         self.previous = previous
         self.overrides: dict[int, Measure] = {}  # id(fact) → a corrected value being tried
         self.exact: frozenset[str] = frozenset()  # keys the rule being checked marks 精确
-        self.tolerance = None  # 约数误差 of the rule being checked
+        self.tolerance: Decimal | None = None  # 约数误差 of the rule being checked
         self.memo: dict[str, list[Fact]] | None = None  # key → facts, while diagnosing one rule
 
     def holds(self, relation: Relation, overrides: dict[int, Measure], accept=None) -> bool:
@@ -126,10 +83,10 @@ class _Resolver:
         path = reference.path
         fact_set = self.facts
         if path.startswith(PREVIOUS_YEAR + "."):
+            if self.previous is None:
+                raise _Missing(reference.path)
             fact_set = self.previous
             path = path[len(PREVIOUS_YEAR) + 1 :]
-            if fact_set is None:
-                raise _Missing(reference.path)
         if reference.is_pattern:
             pattern = path_pattern(path)
             matched = [fact for key, fact in fact_set.index.items() if pattern.match(key)]
@@ -155,10 +112,11 @@ class _Resolver:
                 return Measure.zero()
             return self._fact_measure(facts[0], used)
         if isinstance(expr, Call):
-            total = None
+            total: Measure | None = None
             for fact in self.facts_for(expr.argument):
                 measure = self._fact_measure(fact, used)
                 total = measure if total is None else total + measure
+            assert total is not None  # facts_for raises _Missing rather than answer nothing
             return total
         if isinstance(expr, Unary):
             return -self.measure(expr.operand, used)
@@ -208,7 +166,7 @@ def run_rules(rules: list[Rule], facts: FactSet, previous: FactSet | None = None
             result.unchecked.append(Unchecked(rule.name, f"没有含所需各项的“{rule.scope}”分组", rule.location))
         if rule.local and rule.scope and not _instances(rule, facts):
             result.findings.append(Finding(
-                "rule-unused", "warning", rule.name,
+                "rule-unused", Severity.WARNING, rule.name,
                 f"规则“{rule.name}”的“对每个: {rule.scope}”没有匹配到任何分组", rule.location,
                 hint="请检查分组的键名，并用 * 代表任意一个键（如 自评.一级指标.*）。", check_location=rule.location,
             ))
@@ -248,7 +206,7 @@ def _missing_reason(rule: Rule, resolver: _Resolver) -> str:
 def _unknown_keys(rule: Rule, resolver: _Resolver) -> Finding:
     missing = _missing_keys(rule, resolver)
     return Finding(
-        "rule-unused", "warning", rule.name,
+        "rule-unused", Severity.WARNING, rule.name,
         f"规则“{rule.name}”用到的 {'、'.join(missing)} 在事实中没有，这条规则没有校验", rule.location,
         hint="请检查键名是否与 facts.yaml 一致（分组用“.”连接）；若今年没有这项数据，可删去这条规则。",
         check_location=rule.location,
@@ -308,7 +266,9 @@ def _inside(expr: Expr, prefix: str) -> Expr:
     if isinstance(expr, Reference):
         return expr if expr.path.startswith(PREVIOUS_YEAR + ".") else Reference(f"{prefix}.{expr.path}")
     if isinstance(expr, Call):
-        return Call(expr.function, _inside(expr.argument, prefix))
+        argument = _inside(expr.argument, prefix)
+        assert isinstance(argument, Reference)  # a function's argument is a key (expr.py)
+        return Call(expr.function, argument)
     if isinstance(expr, Unary):
         return Unary(_inside(expr.operand, prefix))
     if isinstance(expr, Binary):
@@ -357,7 +317,7 @@ def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
     figures = tuple(Figure.of(fact) for fact in _unique(used))
     if holds and rule.exception:
         result.findings.append(Finding(
-            "exception-unneeded", "warning", rule.name,
+            "exception-unneeded", Severity.WARNING, rule.name,
             f"规则“{rule.name}”标注了例外，但现在的数字已经相符",
             rule.location, figures, hint="可以删除这条规则的“例外:”说明。", check_location=rule.location,
         ))
@@ -373,7 +333,7 @@ def _skip_not_exact(rule: Rule, fact: Fact, result: CheckResult) -> None:
     result.unchecked.append(Unchecked(rule.name, f"{fact.key} 写作“{fact.written}”，不是数字", rule.location))
     if fact.quantity is None:
         result.findings.append(Finding(
-            "not-a-number", "warning", rule.name,
+            "not-a-number", Severity.WARNING, rule.name,
             f"规则“{rule.name}”用到的 {fact.key} 写作“{fact.written}”，不是数字，这条规则没有校验",
             fact.location, (Figure.of(fact),),
             hint="数字请写成 39310人、11720.82万元 这样的形式；若本来就是文字，请检查规则是否引用错了键。",
@@ -400,10 +360,6 @@ def _mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figur
 
 def _described_mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fact], figures,
                         resolver: _Resolver) -> Finding:
-    from zongjie.checks.diagnose import MAX_NAMED, diagnosis_text, find_causes
-
-    from zongjie.checks.wording import amount, difference as gap_text, display_unit, formula_text, numbers_in
-
     causes = []
     left_used = [fact for fact in used if any(fact.key == ref.path.removeprefix(PREVIOUS_YEAR + ".")
                                               for ref in references(rule.relation.left))]
@@ -419,9 +375,9 @@ def _described_mismatch(rule: Rule, left: Measure, right: Measure, used: list[Fa
     if rule.relation.operator == "=":
         message += f"（相差 {difference}）"
     if rule.exception and _excused(rule, left, right):
-        severity, code, hint = "info", "known-exception", f"已知例外：{rule.exception}"
+        severity, code, hint = Severity.INFO, "known-exception", f"已知例外：{rule.exception}"
         if rule.pinned is None:
-            severity, code = "warning", "exception-unpinned"
+            severity, code = Severity.WARNING, "exception-unpinned"
             hint += (f"\n  → 这条例外没有写明它容许的差额，之后别的差错也会被它掩盖。"
                      f"请在规则中加上“例外差额: {difference}”。")
     elif rule.exception:
@@ -470,7 +426,7 @@ def _report_unit(rule: Rule, error: Exception, used: list[Fact], result: CheckRe
         hint = f"涉及：{units}。人与人次、元与家等不能相加或比较；金额请统一用元/万元/亿元。"
     location = figures[-1].location if figures else rule.location
     result.checked += 1
-    result.findings.append(Finding("unit", "error", rule.name, message, location, figures, hint=hint,
+    result.findings.append(Finding("unit", Severity.ERROR, rule.name, message, location, figures, hint=hint,
                                    check_location=rule.location))
 
 

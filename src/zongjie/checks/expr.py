@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-from zongjie.numbers.parse import parse_quantity
+from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.numbers.quantity import Quantity
+from zongjie.script import fold
 
 
 class FormulaError(ValueError):
@@ -178,8 +179,6 @@ class _Parser:
         if kind == "number":
             return Number(parse_quantity(value))
         if kind == "date":
-            from zongjie.numbers.parse import parse_date
-
             try:
                 return DateLiteral(parse_date(value), value)
             except ValueError:
@@ -211,8 +210,7 @@ class _Parser:
             if kind not in ("name", "op") or (kind == "op" and part != "*"):
                 raise FormulaError(f"公式“{self.text}”中“.”后面应为键名或 *")
             parts.append(part)
-        from zongjie.script import fold  # a rule may name a fact in either script, as facts.yaml may
-
+        # a rule may name a fact in either script, as facts.yaml may
         return Reference(fold(".".join(parts)))
 
 

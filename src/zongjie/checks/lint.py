@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from zongjie.checks.engine import Finding
-from zongjie.errors import Location
+from zongjie.checks.findings import Finding, Severity
+from zongjie.errors import Location, NumberFormatError
 from zongjie.facts import FactSet
-from zongjie.numbers.parse import parse_quantity
+from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.textio import read_source
 
 _CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
@@ -151,9 +151,6 @@ def _matching_facts(written: str, facts: FactSet | None) -> list[str]:
 
 
 def _matching_dates(written: str, facts: FactSet | None) -> list[str]:
-    from zongjie.errors import NumberFormatError
-    from zongjie.numbers.parse import parse_date
-
     if facts is None:
         return []
     try:
@@ -164,4 +161,4 @@ def _matching_dates(written: str, facts: FactSet | None) -> list[str]:
 
 
 def _lint(code: str, path: Path, line: int, message: str, hint: str) -> Finding:
-    return Finding(code, "warning", "文字检查", message, Location(path, line), hint=hint)
+    return Finding(code, Severity.WARNING, "文字检查", message, Location(path, line), hint=hint)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from zongjie.checks.engine import CheckResult, Finding
-
-SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "说明"}
+from zongjie.checks.findings import CheckResult, Finding, Severity
 
 
 @dataclass(frozen=True)
@@ -21,7 +19,7 @@ class DocumentChecks:
 
 def finding_text(finding: Finding) -> str:
     where = f"{finding.location}: " if finding.location else ""
-    lines = [f"{where}{SEVERITY_WORDS[finding.severity]}：{finding.message}"]
+    lines = [f"{where}{Severity(finding.severity).word}：{finding.message}"]
     for figure in finding.figures:
         mark = "（推算）" if figure.derived else ""
         lines.append(f"    {figure.key} = {figure.written}{mark}    ← {figure.location}")
@@ -65,16 +63,15 @@ def summary_text(checks: list[DocumentChecks]) -> str:
     return text + "。"
 
 
-def as_json(checks: list[DocumentChecks], coverages: dict | None = None) -> str:
-    from zongjie.checks.coverage import coverage_json
-
+def as_json(checks: list[DocumentChecks], coverages: dict[str, dict] | None = None) -> str:
+    """`zongjie check --format json`; `coverages` (label → coverage.coverage_json) when asked for."""
     coverages = coverages or {}
     return json.dumps(
         {
             "documents": [
                 {
                     "document": item.label,
-                    **({"coverage": coverage_json(coverages[item.label])} if item.label in coverages else {}),
+                    **({"coverage": coverages[item.label]} if item.label in coverages else {}),
                     "checked": item.result.checked,
                     "skipped": item.result.skipped,
                     "unchecked": [

@@ -23,18 +23,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
-from zongjie.checks.expr import FormulaError, Relation, parse_relation, references
+from zongjie.checks.expr import Binary, Call, FormulaError, Relation, Unary, parse_relation, references
+from zongjie.checks.findings import Severity
+from zongjie.containment import ensure_inside
 from zongjie.errors import Location, NumberFormatError, RuleError
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.quantity import Quantity
 from zongjie.script import fold
 from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
-SEVERITIES = {"错误": "error", "error": "error", "警告": "warning", "warning": "warning"}
+SEVERITIES = {"错误": Severity.ERROR, "error": Severity.ERROR, "警告": Severity.WARNING, "warning": Severity.WARNING}
 _KEYS = {"名称", "关系", "级别", "小数", "说明", "例外", "例外差额", "对每个", "精确", "约数误差"}
 _LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
@@ -44,7 +46,7 @@ class Rule:
     name: str
     relation: Relation
     location: Location
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
     decimals: int | None = None
     note: str = ""
     exception: str = ""  # non-empty: a known, documented mismatch in the source
@@ -56,8 +58,6 @@ class Rule:
 
 def load_rules(path: Path) -> list[Rule]:
     """The rules of a file; a batch build reads a template's rules once, not per district."""
-    from zongjie.containment import ensure_inside
-
     ensure_inside(path, what="校验规则文件")
     stat = path.stat()
     return list(_load_rules(path, stat.st_mtime_ns, stat.st_size))
@@ -104,7 +104,7 @@ def _year_over_year_factor(path: Path, mtime_ns: int, size: int) -> Decimal | No
     node = load_yaml(path).root
     value = _simplified_keys(node).get(YEAR_OVER_YEAR) if isinstance(node, YMap) else None
     text = _text(value)
-    if not text:
+    if value is None or not text:
         return None
     try:
         factor = Decimal(text)
@@ -128,12 +128,14 @@ def _rule(node: YNode) -> Rule:
     if not isinstance(formula_node, YScalar) or formula_node.is_null:
         raise RuleError("规则缺少“关系:”（公式）", node.location, "如：关系: 合计 = 甲 + 乙")
     relation = _relation(formula_node.text, formula_node.location)
-    severity_text = fold(_text(node.get("级别")) or "错误")
+    severity_node = node.get("级别")
+    severity_text = fold(_text(severity_node) or "错误")
     if severity_text not in SEVERITIES:
-        raise RuleError(f"级别“{severity_text}”不认识", node.get("级别").location, "级别可写“错误”或“警告”。")
-    decimals_text = _text(node.get("小数"))
+        raise RuleError(f"级别“{severity_text}”不认识", _where(severity_node, node), "级别可写“错误”或“警告”。")
+    decimals_node = node.get("小数")
+    decimals_text = _text(decimals_node)
     if decimals_text and not decimals_text.isdigit():
-        raise RuleError(f"小数位数“{decimals_text}”应为整数", node.get("小数").location)
+        raise RuleError(f"小数位数“{decimals_text}”应为整数", _where(decimals_node, node))
     return Rule(
         name=_text(node.get("名称")) or formula_node.text,
         relation=relation,
@@ -149,9 +151,14 @@ def _rule(node: YNode) -> Rule:
     )
 
 
+def _where(node: YNode | None, rule: YMap) -> Location:
+    """The line of a rule's value; the rule's own line when the value is absent."""
+    return node.location if node is not None else rule.location
+
+
 def _figure(node: YNode | None, name: str, hint: str) -> Quantity | None:
     text = _text(node)
-    if not text:
+    if node is None or not text:
         return None
     try:
         return parse_quantity(text)
@@ -161,7 +168,7 @@ def _figure(node: YNode | None, name: str, hint: str) -> Quantity | None:
 
 def _tolerance(node: YNode | None) -> Decimal | None:
     quantity = _figure(node, "约数误差", "如：约数误差: 10%")
-    if quantity is None:
+    if node is None or quantity is None:
         return None
     if quantity.unit != "%" or not 0 <= quantity.value < 100:
         raise RuleError(f"约数误差“{quantity}”应写成百分数", node.location, "如：约数误差: 10%（约300万元可在 270～330万元之间）")
@@ -190,8 +197,6 @@ def _relation(text: str, location: Location) -> Relation:
 
 
 def _inside_sum(expr, reference) -> bool:
-    from zongjie.checks.expr import Binary, Call, Unary
-
     if isinstance(expr, Call):
         return expr.argument == reference
     if isinstance(expr, Unary):

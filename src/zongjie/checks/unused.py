@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zongjie.checks.engine import PREVIOUS_YEAR, Finding
+from zongjie.checks.engine import PREVIOUS_YEAR
 from zongjie.checks.expr import references
+from zongjie.checks.findings import Finding, Severity
 from zongjie.facts import FactSet
 from zongjie.script import fold
 from zongjie.textio import read_source
@@ -38,7 +39,7 @@ def unused_facts(facts: FactSet, text: str, rules) -> list[Finding]:
         if name in named or name in text:
             continue
         findings.append(Finding(
-            "fact-unused", "warning", "未使用的事实",
+            "fact-unused", Severity.WARNING, "未使用的事实",
             f"事实“{name}”没有被任何模板、叙述文件或校验规则用到，不会出现在文档中",
             facts.root.key_locations.get(name, facts.root.members[name].location),
             hint="若是键名与模板的写法不同（错字、别名），请改成模板所用的名称（可查看模板的 facts.yaml 骨架）；"

@@ -4,6 +4,7 @@ and differences of rates in 个百分点."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from zongjie.checks.expr import Binary, Call, DateLiteral, Expr, Number, Reference, Unary
@@ -58,7 +59,7 @@ def numbers_in(expr: Expr) -> list[Quantity]:
 
 
 def display_unit(preferred: list[Fact], others: list[Fact], dimension: Dimension,
-                 constants: list[Quantity] = ()) -> tuple[str, int]:
+                 constants: Sequence[Quantity] = ()) -> tuple[str, int]:
     """The writer's unit for a result of this dimension (the left-hand figure's first), and
     the decimals that keep every figure's written precision in that unit: 467108元 shown in
     万元 is 46.7108万元, never 47万元; 万元 figures summed stay in 万元."""

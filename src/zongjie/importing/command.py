@@ -13,17 +13,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zongjie.errors import Location, ZongjieError, display_path
+from zongjie.errors import Location, NumberFormatError, ZongjieError, display_path
+from zongjie.facts import load_facts
 from zongjie.importing.grid import SpreadsheetError, Workbook, cell_name
 from zongjie.importing.locate import find_cell
-from zongjie.importing.mapping import FactSource, MAPPING_FILE, load_mappings, mapping_paths
+from zongjie.importing.mapping import MAPPING_FILE, FactSource, load_mappings, mapping_paths
 from zongjie.importing.sources import SOURCES_FILE, file_digest, sources_path
 from zongjie.importing.update import UpdatedFile, dump_plain, update_facts
 from zongjie.importing.values import CellProblem, CellValue, read_cell
-from zongjie.errors import NumberFormatError
 from zongjie.numbers.parse import normalise_figure_text, parse_value
 from zongjie.numbers.quantity import YearMonth
 from zongjie.numbers.units import normalise_unit_name
+from zongjie.output import write_files
+from zongjie.templateinfo import load_template_info
+from zongjie.workspace import Workspace
 
 _LEADING_NUMBER = re.compile(r"^[^\d]*\d[\d,]*(?:\.\d+)?")
 SIDECAR_HEADER = (
@@ -64,10 +67,6 @@ class ImportOutcome:
 
 
 def run_import(root: Path, district: str, year: str, files: list[Path], dry_run: bool) -> ImportOutcome:
-    from zongjie.facts import load_facts
-    from zongjie.templateinfo import load_template_info
-    from zongjie.workspace import Workspace
-
     workspace = Workspace.open(root)
     district_year = workspace.select(district, year)[0]
     if district_year.is_city:
@@ -269,7 +268,6 @@ def _check_loadable(updated: UpdatedFile) -> None:
     """Never write a facts.yaml the loader would refuse (a mapped key the loader reserves, …)."""
     import tempfile
 
-    from zongjie.facts import load_facts
 
     with tempfile.TemporaryDirectory(prefix="zongjie-import-") as folder:
         trial = Path(folder) / "facts.yaml"
@@ -283,8 +281,6 @@ def _check_loadable(updated: UpdatedFile) -> None:
 
 
 def _write(updated: UpdatedFile, sidecar_path: Path, sidecar: str) -> None:
-    from zongjie.output import write_files
-
     outputs: dict[Path, bytes] = {}
     if updated.changed:
         outputs[updated.path] = updated.data

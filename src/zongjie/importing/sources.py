@@ -14,13 +14,16 @@ This module is on the build path: it must stay light (no openpyxl).
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
-from zongjie.errors import Location
+from zongjie.checks.findings import Finding, Severity
+from zongjie.errors import ZongjieError
+from zongjie.location import Location
+from zongjie.yamlio import YMap, YScalar, load_yaml
 
-SOURCES_FILE = "导入来源.yaml"  # facts.py and batch.py spell it out to stay light
+SOURCES_FILE = "导入来源.yaml"
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,6 @@ def read_record(facts_path: Path) -> ImportRecord | None:
 
 @lru_cache(maxsize=64)
 def _read_record(facts_path: Path, mtime_ns: int, size: int) -> ImportRecord | None:
-    from zongjie.errors import ZongjieError
-    from zongjie.yamlio import YMap, YScalar, load_yaml
-
     path = sources_path(facts_path)
     try:
         root = load_yaml(path).root
@@ -138,22 +138,20 @@ def source_file_signatures(facts_path: Path) -> list[str]:
 def import_findings(facts_path: Path, facts, label: str) -> list:
     """Warnings for `check`: a spreadsheet changed since the import, an imported figure edited
     by hand (no longer traceable to its cell)."""
-    from zongjie.checks.engine import Finding
-
     record = read_record(facts_path)
     if record is None:
         return []
     findings = []
     district, _, year = label.rpartition(" ")
-    for imported in record.files.values():
+    for imported_file in record.files.values():
         try:
-            changed = file_digest(imported.path) != imported.digest
+            changed = file_digest(imported_file.path) != imported_file.digest
         except OSError:
             continue  # moved away after the import: the facts stand as imported
         if changed:
             findings.append(Finding(
-                "import-stale", "warning", "导入", f"{imported.name} 在导入后改动过，facts.yaml 中的数字可能已过时",
-                Location(imported.path),
+                "import-stale", Severity.WARNING, "导入", f"{imported_file.name} 在导入后改动过，facts.yaml 中的数字可能已过时",
+                Location(imported_file.path),
                 hint=f"请运行 zongjie import {district} {year} --dry-run 查看变化，再去掉 --dry-run 导入。",
             ))
     for key, imported in record.facts.items():
@@ -162,7 +160,7 @@ def import_findings(facts_path: Path, facts, label: str) -> list:
         if now != imported.written:
             where = fact.location if fact is not None else (facts.empty_location(key) or Location(facts_path))
             findings.append(Finding(
-                "import-edited", "warning", "导入",
+                "import-edited", Severity.WARNING, "导入",
                 f"{key} 是从 {imported.origin} 导入的（{imported.written or '空'}），现在是“{now or '空'}”：已不再标注为来自表格",
                 where,
                 hint="若表格有误，请改正表格后重新导入；若手改是对的，下次导入会覆盖它，请同时改正表格。",

@@ -14,34 +14,22 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from zongjie.errors import NumberFormatError
-from zongjie.numbers.quantity import Quantity, YearMonth, qualified
+from zongjie.numbers.quantity import Quantity, YearMonth, plain_decimal, qualified  # plain_decimal: re-exported
 from zongjie.numbers.units import convert, unit_of
 
 SIMPLIFIED = "zh_CN"
 
 
-# Babel (CLDR) used to supply digit grouping and the long date. For every locale zongjie
-# accepts (config.LOCALES: zh_CN, zh_Hant_TW, zh_Hant_HK) CLDR says the same: group separator
-# ",", groups of three, long date "y年M月d日". Measured on a cold `zongjie build` of one
-# document: importing babel and loading its zh_CN data cost 25–40 ms CPU of ≈330 ms; babel
-# installs 36 MB. So these two rules are written out here; tests/test_numbers_properties.py
-# checks them against babel for all three locales when babel is installed (tests only).
+# Digit grouping and the long date are written out here, not read from Babel (CLDR). For every
+# locale zongjie accepts (config.LOCALES: zh_CN, zh_Hant_TW, zh_Hant_HK) CLDR says the same:
+# group separator ",", groups of three, long date "y年M月d日". Measured on a cold `zongjie build`
+# of one document: importing babel and loading its zh_CN data cost 25–40 ms CPU of ≈330 ms;
+# babel installs 36 MB. tests/test_numbers_properties.py checks these two rules against babel
+# for all three locales when babel is installed (tests only).
 CLDR_GROUP_SEPARATOR = ","
 
 
 # ---- plain numbers -------------------------------------------------------------------------
-def plain_decimal(value: Decimal) -> str:
-    """A Decimal as written in official text: no exponent, no grouping, written zeros kept
-    (443.60 stays 443.60)."""
-    if value == value.to_integral_value() and value.as_tuple().exponent > 0:
-        value = value.quantize(Decimal(1))
-    if value.is_zero():
-        # A zero keeps its written decimals but never a sign: rounding -0.004 to 2 decimals
-        # gave "-0.00" (only "-0" and "-0.0" were caught before).
-        value = value.copy_abs()
-    return format(value, "f")
-
-
 def rounded(value: Decimal, decimals: int | None) -> Decimal:
     """Round half up to `decimals` places; None keeps the value exactly as it is."""
     if decimals is None:

@@ -37,14 +37,24 @@ class Quantity:
         return self.unit == "%"
 
     def with_value(self, value: Decimal) -> "Quantity":
-        # Keep every field but the value: dropping approx_after_scale turned 1万余份 into 2余万份.
+        # Every field but the value is kept: 1万余份 doubled is 2万余份 (approx_after_scale), not 2余万份.
         return replace(self, value=value)
 
     def __str__(self) -> str:
-        from zongjie.numbers.format import plain_decimal
-
         number = plain_decimal(self.value)
         return qualified(number, self)
+
+
+def plain_decimal(value: Decimal) -> str:
+    """A Decimal as written in official text: no exponent, no grouping, written zeros kept
+    (443.60 stays 443.60)."""
+    if value == value.to_integral_value():
+        exponent = value.as_tuple().exponent  # a str only for NaN and infinities
+        if isinstance(exponent, int) and exponent > 0:  # 1E+2 is written 100
+            value = value.quantize(Decimal(1))
+    if value.is_zero():  # a zero keeps its written decimals but never a sign (-0.004 → 0.00)
+        value = value.copy_abs()
+    return format(value, "f")
 
 
 def qualified(number: str, quantity: "Quantity") -> str:

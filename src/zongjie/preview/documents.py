@@ -11,19 +11,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from zongjie.build import (
-    Loaded,
-    assemble_all,
-    check,
-    check_document,
-    document_title,
-    lint_narrative,
-    load,
-    localize,
-)
-from zongjie.checks.engine import CheckResult, Finding
+from zongjie.assemble import assemble_all, document_title, localize
+from zongjie.checks.findings import CheckResult, Finding, Severity
+from zongjie.checks.run import check, check_document, lint_narrative
 from zongjie.errors import ZongjieError
+from zongjie.loading import Loaded, load
+from zongjie.location import Location
 from zongjie.model import Document
+from zongjie.progress import fill_progress
 from zongjie.workspace import DistrictYear, Workspace
 
 
@@ -76,10 +71,7 @@ def rebuild(workspace: Workspace, district_year: DistrictYear, version: int = 0)
         document = assembly.document
         check_document(document, loaded, result)
         if assembly.placeholders:
-            from zongjie.errors import Location
-            from zongjie.placeholders import fill_progress
-
-            result.findings.append(Finding("fill-progress", "info", "填写进度",
+            result.findings.append(Finding("fill-progress", Severity.INFO, "填写进度",
                                            fill_progress(loaded.facts, assembly.placeholders, assembly.used_keys),
                                            Location(loaded.facts.path)))
         document = localize(document, district_year.settings)

@@ -15,14 +15,13 @@ from dataclasses import replace
 from html import escape
 from urllib.parse import quote
 
-from zongjie.checks.engine import Finding
+from zongjie.checks.findings import Finding, Severity
 from zongjie.checks.report import finding_text
 from zongjie.messages import localized as _t  # the workspace's script; names on disk kept
 from zongjie.preview.documents import Preview
 from zongjie.writers import WriteOptions, write
 
 STATUS_TEXT = {"ok": "通过", "errors": "校验有错误", "failed": "无法生成"}
-SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "说明"}
 
 OVERLAY_STYLE = """
 span.fact.zj-error { background: #ffd9d6; box-shadow: 0 0 0 2px #d93025; border-radius: 2px; }
@@ -135,7 +134,7 @@ def _bar(preview: Preview) -> str:
 
 
 def _panel(findings: list[Finding]) -> str:
-    shown = [finding for finding in findings if finding.severity in ("error", "warning")]
+    shown = [finding for finding in findings if finding.severity in (Severity.ERROR, Severity.WARNING)]
     if not shown:
         return f'<section id="zj-panel"><h2>{_t("校验通过")}</h2><p>{_t("没有错误或警告。")}</p></section>'
     items = []
@@ -152,7 +151,7 @@ def _highlight(html: str, findings: list[Finding]) -> str:
     """Mark each figure that a finding concerns, and add the finding to its tooltip."""
     concerns: dict[str, list[Finding]] = {}
     for finding in findings:
-        if finding.severity in ("error", "warning"):
+        if finding.severity in (Severity.ERROR, Severity.WARNING):
             for figure in finding.figures:
                 concerns.setdefault(figure.key, []).append(finding)
     if not concerns:
@@ -163,8 +162,8 @@ def _highlight(html: str, findings: list[Finding]) -> str:
         found = [f for key in keys.split(" ") for f in concerns.get(key, ())]
         if not found:
             return match.group(0)
-        severity = "error" if any(f.severity == "error" for f in found) else "warning"
-        note = "&#10;".join(escape(_t(f"{SEVERITY_TEXT[f.severity]}：{f.message}")) for f in found)
+        severity = Severity.ERROR if any(f.severity == Severity.ERROR for f in found) else Severity.WARNING
+        note = "&#10;".join(escape(_t(f"{Severity(f.severity).word}：{f.message}")) for f in found)
         return f'<span class="fact zj-{severity}" data-fact="{keys}" title="{title}&#10;{note}">'
 
     return _FACT_SPAN.sub(mark, html)

@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from zongjie.errors import Location, ZongjieError
-from zongjie.review.diffing import DiffResult
+from zongjie.checks.run import check
+from zongjie.errors import ZongjieError
+from zongjie.loading import load
+from zongjie.location import Location
+from zongjie.review.diffing import DiffResult, NotThisDocument, compare
+from zongjie.review.docx_read import read_docx
+from zongjie.review.figure_check import FigureChecker
+from zongjie.review.notes import source_place
+from zongjie.review.source_map import expected_document
 
 
 @dataclass
@@ -17,13 +24,6 @@ class DiffRun:
 
 
 def run_diff(workspace, district: str, year: str, edited_path: Path) -> DiffRun:
-    from zongjie.build import check, load
-    from zongjie.review.diffing import NotThisDocument, compare
-    from zongjie.review.docx_read import read_docx
-    from zongjie.review.figure_check import FigureChecker
-    from zongjie.review.notes import source_place
-    from zongjie.review.source_map import expected_document
-
     edited = read_docx(_edited_bytes(edited_path), edited_path)
     selected = workspace.select(district, year)
     if len(selected) != 1:

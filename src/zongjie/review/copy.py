@@ -11,8 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from zongjie.assemble import assemble_source, document_title, localize
+from zongjie.build import render_outputs, write_options
+from zongjie.checks.run import check, check_document
 from zongjie.errors import ZongjieError
+from zongjie.loading import load
+from zongjie.output import refuse_linked_output_folder, safe_file_name, write_files
+from zongjie.review.notes import ReviewNotes
 from zongjie.workspace import DistrictYear, Workspace
+from zongjie.writers import EXTENSIONS
 
 REVIEW_MARK = "（审阅稿）"
 REVIEW_MARK_TRADITIONAL = "（審閱稿）"  # a Traditional workspace's file names are Traditional too
@@ -35,9 +42,6 @@ def review_formats(chosen: tuple[str, ...] | None, district_year: DistrictYear) 
 
 
 def review_paths(out_dir: Path, district_year: DistrictYear, title: str, formats: tuple[str, ...]) -> dict[str, Path]:
-    from zongjie.output import safe_file_name
-    from zongjie.writers import EXTENSIONS
-
     folder = out_dir / district_year.district / district_year.year
     mark = REVIEW_MARK_TRADITIONAL if district_year.settings.locale.startswith("zh_Hant") else REVIEW_MARK
     name = safe_file_name(title) + mark
@@ -46,20 +50,6 @@ def review_paths(out_dir: Path, district_year: DistrictYear, title: str, formats
 
 def build_review_copy(workspace: Workspace, district_year: DistrictYear, out_dir: Path,
                       formats: tuple[str, ...] | None = None) -> ReviewCopy:
-    from zongjie.build import (
-        _refuse_linked_output_folder,
-        assemble_source,
-        check,
-        check_document,
-        document_title,
-        load,
-        localize,
-        render_outputs,
-        write_options,
-    )
-    from zongjie.output import write_files
-    from zongjie.review.notes import ReviewNotes
-
     copy = ReviewCopy(district_year.label)
     try:
         loaded = load(workspace, district_year)
@@ -72,7 +62,7 @@ def build_review_copy(workspace: Workspace, district_year: DistrictYear, out_dir
         chosen = review_formats(formats, district_year)
         data = render_outputs(document, chosen, replace(write_options(workspace, district_year), review=notes))
         paths = review_paths(out_dir, district_year, document_title(document, loaded), chosen)
-        _refuse_linked_output_folder(out_dir, paths[chosen[0]].parent)  # a link elsewhere is not written into
+        refuse_linked_output_folder(out_dir, paths[chosen[0]].parent)  # a link elsewhere is not written into
         write_files({paths[fmt]: data[fmt] for fmt in chosen})
         copy.paths = [paths[fmt] for fmt in chosen]
     except ZongjieError as error:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from zongjie.errors import NumberFormatError
+from zongjie.numbers.parse import parse_value
 from zongjie.review.docx_read import ReadDocument, ReadParagraph
 from zongjie.review.source_map import Expected, ExpectedParagraph, NarrativeParagraph, normalised
 
@@ -216,9 +218,6 @@ def _mapped(opcodes, position: int, end: bool) -> int:
 
 def _same_figure(built: str, edited: str) -> bool:
     """429198人 and 429,198人 are one figure written two ways."""
-    from zongjie.errors import NumberFormatError
-    from zongjie.numbers.parse import parse_value
-
     if normalised(built) == normalised(edited):
         return True
     try:

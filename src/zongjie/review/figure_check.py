@@ -6,8 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from zongjie.checks.engine import expand_rules, path_pattern, run_rules
+from zongjie.checks.expr import references
+from zongjie.checks.findings import Severity
 from zongjie.errors import NumberFormatError, ZongjieError
 from zongjie.facts import Fact
+from zongjie.loading import load_year_facts
 from zongjie.model import FactSpan
 from zongjie.numbers.parse import parse_value
 from zongjie.numbers.quantity import Quantity
@@ -56,12 +60,8 @@ class FigureChecker:
             return None
 
     def _run(self, key: str, changed: Fact) -> tuple[bool | None, list[str]]:
-        from zongjie.build import _load_facts
-        from zongjie.checks.engine import expand_rules, path_pattern, run_rules
-        from zongjie.checks.expr import references
-
         try:
-            facts, previous, _ = _load_facts(self.workspace, self.loaded.district_year)
+            facts, previous, _ = load_year_facts(self.workspace, self.loaded.district_year)
         except ZongjieError as error:
             return None, [f"无法重新读取事实：{error.message}"]
         facts.index[key] = changed
@@ -73,8 +73,8 @@ class FigureChecker:
             return None, ["没有规则核对这个数字"]
         result = run_rules(rules, facts, previous)
         names = {rule.name for rule in checking}
-        broken = [f for f in result.findings if f.check in names and f.severity in ("error", "warning")]
+        broken = [f for f in result.findings if f.check in names and f.severity in (Severity.ERROR, Severity.WARNING)]
         messages = [f"会违反规则“{f.check}”：{f.message}" for f in broken]
         held = sorted(names - {f.check for f in broken})
         messages += [f"规则“{name}”仍然相符" for name in held]
-        return bool([f for f in broken if f.severity == "error"]), messages
+        return bool([f for f in broken if f.severity == Severity.ERROR]), messages

@@ -10,15 +10,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from zongjie.checks.engine import CheckResult, Finding, expand_rules, path_pattern
+from zongjie.checks.engine import expand_rules, path_pattern, run_rules
 from zongjie.checks.expr import references
+from zongjie.checks.findings import CheckResult, Finding, Severity
 from zongjie.checks.rules import Rule
-from zongjie.errors import Location
 from zongjie.facts import FactSet
+from zongjie.location import Location
 from zongjie.model import FactSpan
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
-_SEVERITY = {"error": "错误", "warning": "警告", "info": "说明"}
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,9 @@ class ReviewNotes:
         self._status = {rule.name: _rule_status(rule, result, facts, previous) for rule, _ in self._rules}
         self.findings = [
             PlacedFinding(number, finding_note(finding, self.where), tuple(figure.key for figure in finding.figures))
-            for number, finding in enumerate(result.findings) if finding.severity in ("error", "warning")
+            for number, finding in enumerate(result.findings) if finding.severity in (Severity.ERROR, Severity.WARNING)
         ]
-        self._failing = {figure.key for finding in result.findings if finding.severity == "error"
+        self._failing = {figure.key for finding in result.findings if finding.severity == Severity.ERROR
                          for figure in finding.figures}
 
     # ---- what writers ask --------------------------------------------------------------
@@ -102,10 +102,8 @@ def source_place(location: Location | None, root: Path) -> str:
 
 def _rule_status(rule: Rule, result: CheckResult, facts: FactSet, previous: FactSet | None) -> str:
     """What one rule found: its findings in the check, or, run alone, whether it could check."""
-    from zongjie.checks.engine import run_rules
-
     found = [f for f in result.findings if f.check == rule.name]
-    severe = sorted({_SEVERITY[f.severity] for f in found if f.severity in ("error", "warning")})
+    severe = sorted({Severity(f.severity).word for f in found if f.severity in (Severity.ERROR, Severity.WARNING)})
     if severe:
         return "、".join(severe)
     if any(f.code == "known-exception" for f in found):
@@ -137,7 +135,7 @@ def column_letters(column: int) -> str:
 
 
 def finding_note(finding: Finding, where) -> str:
-    lines = [f"校验{_SEVERITY[finding.severity]}：{finding.message}"]
+    lines = [f"校验{Severity(finding.severity).word}：{finding.message}"]
     for figure in finding.figures:
         mark = "（推算）" if figure.derived else ""
         lines.append(f"{key_words(figure.key)} = {figure.written}{mark}（{where(figure.location)}）")

@@ -13,8 +13,14 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from zongjie.assemble import assemble
+from zongjie.build import write_options
 from zongjie.model import Document, FactSpan, Heading, ListBlock, Meta, Paragraph, plain_text
+from zongjie.reader import read_document
 from zongjie.review.docx_read import ReadParagraph, read_docx
+from zongjie.script import convert_document
+from zongjie.textio import read_source
+from zongjie.writers import write
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")
 _WHITESPACE = re.compile(r"\s+")
@@ -80,9 +86,6 @@ class _FigureTracer:
 
 
 def expected_document(workspace, loaded) -> Expected:
-    from zongjie.build import assemble, write_options
-    from zongjie.writers import write
-
     rendered: list = []
     document = assemble(workspace, loaded, rendered)
     tracer = _FigureTracer()
@@ -133,10 +136,6 @@ def _assign_origins(paragraphs: list[ExpectedParagraph], narratives: list[Narrat
 
 # ---- narrative files ---------------------------------------------------------------------------
 def narrative_paragraphs(rendered, locale: str) -> list[NarrativeParagraph]:
-    from zongjie.reader import read_document
-    from zongjie.script import convert_document
-    from zongjie.textio import read_source
-
     found = []
     for name, (path, markdown) in rendered.narratives.items():
         source = read_source(path).text
@@ -166,7 +165,9 @@ def _text_blocks(blocks):
 
 def source_paragraphs(text: str) -> list[tuple[int, int, int, str]]:
     """(number, first line, last line, text) of each blank-line separated paragraph."""
-    pieces, current, start = [], [], 0
+    pieces: list[tuple[int, int, int, str]] = []
+    current: list[str] = []
+    start = 0
     lines = text.split("\n")
     for number, line in enumerate(lines + [""], 1):
         if line.strip():
@@ -199,7 +200,5 @@ def _one_block(source: str) -> bool:
 
 
 def _shown(source: str) -> str:
-    from zongjie.reader import read_document
-
     blocks = list(_text_blocks(read_document(source).blocks))
     return "".join(plain_text(block.content) for block in blocks)

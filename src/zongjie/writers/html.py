@@ -232,7 +232,8 @@ class _HtmlWriter:
         grid = [table.header, *table.rows]
         columns = max(len(row) for row in grid)
         aligns = list(table.align) + [""] * (columns - len(table.align))
-        head, body = [], []
+        head: list[str] = []
+        body: list[str] = []
         for r, row in enumerate(grid):
             is_head = r < table.header_rows
             tag = "th" if is_head else "td"

@@ -34,7 +34,7 @@ def chart_markdown(chart: Chart) -> str:
     rule = "|:---|" + "---:|" * len(chart.series)
     rows = []
     for index, category in enumerate(chart.categories):
-        cells = [_cell((s.values[index],)) if s.values[index] is not None else "—" for s in chart.series]
+        cells = [_cell((value,)) if (value := s.values[index]) is not None else "—" for s in chart.series]
         rows.append("| " + _cell((Text(category),)) + " | " + " | ".join(cells) + " |")
     table = "\n".join([header, rule, *rows])
     return "\n\n".join(part for part in (table, caption_text) if part)

@@ -47,8 +47,7 @@ def write(document: Document, options) -> bytes:
     comments = None
     if getattr(options, "review", None) is not None:  # a review copy: a comment on every figure
         comments = CommentWriter(options.review)
-    writer = DocxWriter(body, numbered_levels, comments)
-    writer.package = package  # pictures and charts add parts to it
+    writer = DocxWriter(package, body, numbered_levels, comments)
     if getattr(options, "fonts", ()):  # a chart part is written whole: its labels get the locale's font now
         writer.font_replacements = replacements(dict(options.fonts))
     writer.write(document)

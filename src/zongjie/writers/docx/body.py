@@ -7,6 +7,7 @@ Title, headings, paragraphs, lists, tables (laid out by tables.py), the closing 
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from typing import assert_never
 
 from zongjie.model import (
@@ -30,6 +31,7 @@ from zongjie.model import (
 from zongjie.page import EMU_PER_PT, TEXT_WIDTH_EMU
 from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.figures import FigureWriter, apply_merges, without_spanning_text
+from zongjie.writers.docx.package import DocxPackage
 from zongjie.writers.docx.styles import HEADING_STYLES, KAITI, LATIN, SPECS
 from zongjie.writers.docx.tables import KEPT_FIRST_ROWS, SMALL_TABLE_ROWS, broken_header, guess_alignment, plan_columns
 from zongjie.writers.layout import closing_positions, title_lines
@@ -39,13 +41,13 @@ TEXT_WIDTH = TEXT_WIDTH_EMU
 
 # ---- blocks --------------------------------------------------------------------------------
 class DocxWriter:
-    def __init__(self, body, numbered_levels: set[int] = frozenset(), comments=None):
+    def __init__(self, package: DocxPackage, body, numbered_levels: AbstractSet[int] = frozenset(), comments=None):
+        self.package = package  # pictures and charts add parts to it
         self.body = body
         self.comments = comments  # a CommentWriter in a review copy
         self.numbered_levels = numbered_levels  # heading levels Word numbers itself
-        self.package = None
         self.font_replacements: dict[str, str] = {}  # official font → this document's (Traditional)
-        self._figures = None
+        self._figures: FigureWriter | None = None
 
     @property
     def figures(self):
@@ -213,6 +215,7 @@ def styled_pieces(inlines: tuple[Inline, ...], bold: bool = False, emphasis: boo
     break is the text "\n". The body's runs and the review copy's comment anchors both read it."""
     pieces: list[tuple[str, bool, bool, FactSpan | None]] = []
     for inline in inlines:
+        found: list[tuple[str, bool, bool, FactSpan | None]]
         match inline:
             case FactSpan():
                 found = [(inline.text, bold, emphasis, inline)]

@@ -32,7 +32,8 @@ class _Node:
     __slots__ = ("name", "attributes", "children", "text")
 
     def __init__(self, name: str, attributes: dict):
-        self.name, self.attributes, self.children, self.text = name, attributes, [], None
+        self.name, self.attributes, self.text = name, attributes, None
+        self.children: list[_Node] = []
 
     def set(self, key: str, value: str) -> None:
         self.attributes[key] = value

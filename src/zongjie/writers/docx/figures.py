@@ -76,7 +76,8 @@ class FigureWriter:
         spacing.set(xml.qn("w:before"), "120")
         return paragraph
 
-    def caption(self, label: str, text: tuple[Inline, ...], unit: str = "", keep_with_next: bool = False) -> None:
+    def caption(self, label: str, text: tuple[Inline, ...], unit: str = "", keep_with_next: bool = False):
+        """The caption paragraph (None when there is no caption)."""
         inlines = caption_inlines(label, text)
         if unit:
             inlines = inlines + (Text(f"（单位：{unit}）"),)
@@ -168,6 +169,7 @@ def body_east_asian_font(package: DocxPackage) -> str:
                   if style.get(qn("w:styleId")) == "Normal"]
     candidates.append(styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}"))
     for fonts in candidates:
-        if fonts is not None and fonts.get(qn("w:eastAsia")):
-            return fonts.get(qn("w:eastAsia"))
+        east_asia = fonts.get(qn("w:eastAsia")) if fonts is not None else None
+        if east_asia:
+            return east_asia
     return FANGSONG

@@ -235,10 +235,10 @@ def set_character_spacing(rpr, twentieths_of_a_point: int) -> None:
     child(rpr, "w:spacing").set(qn("w:val"), str(twentieths_of_a_point))
 
 
-def w_element(tag: str, **attributes) -> object:
+def w_element(tag: str, **attributes) -> etree._Element:
     """A new element with w: attributes: w_element("w:jc", val="center")."""
     return make_element(tag, {qn(f"w:{name}"): str(value) for name, value in attributes.items()})
 
 
-def make_element(tag: str, attributes: dict | None = None):
+def make_element(tag: str, attributes: dict | None = None) -> etree._Element:
     return etree.Element(qn(tag), attributes or {})

@@ -1,23 +1,15 @@
-"""What a template may reach and how much it may make: an allowlist and bounds.
+"""How much a template may make: bounds on sizes, loops, call depth and time.
 
-Templates and narrative files travel between bureaus, so they are semi-trusted. Jinja's
-sandbox only hides attributes starting with `_`; everything else of every object a template
-can reach would be callable (a fact's location held a real `Path`: `.read_text()`,
-`.unlink()`…). Here the rule is turned round: a template sees only the attributes listed for
-the types below (facts, figures, plain text, numbers, Jinja's loop helpers); anything else
-is refused with a Chinese message naming the template line.
-
-Bounds, because a template can otherwise take the machine: every string a template builds is
-at most `MAX_STRING` characters, format widths at most `MAX_FORMAT_WIDTH`, integers at most
-`MAX_INT_BITS` bits, all loops of one rendering together `MAX_LOOP_ITEMS` items, macro and
-function calls `MAX_CALL_DEPTH` deep, one document `MAX_OUTPUT` characters and
-`MAX_RENDER_SECONDS` seconds.
+Templates travel between bureaus and can otherwise take the machine: every string a template
+builds is at most `MAX_STRING` characters, format widths at most `MAX_FORMAT_WIDTH`, integers
+at most `MAX_INT_BITS` bits, all loops of one rendering together `MAX_LOOP_ITEMS` items, macro
+and function calls `MAX_CALL_DEPTH` deep, one document `MAX_OUTPUT` characters and
+`MAX_RENDER_SECONDS` seconds. What a template may *reach* is allowlist.py.
 """
 
 from __future__ import annotations
 
 import contextvars
-import datetime
 import re
 import string
 import time
@@ -26,9 +18,6 @@ from decimal import Decimal
 import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
-from jinja2.environment import TemplateModule
-from jinja2.runtime import BlockReference, LoopContext, Macro, TemplateReference
-from jinja2.utils import Cycler, Namespace
 from jinja2.visitor import NodeTransformer
 
 MAX_STRING = 1_000_000  # characters in one string a template builds
@@ -45,93 +34,6 @@ MAX_ALLOCATED = 50_000_000  # characters all the strings one rendering builds ma
 
 class LimitError(SecurityError):
     """A template went over one of the bounds above; the message is the user's."""
-
-
-# ---- the allowlist -------------------------------------------------------------------------
-_STR_METHODS = frozenset("""
-    capitalize casefold center count endswith find format index isalnum isalpha isascii isdecimal
-    isdigit isidentifier islower isnumeric isprintable isspace istitle isupper join ljust lower
-    lstrip partition removeprefix removesuffix replace rfind rindex rjust rpartition rsplit
-    rstrip split splitlines startswith strip swapcase title upper zfill
-""".split())
-_MAPPING_METHODS = frozenset({"items", "keys", "values", "get"})
-_SEQUENCE_METHODS = frozenset({"count", "index"})
-_LOOP_ATTRIBUTES = frozenset({
-    "index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0",
-    "previtem", "nextitem", "cycle", "changed",
-})
-
-
-def _allowed_by_type() -> list[tuple[type, frozenset[str]]]:
-    from zongjie.facts import Fact, FactGroup, FactList
-    from zongjie.filters import Derived
-    from zongjie.numbers.quantity import Quantity, YearMonth
-    from zongjie.templating import Narrative, NarrativeSet
-
-    fact_views = frozenset({"值", "单位", "原文", "来源", "key", "value", "written", "derived", "quantity"})
-    return [
-        (Fact, fact_views),
-        (FactGroup, _MAPPING_METHODS),
-        (FactList, frozenset()),
-        (Derived, frozenset({"quantity"})),
-        (Quantity, frozenset({"value", "unit", "approx", "decimals", "is_percent"})),
-        (YearMonth, frozenset({"year", "month"})),
-        (datetime.date, frozenset({"year", "month", "day"})),
-        (Narrative, frozenset()),
-        (NarrativeSet, _MAPPING_METHODS),
-        (str, _STR_METHODS),
-        (dict, _MAPPING_METHODS),
-        (list, _SEQUENCE_METHODS),
-        (tuple, _SEQUENCE_METHODS),
-        (LoopContext, _LOOP_ATTRIBUTES),
-        (Cycler, frozenset({"next", "current", "reset"})),
-        (BlockReference, frozenset({"super"})),
-        (TemplateReference, frozenset()),
-        (Macro, frozenset()),
-        (Decimal, frozenset()),
-        (int, frozenset()),
-        (float, frozenset()),
-    ]
-
-
-_ALLOWED: list[tuple[type, frozenset[str]]] | None = None
-
-
-def allowed_attribute(obj, attribute: str) -> bool:
-    """The allowlist: only the attributes named above, of those types; none of anything else."""
-    global _ALLOWED
-    if not isinstance(attribute, str) or attribute.startswith("_"):
-        return False
-    if isinstance(obj, (Namespace, TemplateModule)):  # a namespace's values, an imported file's macros
-        return True
-    from zongjie.build import YearsOfDistrict
-
-    if isinstance(obj, YearsOfDistrict):
-        return attribute in _MAPPING_METHODS
-    if _ALLOWED is None:
-        _ALLOWED = _allowed_by_type()
-    for kind, names in _ALLOWED:
-        if isinstance(obj, kind):
-            return attribute in names
-    return False
-
-
-def refusal_message(obj, attribute) -> str:
-    return f"模板不能使用“{_kind_name(obj)}”的“{attribute}”"
-
-
-def _kind_name(obj) -> str:
-    from zongjie.facts import Fact, FactGroup, FactList
-
-    if isinstance(obj, Fact):
-        return f"事实 {obj.key}"
-    if isinstance(obj, (FactGroup, FactList)):
-        return f"事实分组 {obj.path}" if obj.path else "事实"
-    if isinstance(obj, str):
-        return "文字"
-    if isinstance(obj, (int, float, Decimal)):
-        return "数字"
-    return type(obj).__name__
 
 
 # ---- bounds on what templates build --------------------------------------------------------
@@ -193,15 +95,10 @@ def check_brace_format(text: str) -> None:
             _check_width(number)
 
 
-def check_int_size(value) -> None:
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
-        raise LimitError("数值过大")
-
-
 def bounded_binop(operator: str, left, right):
     """`*`, `**`, `+`, `%` checked before they run, so a huge result is never built."""
     if operator == "**":
-        if isinstance(right, (int, float, Decimal)) and abs(right) > MAX_POWER:
+        if isinstance(right, (int, float, Decimal)) and abs(Decimal(right)) > MAX_POWER:
             raise LimitError("指数过大")
         if isinstance(left, int) and isinstance(right, int) and left.bit_length() * abs(right) > MAX_INT_BITS:
             raise LimitError("乘方的结果过大")
@@ -383,13 +280,13 @@ class BoundsTransformer(NodeTransformer):
     """Rewrites a parsed template so that every loop and every `~` goes through the bounds."""
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
-        node = self.generic_visit(node)
+        self.generic_visit(node)  # in place: a For stays a For
         node.iter = nodes.Call(nodes.EnvironmentAttribute("zongjie_iter"), [node.iter], [], None, None,
                                lineno=node.iter.lineno)
         return node
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
-        node = self.generic_visit(node)
+        self.generic_visit(node)
         return nodes.Call(nodes.EnvironmentAttribute("zongjie_concat"), [nodes.List(node.nodes, lineno=node.lineno)],
                           [], None, None, lineno=node.lineno)
 

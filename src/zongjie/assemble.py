@@ -1,0 +1,111 @@
+"""From loaded facts to the document model: render the template, read the Markdown, and run
+the passes over the model (pictures, charts, captions, heading numbers, counted numerals).
+
+    render (templating) → drop empty optional clauses → read (reader) → resolve pictures and
+    charts → number captions and headings → 两 for counted 二 → localize (Traditional)
+
+The document stays in Simplified until `localize`, so every check reads one script.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from zongjie.captions import number_captions
+from zongjie.charts import resolve_charts
+from zongjie.checks.findings import CheckResult
+from zongjie.checks.run import flagged_keys
+from zongjie.clauses import drop_clauses
+from zongjie.context import template_context
+from zongjie.counting import count_numerals
+from zongjie.loading import Loaded
+from zongjie.model import Document, plain_text
+from zongjie.newyear import is_draft
+from zongjie.numbering import number_headings
+from zongjie.pictures import resolve_pictures
+from zongjie.reader import read_document
+from zongjie.script import convert_document
+from zongjie.templating.render import RenderRequest, render
+from zongjie.workspace import DistrictYear, Workspace
+
+
+def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None,
+             checks: CheckResult | None = None) -> Document:
+    """The document as it is written out: assembled, then in the locale's script. `keep_rendered`
+    (a list) receives the rendering, for zongjie diff to trace paragraphs back to their narrative;
+    with `checks`, a chart over figures they found wrong is withheld."""
+    return localize(assemble_source(workspace, loaded, keep_rendered, checks), loaded.district_year.settings)
+
+
+def localize(document: Document, settings) -> Document:
+    """The document in the locale's script (Traditional for zh_Hant_*), the workspace's own
+    phrases first. Checks run on the document before this step."""
+    return convert_document(document, settings.locale, settings.phrases)
+
+
+def assemble_source(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None,
+                    checks: CheckResult | None = None) -> Document:
+    """The document in Simplified, as the templates made it: what every check reads. With
+    `checks`, a chart over figures they found wrong is withheld."""
+    return assemble_all(workspace, loaded, "raise", keep_rendered, checks).document
+
+
+@dataclass(frozen=True)
+class Assembly:
+    document: Document  # in Simplified, before `localize`
+    placeholders: tuple = ()  # every missing fact the template asked for (placeholders.Placeholder)
+    used_keys: frozenset[str] = frozenset()  # the facts it wrote
+
+
+def assemble_all(workspace: Workspace, loaded: Loaded, missing: str = "collect",
+                 keep_rendered: list | None = None, checks: CheckResult | None = None) -> Assembly:
+    """The source document, with missing facts collected (`collect`: a final build lists them
+    all), or written as highlighted placeholders (`draft`); optional clauses without their
+    figure are dropped (clauses.py)."""
+    district_year = loaded.district_year
+    rendered = render(
+        RenderRequest(
+            search_dirs=template_search_dirs(workspace, loaded),
+            entry=loaded.template.entry,
+            context=template_context(loaded),
+            narrative_paths=finished_narrative(district_year),
+            locale=district_year.settings.locale,
+            fact_set=loaded.facts,
+            missing=missing,
+            year=int(district_year.year),
+            previous=loaded.previous,
+            fact_files=(loaded.facts.path, *(workspace.content_dir / member / district_year.year / "facts.yaml"
+                                             for member in district_year.members)),
+        )
+    )
+    if keep_rendered is not None:
+        keep_rendered.append(rendered)
+    markdown = drop_clauses(rendered.markdown, rendered.sources)
+    document = read_document(markdown, rendered.sources)
+    document = resolve_pictures(document, (district_year.folder, *template_search_dirs(workspace, loaded)))
+    document = resolve_charts(document, loaded.facts, flagged_keys(checks))
+    document = number_captions(document, loaded.template.captions)
+    document = number_headings(document, loaded.template.numbering)
+    used = frozenset(key for source in rendered.sources.sources if not source.placeholder for key in source.keys)
+    return Assembly(count_numerals(document), rendered.placeholders, used)
+
+
+def template_search_dirs(workspace: Workspace, loaded: Loaded) -> tuple[Path, ...]:
+    """Where templates are looked up, most specific first (see templating.py)."""
+    folders = (*loaded.district_year.override_dirs(), loaded.template.folder, workspace.templates_dir)
+    return tuple(path.resolve() for path in folders)
+
+
+def finished_narrative(district_year: DistrictYear) -> dict[str, Path]:
+    """Narrative files to use: a draft copied from last year is left out (and reported by
+    zongjie check) until the writer rewrites it, so last year's text is never published."""
+    return {name: path for name, path in district_year.narrative_paths().items() if not is_draft(path)}
+
+
+def document_title(document: Document, loaded: Loaded) -> str:
+    title = plain_text(document.meta.title).replace("\n", "")
+    if title:
+        return title
+    settings = loaded.district_year.settings
+    return f"{settings.organisation_for(loaded.district_year.district)}{loaded.district_year.year}年度工作总结"
