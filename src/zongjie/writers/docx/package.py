@@ -15,6 +15,7 @@ import copy
 import io
 import posixpath
 import zipfile
+from html import escape
 
 from lxml import etree
 
@@ -103,7 +104,7 @@ class DocxPackage:
         relative = posixpath.relpath(target, posixpath.dirname(source))
         if rels_name not in self.entries:
             self.entries[rels_name] = (f'{_RELATIONSHIPS_HEADER}<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">'
-                                       f'<Relationship Id="rId1" Type="{rel_type}" Target="{relative}"/>'
+                                       f'<Relationship Id="rId1" Type="{escape(rel_type)}" Target="{escape(relative)}"/>'
                                        "</Relationships>").encode("utf-8")
             return "rId1"
         rels = self.part(rels_name)
