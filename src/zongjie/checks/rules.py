@@ -27,7 +27,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from zongjie.checks.expr import Binary, Call, FormulaError, Relation, Unary, parse_relation, references
+from zongjie.checks.expr import FormulaError, Relation, parse_relation, references, summed_references
 from zongjie.checks.findings import Severity
 from zongjie.containment import ensure_inside
 from zongjie.errors import Location, NumberFormatError, RuleError
@@ -187,23 +187,13 @@ def _relation(text: str, location: Location) -> Relation:
         raise RuleError(error.message, location, error.hint) from None
     for side in (relation.left, relation.right):
         for reference in references(side):
-            if reference.is_pattern and not _inside_sum(side, reference):
+            if reference.is_pattern and reference not in summed_references(side):
                 raise RuleError(
                     f"“{reference.path}”含通配符 *，只能写在 求和( ) 里",
                     location,
                     f"如：求和({reference.path})",
                 )
     return relation
-
-
-def _inside_sum(expr, reference) -> bool:
-    if isinstance(expr, Call):
-        return expr.argument == reference
-    if isinstance(expr, Unary):
-        return _inside_sum(expr.operand, reference)
-    if isinstance(expr, Binary):
-        return _inside_sum(expr.left, reference) or _inside_sum(expr.right, reference)
-    return False
 
 
 def _text(node: YNode | None) -> str:
