@@ -100,19 +100,20 @@ def split_front_matter(markdown: str) -> tuple[list[str], str]:
 
 
 def _meta(lines: list[str], sources: SourceTable) -> Meta:
-    fields: dict[str, object] = {"attachments": []}
+    values: dict[str, tuple[Inline, ...]] = {}  # a key written twice: the later line wins
+    attachments: list[tuple[Inline, ...]] = []
     for line in lines:
         match = _META_LINE.match(line)
         field = META_KEYS.get(match.group(1)) if match else None
-        if field is None or not match.group(2):
+        if match is None or field is None or not match.group(2):
             continue
         inlines = _inline_text(match.group(2), sources)
         if field == "attachments":
-            fields["attachments"].append(inlines)  # type: ignore[union-attr]
+            attachments.append(inlines)
         else:
-            fields[field] = inlines
-    fields["attachments"] = tuple(fields["attachments"])  # type: ignore[arg-type]
-    return Meta(**fields)  # type: ignore[arg-type]
+            values[field] = inlines
+    return Meta(title=values.get("title", ()), subtitle=values.get("subtitle", ()),
+                signature=values.get("signature", ()), date=values.get("date", ()), attachments=tuple(attachments))
 
 
 def _inline_text(text: str, sources: SourceTable) -> tuple[Inline, ...]:

@@ -22,11 +22,12 @@ from zongjie.checks.expr import Call, Reference, summands
 from zongjie.checks.findings import Figure, Finding, Severity
 from zongjie.checks.lint import doubled_unit
 from zongjie.checks.rules import Rule
-from zongjie.errors import Location
+from zongjie.location import Location
 from zongjie.facts import FactSet
 from zongjie.model import Block, Document, FactSpan, Heading, ListBlock, Table, Text, plain_text
 from zongjie.numbers.format import plain_decimal, rounded
 from zongjie.numbers.parse import parse_quantity
+from zongjie.numbers.quantity import Quantity
 from zongjie.numbers.units import convert, unit_of
 from zongjie.script import fold
 from zongjie.walk import inline_runs, iter_blocks, iter_inlines, walk_inlines
@@ -248,7 +249,7 @@ def _sum_spec(rule: Rule, facts: FactSet) -> tuple[Rule, str, list[str]] | None:
     terms = summands(relation.right)
     if relation.operator != "=" or not isinstance(relation.left, Reference) or terms is None:
         return None
-    part_keys = []
+    part_keys: list[str] = []
     for sign, term in terms:
         if sign != 1 or not isinstance(term, (Reference, Call)):
             return None
@@ -260,10 +261,13 @@ def _sum_spec(rule: Rule, facts: FactSet) -> tuple[Rule, str, list[str]] | None:
     return (rule, relation.left.path, part_keys) if part_keys else None
 
 
-def _shown_quantities(block) -> dict[str, list[tuple[str, object]]]:
+Shown = dict[str, list[tuple[str, Quantity]]]  # fact key → (text shown, its quantity), in order
+
+
+def _shown_quantities(block: Block) -> Shown:
     """Every figure shown in a block, by fact key, in the order shown (a fact may be shown
     twice: once as stored, once rounded)."""
-    shown: dict[str, list] = defaultdict(list)
+    shown: Shown = defaultdict(list)
     for inline in iter_inlines(block):
         if isinstance(inline, FactSpan) and len(keys := inline.keys) == 1:
             try:
@@ -278,11 +282,12 @@ def _shown_as_stored(quantity, key: str, facts: FactSet) -> bool:
     return fact is not None and fact.quantity is not None and quantity == fact.quantity
 
 
-def _shown_sum(rule: Rule, total_key: str, part_keys: list[str], shown: dict, facts: FactSet) -> Finding | None:
+def _shown_sum(rule: Rule, total_key: str, part_keys: list[str], shown: Shown, facts: FactSet) -> Finding | None:
     for total_text, total in shown[total_key]:
         # the parts as shown alongside this total: in the same unit
-        parts = [next((item for item in shown.get(key, []) if item[1].unit == total.unit), None) for key in part_keys]
-        if any(part is None for part in parts):
+        found = [next((item for item in shown.get(key, []) if item[1].unit == total.unit), None) for key in part_keys]
+        parts = [part for part in found if part is not None]
+        if len(parts) < len(found):
             continue
         if _shown_as_stored(total, total_key, facts) and all(
                 _shown_as_stored(part[1], key, facts) for part, key in zip(parts, part_keys)):
@@ -290,14 +295,15 @@ def _shown_sum(rule: Rule, total_key: str, part_keys: list[str], shown: dict, fa
         parts_sum = sum((part[1].value for part in parts), Decimal(0))
         if rounded(parts_sum, total.decimals) == total.value:
             continue
-        figures = tuple(Figure(key, text, facts.get(key).location)
+        figures = tuple(Figure(key, text, fact.location)
                         for key, text in [(total_key, total_text), *((k, p[0]) for k, p in zip(part_keys, parts))]
-                        if facts.get(key))
+                        if (fact := facts.get(key)))
+        total_fact = facts.get(total_key)
         return Finding(
             "shown-sum", Severity.WARNING, rule.name,
             f"按显示的数字，各部分之和为 {plain_decimal(rounded(parts_sum, total.decimals))}{total.unit}，"
             f"合计却显示为 {total_text}（存储的数字是相符的，差异来自四舍五入）",
-            facts.get(total_key).location if facts.get(total_key) else None, figures,
+            total_fact.location if total_fact else None, figures,
             hint="可用 舍位平衡(合计, [各部分], \"单位\", 小数) 调整显示的分项，使其与合计相等（见 README“舍位平衡”）。",
             check_location=rule.location,
         )
