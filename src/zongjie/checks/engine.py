@@ -223,12 +223,12 @@ def _instances(rule: Rule, facts: FactSet) -> list[Rule]:
     if not rule.scope:
         return [rule]
     scoped = _scoped(rule)
-    groups = [path for path in _all_group_paths(facts.root) if scoped.pattern.match(path)]
+    groups = scoped.matching(_all_group_paths(facts.root))
     if not rule.local:
         # A template's 对每个 rule (每组 基金支付 ÷ 人次) applies to the groups that have its
         # keys; a district's own rule keeps every match, so a missing key there is reported.
-        needed = scoped.needed
-        groups = [path for path in groups if all(facts.get(f"{path}.{key}") is not None for key in needed)]
+        get = facts.get
+        groups = [path for path in groups if all(get(key) is not None for key in scoped.needed_in(path))]
     return [scoped.instance(path) for path in groups]
 
 
@@ -238,13 +238,30 @@ class _ScopedRule:
     for every document; building them with dataclasses.replace was a tenth of a document's
     checks, expanded three times per document)."""
 
-    __slots__ = ("rule", "pattern", "needed", "_instances")
+    __slots__ = ("rule", "pattern", "needed", "_instances", "_matched", "_needed_in")
 
     def __init__(self, rule: Rule):
         self.rule = rule
         self.pattern = path_pattern(rule.scope)
         self.needed = _needed_keys(rule)
         self._instances: dict[str, Rule] = {}
+        self._matched: tuple[tuple[str, ...], list[str]] | None = None
+        self._needed_in: dict[str, tuple[str, ...]] = {}
+
+    def needed_in(self, path: str) -> tuple[str, ...]:
+        """The full keys a group at `path` must have."""
+        keys = self._needed_in.get(path)
+        if keys is None:
+            keys = self._needed_in[path] = tuple(f"{path}.{key}" for key in self.needed)
+        return keys
+
+    def matching(self, group_paths: tuple[str, ...]) -> list[str]:
+        """The group paths its pattern matches; the same tuple of paths (one fact tree) is
+        matched once, not at each of a document's three expansions."""
+        matched = self._matched
+        if matched is None or matched[0] is not group_paths:
+            matched = self._matched = (group_paths, [path for path in group_paths if self.pattern.match(path)])
+        return matched[1]
 
     def instance(self, path: str) -> Rule:
         instance = self._instances.get(path)
