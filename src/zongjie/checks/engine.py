@@ -227,8 +227,9 @@ def _instances(rule: Rule, facts: FactSet) -> list[Rule]:
     if not rule.local:
         # A template's 对每个 rule (每组 基金支付 ÷ 人次) applies to the groups that have its
         # keys; a district's own rule keeps every match, so a missing key there is reported.
-        get = facts.get
-        groups = [path for path in groups if all(get(key) is not None for key in scoped.needed_in(path))]
+        index, get = facts.index, facts.get  # `in` first: most keys are there as written
+        groups = [path for path in groups
+                  if all(key in index or get(key) is not None for key in scoped.needed_in(path))]
     return [scoped.instance(path) for path in groups]
 
 
