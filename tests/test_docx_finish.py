@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from pathlib import Path
 
 from zongjie.model import Document, Heading, Meta, Paragraph, Table, Text
 from zongjie.writers import WriteOptions, write

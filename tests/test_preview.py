@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import threading
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest

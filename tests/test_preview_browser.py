@@ -8,8 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 

@@ -525,8 +525,6 @@ def test_a_file_that_includes_itself_is_called_an_include_loop(workspace, cli, o
 
 
 def test_an_endless_input_file_is_refused(workspace, cli):
-    import os
-
     narrative = workspace / NARRATIVE
     narrative.unlink()
     if not os.path.exists("/dev/zero"):

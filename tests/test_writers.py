@@ -97,7 +97,7 @@ def heading_levels(docx) -> dict[str, tuple[str, str, str]]:
         num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
         abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
         abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
-        lvl = next(l for l in abstract.findall(qn("w:lvl")) if l.get(qn("w:ilvl")) == ilvl)
+        lvl = next(level for level in abstract.findall(qn("w:lvl")) if level.get(qn("w:ilvl")) == ilvl)
         assert lvl.find(qn("w:pStyle")).get(qn("w:val")) == style_id
         levels[style_id] = (lvl.find(qn("w:numFmt")).get(qn("w:val")), lvl.find(qn("w:lvlText")).get(qn("w:val")),
                             lvl.find(qn("w:rPr")).find(qn("w:rFonts")).get(qn("w:eastAsia")))

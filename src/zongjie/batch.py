@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from zongjie.checks.report import finding_text
-from zongjie.errors import ZongjieError, display_path
+from zongjie.errors import ZongjieError
+from zongjie.location import display_path
 from zongjie.manifest import Manifest, shared_fingerprint, up_to_date
 from zongjie.status import BuildStatus
 from zongjie.workspace import DistrictYear, Workspace
@@ -279,7 +280,10 @@ def _pairs(work: list[Job], results: list[JobResult]):
 
 
 def _run_in_pool(work: list[Job], settings: BatchSettings, jobs: int, on_result) -> list[JobResult]:
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # only for a batch: ~10 ms to import
+    from concurrent.futures import (  # only for a batch: ~10 ms to import
+        ProcessPoolExecutor,
+        as_completed,
+    )
 
     # Chunks of a few documents keep the inter-process traffic small; enough chunks remain
     # for the workers to share the load evenly.

@@ -24,7 +24,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from zongjie.errors import Location
-from zongjie.facts import Fact, FactGroup, FactSet
+from zongjie.facts import Fact, FactGroup, FactNode, FactSet
 from zongjie.figures import FigureError
 from zongjie.model import Chart, ChartSeries, Document, FactSpan, ListBlock, plain_text
 from zongjie.numbers import format as fmt
@@ -156,21 +156,22 @@ def _from_group(spec: dict, facts: FactSet, origin: Location):
     if not isinstance(names, list) or not all(isinstance(n, tuple) for n in names):
         raise FigureError("用“数据”时，“系列”应当是列表，如 [收入, 支出]", names_where, _HINT)
     fields = [_leaf_text(n) for n in names]
-    categories = [name for name, member in group.members.items() if isinstance(member, FactGroup)]
+    subgroups = {name: member for name, member in group.members.items() if isinstance(member, FactGroup)}
+    categories = list(subgroups)
     if not categories and not group.empty:
         raise FigureError(f"分组“{group_key}”下没有可作分类的子分组", where, _HINT)
     columns = []
     for field in fields:
-        values = []
-        for name in categories:
-            fact = group.members[name].members.get(field)
-            values.append(_checked_fact(fact, f"{group_key}.{name}.{field}", where) if fact is not None else None)
+        values: list[Fact | None] = []
+        for name, subgroup in subgroups.items():
+            node = subgroup.members.get(field)
+            values.append(_checked_fact(node, f"{group_key}.{name}.{field}", where) if node is not None else None)
         columns.append((field, values))
     return categories, columns
 
 
 def _group(facts: FactSet, key: str) -> FactGroup | None:
-    node = facts.root
+    node: FactNode | None = facts.root
     for part in key.split("."):
         node = node.members.get(part) if isinstance(node, FactGroup) else None
     return node if isinstance(node, FactGroup) else None
@@ -210,7 +211,10 @@ def _leaf_fact(leaf, facts: FactSet, where: Location) -> Fact:
     return _checked_fact(fact, key, location)
 
 
-def _checked_fact(fact: Fact, key: str, where: Location) -> Fact:
+def _checked_fact(fact: FactNode, key: str, where: Location) -> Fact:
+    if not isinstance(fact, Fact):  # a series named a sub-group or a list, not one figure
+        raise FigureError(f"“{key}”是一组事实，不是一个数字，不能画进图表", where,
+                          "“系列”写每个分类下的一项事实的名称，如 [收入, 支出]。")
     if not isinstance(fact.value, Quantity):
         raise FigureError(f"事实“{key}”（{fact.written}）不是数字，不能画进图表", where)
     return fact
@@ -225,7 +229,8 @@ def _first_unit(columns) -> str:
 
 
 def _series(name: str, values: list, unit: str, decimals: int | None, origin: Location) -> ChartSeries:
-    spans, numbers = [], []
+    spans: list[FactSpan | None] = []
+    numbers: list[float | None] = []
     for fact in values:
         if fact is None:
             spans.append(None)

@@ -14,8 +14,9 @@ from zongjie.checks.lint import lint_source
 from zongjie.checks.report import DocumentChecks
 from zongjie.checks.run import check, check_document, lint_narrative
 from zongjie.checks.unused import source_text, unused_facts
-from zongjie.errors import Location, ZongjieError
+from zongjie.errors import ZongjieError
 from zongjie.loading import Loaded, load
+from zongjie.location import Location
 from zongjie.progress import empty_groups, fill_progress, missing_fact_findings
 from zongjie.templating.render import compile_all
 from zongjie.workspace import DistrictYear, Workspace

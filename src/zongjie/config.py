@@ -83,7 +83,7 @@ def load_config(root: Path) -> Config:
     districts = {}
     districts_node = root_node.get("districts")
     if districts_node is not None:
-        for name, (key, node) in _mapping(districts_node, "districts").entries.items():
+        for name, (_key, node) in _mapping(districts_node, "districts").entries.items():
             if isinstance(node, YScalar) and node.is_null:
                 districts[name] = defaults
                 continue
@@ -97,13 +97,14 @@ def load_config(root: Path) -> Config:
 
 def _settings(node: YMap, base: DocumentSettings) -> DocumentSettings:
     settings = base
-    organisation = _text(node.get("organisation"), "organisation")
-    if organisation:
+    organisation_node = node.get("organisation")
+    organisation = _text(organisation_node, "organisation")
+    if organisation_node is not None and organisation:
         stray = re.search(r"\{(?!地区\})[^}]*\}?", organisation)
         if stray:
             raise ConfigError(
                 f"organisation 中的“{stray.group()}”不认识",
-                node.get("organisation").location,
+                organisation_node.location,
                 "单位名称里只能用 {地区} 代表地区名，如“{地区}医疗保障局”。",
             )
         settings = replace(settings, organisation=organisation)
@@ -118,7 +119,7 @@ def _settings(node: YMap, base: DocumentSettings) -> DocumentSettings:
         settings = replace(settings, formats=parse_formats(_texts(formats_node, "formats"), formats_node.location))
     locale_node = node.get("locale")
     locale = _text(locale_node, "locale")
-    if locale:
+    if locale_node is not None and locale:
         if locale not in LOCALES:
             raise ConfigError(
                 f"locale 的值“{locale}”不支持",
@@ -218,8 +219,10 @@ def _text(node: YNode | None, key: str) -> str | None:
 def _texts(node: YNode, key: str) -> list[str]:
     if isinstance(node, YScalar):
         return [part for part in node.text.replace("，", ",").split(",") if part.strip()]
-    if isinstance(node, YSeq) and all(isinstance(item, YScalar) for item in node.items):
-        return [item.text.strip() for item in node.items]  # type: ignore[union-attr]
+    if isinstance(node, YSeq):
+        scalars = [item for item in node.items if isinstance(item, YScalar)]
+        if len(scalars) == len(node.items):
+            return [item.text.strip() for item in scalars]
     raise ConfigError(f"{key} 应当是一个列表", node.location, "写成 [a, b] 或逐行“- a”。")
 
 

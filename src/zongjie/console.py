@@ -11,7 +11,7 @@ import typer
 
 from zongjie.checks.findings import Severity
 from zongjie.checks.report import finding_text, unchecked_text
-from zongjie.errors import display_path
+from zongjie.location import display_path
 from zongjie.messages import localized
 from zongjie.status import BuildStatus
 
@@ -82,7 +82,13 @@ class Progress:
     def __enter__(self):
         if not self.enabled:
             return lambda: None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         self.bar = Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                             transient=True)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zongjie.errors import Location
 from zongjie.facts import Fact
 from zongjie.filters import GLOBALS
 from zongjie.loading import Loaded, YearsOfDistrict
+from zongjie.location import Location
 from zongjie.numbers.quantity import Quantity
 from zongjie.provenance import TracedNumber
 from zongjie.script import traditional_forms

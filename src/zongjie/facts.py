@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Union
 
 from zongjie.containment import ensure_inside
-from zongjie.errors import FactError, Location, NumberFormatError
+from zongjie.errors import FactError, NumberFormatError
 from zongjie.importing.sources import SOURCES_FILE, attach_sources
+from zongjie.location import Location
 from zongjie.numbers.parse import parse_value
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.script import fold

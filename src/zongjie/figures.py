@@ -50,9 +50,9 @@ def pictures_of(children, line: int | None, read_inlines) -> list[Picture]:
             pictures.append(Picture(path, read_inlines(token.children or []), origin))
         elif token.type in ("softbreak", "hardbreak"):
             continue
-        elif token.type == "text" and pictures and _WIDTH.match(token.content):
-            pictures[-1] = _with_width(pictures[-1], _WIDTH.match(token.content))
-            if token.content[_WIDTH.match(token.content).end():].strip():
+        elif token.type == "text" and pictures and (width := _WIDTH.match(token.content)):
+            pictures[-1] = _with_width(pictures[-1], width)
+            if token.content[width.end():].strip():
                 raise _not_alone(origin)
         elif token.type == "text" and not token.content.strip():
             continue
@@ -154,7 +154,7 @@ def attach_table_captions(blocks: list) -> list:
 
 
 def _is_table_caption(block) -> bool:
-    return (isinstance(block, Paragraph) and block.content and isinstance(block.content[0], Text)
+    return (isinstance(block, Paragraph) and bool(block.content) and isinstance(block.content[0], Text)
             and bool(_TABLE_CAPTION.match(block.content[0].text)))
 
 

@@ -27,7 +27,7 @@ from zongjie.errors import Location, WorkspaceError
 from zongjie.templateinfo import load_template_info
 from zongjie.textio import read_source
 from zongjie.workspace import CHECKS_FILE, FACTS_FILE, TEMPLATES_DIR, Workspace, is_plain_name
-from zongjie.yamlio import YMap, YScalar, YSeq, parse_yaml
+from zongjie.yamlio import YMap, YNode, YScalar, YSeq, parse_yaml
 
 DRAFT_MARK = "{# 草稿：由{year}年度复制，请按本年度情况修改，改好后删去这一行 #}\n"
 DRAFT_PATTERN = re.compile(r"^\{# 草稿：")
@@ -36,9 +36,10 @@ DRAFT_PATTERN = re.compile(r"^\{# 草稿：")
 def new_district_year(workspace: Workspace, district: str, year: str, from_year: str | None = None,
                       template: str | None = None) -> tuple[list[Path], str]:
     """Create content/<district>/<year>/; returns the files written and where they came from."""
-    written_year, year = year, normalise_year(year)
-    if year is None:
-        raise WorkspaceError(f"年度“{written_year}”应为四位数字，如 2024", hint="用法：zongjie new 地区 年度 [--from 上一年度]")
+    normalised_year = normalise_year(year)
+    if normalised_year is None:
+        raise WorkspaceError(f"年度“{year}”应为四位数字，如 2024", hint="用法：zongjie new 地区 年度 [--from 上一年度]")
+    year = normalised_year
     if from_year is not None:
         written_from, from_year = from_year, normalise_year(from_year)
         if from_year is None:
@@ -188,8 +189,8 @@ def _years_between(source_year: str, year: str) -> str:
 
 
 def _move_values(node: YMap, lines: list[str], edits: dict[int, list[str]], label: str) -> None:
-    for key, (key_node, value) in node.entries.items():
-        line = key_node.location.line - 1
+    for key_node, value in node.entries.values():
+        line = _row(key_node)
         if isinstance(value, YMap):
             if value.location.line == key_node.location.line:  # a flow mapping: {人次: 38人次, …}
                 edits[line] = _expanded_flow(lines[line], key_node, value, label)
@@ -205,8 +206,20 @@ def _move_values(node: YMap, lines: list[str], edits: dict[int, list[str]], labe
             edits[line] = [_moved(lines[line], value, label)]
 
 
+def _row(node: YNode) -> int:
+    """The node's line in the file's list of lines (yamlio gives every node a line and column)."""
+    assert node.location.line is not None
+    return node.location.line - 1
+
+
+def _offset(node: YNode) -> int:
+    """The node's column as an index into its line."""
+    assert node.location.column is not None
+    return node.location.column - 1
+
+
 def _moved(line: str, value: YScalar, label: str) -> str:
-    start = value.location.column - 1
+    start = _offset(value)
     comment = _trailing_comment(line, start)
     moved = f"{label}：{value.text}" + (f"；{comment}" if comment else "")
     return f"{line[:start].rstrip()}  # {moved}"
@@ -214,7 +227,7 @@ def _moved(line: str, value: YScalar, label: str) -> str:
 
 def _moved_flow_list(line: str, value: YSeq, label: str) -> str:
     """`附件: [甲, 乙]` → `附件:  # 2023年：[甲, 乙]`."""
-    start = value.location.column - 1
+    start = _offset(value)
     end = line.rfind("]") + 1 if "]" in line[start:] else len(line)
     comment = _trailing_comment(line, end)
     moved = f"{label}：{line[start:end].strip()}" + (f"；{comment}" if comment else "")
@@ -225,7 +238,7 @@ def _comment_out_block(lines: list[str], line: int, key_node: YScalar, edits: di
                        note: str, items: bool = False) -> None:
     """Multi-line text (`说明: |` and its indented lines) or a list (`- 甲` lines): the key is
     emptied and the earlier year's lines are kept below it as comments."""
-    indent = key_node.location.column - 1
+    indent = _offset(key_node)
     edits[line] = [f"{' ' * indent}{key_node.text}:  # {note}"]
     for index in range(line + 1, len(lines)):
         text = lines[index]
@@ -243,8 +256,8 @@ def _trailing_comment(line: str, start: int) -> str:
 
 
 def _expanded_flow(line: str, key_node: YScalar, value: YMap, label: str) -> list[str]:
-    indent = " " * (key_node.location.column - 1)
-    comment = _trailing_comment(line, value.location.column - 1)
+    indent = " " * _offset(key_node)
+    comment = _trailing_comment(line, _offset(value))
     head = f"{indent}{key_node.text}:" + (f"  # {comment}" if comment else "")
     body = []
     for name, (_key, item) in value.entries.items():

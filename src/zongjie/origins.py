@@ -11,6 +11,7 @@ The tag depends only on the file's path and text, so compiled templates stay cac
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 from jinja2.ext import Extension
@@ -48,7 +49,7 @@ def mark_origins(source: str, filename: str | None) -> str:
     for index, line in enumerate(lines):
         number = index + 1
         if "![" in line:
-            line = _IMAGE.sub(lambda match: _tagged_image(match, filename, number), line)
+            line = _IMAGE.sub(partial(_tagged_image, filename=filename, line=number), line)
         fence = _FENCE.match(line)
         if fence:
             line = f"{line.rstrip()} {origin_tag(filename, number)}"

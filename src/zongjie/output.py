@@ -13,7 +13,8 @@ import re
 import tempfile
 from pathlib import Path
 
-from zongjie.errors import ConfigError, Location, OutputError, ZongjieError, display_path
+from zongjie.errors import ConfigError, OutputError, ZongjieError
+from zongjie.location import Location, display_path
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 MAX_NAME = 120

@@ -98,8 +98,8 @@ def convert(jobs: list[tuple[Path, Path]], timeout: float | None = None) -> Conv
         return result
     program = require_soffice()
     timeout = timeout if timeout is not None else 60 + 5 * len(jobs)
-    with tempfile.TemporaryDirectory(prefix="zongjie-pdf-") as temporary:
-        temporary = Path(temporary)
+    with tempfile.TemporaryDirectory(prefix="zongjie-pdf-") as temporary_name:
+        temporary = Path(temporary_name)
         inputs = []
         for index, (staged, _) in enumerate(jobs):  # unique names: one output folder for all
             name = temporary / f"{index:05d}.docx"

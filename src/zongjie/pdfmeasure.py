@@ -55,7 +55,7 @@ def read_lines(pdf: Path) -> list[list[Line]]:
     """Lines per page, top to bottom: words of the same baseline joined."""
     html = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    pages = []
+    pages: list[list[Line]] = []
     for page_html in html.split("<page ")[1:]:
         words = sorted(((float(a), float(b), float(c), float(d), unescape(t)) for a, b, c, d, t in _WORD.findall(page_html)),
                        key=lambda word: (round(word[3]), word[0]))
@@ -85,7 +85,7 @@ class Closing:
     def problems(self, tolerance: float = 0.25) -> list[str]:
         """How the block departs from GB/T 9704-2012 §7.3.5.2 (a document without a seal)."""
         found = []
-        if self.signature_right_space is None or self.date_right_space is None:
+        if self.signature_right_space is None or self.date_right_space is None or self.date_offset is None:
             return ["找不到落款或成文日期（是否折行了？）"]
         if abs(self.date_offset - 2) > tolerance:
             found.append(f"成文日期首字比署名首字右移 {self.date_offset:.2f} 字，应为 2 字")

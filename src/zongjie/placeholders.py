@@ -22,11 +22,13 @@ from pathlib import Path
 
 import jinja2
 
-from zongjie.errors import Location, ZongjieError
+from zongjie.errors import ZongjieError
 from zongjie.facts import FactGroup
+from zongjie.location import Location
 from zongjie.yamlio import YMap, load_yaml
 
 PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE = "【待填：", "】"
+YEARS = "历年"  # the template's name for every year of the district (templating's context)
 DROP = "\ue003"  # an optional clause's missing figure: the clause around it is removed
 
 
@@ -66,6 +68,8 @@ def undefined_key(value: jinja2.Undefined) -> str:
     name, owner = value._undefined_name, value._undefined_obj
     if isinstance(owner, FactGroup) and owner.path:
         return f"{owner.path}.{name}"
+    if type(owner).__name__ == "YearsOfDistrict":  # 历年[2019]: a year, not a key of this year's facts
+        return f"{YEARS}[{name}]"
     return str(name) if name is not None else "?"
 
 

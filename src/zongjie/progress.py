@@ -10,9 +10,9 @@ from pathlib import Path
 from zongjie.checks.engine import PREVIOUS_YEAR, expand_rules
 from zongjie.checks.expr import references
 from zongjie.checks.findings import Finding, Severity
-from zongjie.errors import Location
+from zongjie.location import Location
 from zongjie.model import FactSpan, PageBreak, Paragraph, Strong, Text
-from zongjie.placeholders import Placeholder, declared_keys, declared_location
+from zongjie.placeholders import YEARS, Placeholder, declared_keys, declared_location
 
 
 def unique(placeholders: list[Placeholder]) -> list[Placeholder]:
@@ -37,6 +37,13 @@ def missing_fact_findings(placeholders: list[Placeholder]) -> list:
             findings.append(Finding(
                 "fact-unfilled", Severity.ERROR, "待填事实", f"事实“{placeholder.key}”还没有填写", placeholder.location,
                 hint="请填写这一项；只想先看看效果，可运行 zongjie build --draft 生成标出待填处的草稿。",
+            ))
+        elif placeholder.key.startswith(YEARS + "["):
+            year = placeholder.key[len(YEARS) + 1:].partition("]")[0]
+            findings.append(Finding(
+                "fact-unfilled", Severity.ERROR, "待填事实", f"模板用到的“{placeholder.key}”：本地区没有“{year}”年度的事实",
+                placeholder.location,
+                hint="历年[…] 只能写本地区已有 facts.yaml 的年度，如 历年[2022]；请检查年份是否写对。",
             ))
         else:
             findings.append(Finding(

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from zongjie.errors import Location
 from zongjie.facts import Fact
+from zongjie.location import Location
 
 START, MIDDLE, END = "\ue000", "\ue001", "\ue002"
 _DIGIT_BASE = 0xE010

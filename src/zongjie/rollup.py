@@ -11,6 +11,7 @@ city's line and every member's.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def load_city_facts(folder: Path, members: dict[str, FactSet]) -> tuple[FactSet,
         if stated is None:
             add_derived(facts, Fact(key, total, str(total), Location(folder), derived=True))
         elif stated.quantity is not None and not stated.quantity.approx:
-            finding = _compare(stated, total, parts)
+            finding = _compare(stated, stated.quantity, total, parts)
             if finding:
                 findings.append(finding)
     for key, fact in _shared(members):
@@ -52,51 +53,54 @@ def _additive(fact: Fact) -> bool:
     return quantity is not None and not quantity.approx and quantity.unit not in _NOT_ADDITIVE
 
 
-def _shared(members: dict[str, FactSet]):
+def _shared(members: dict[str, FactSet]) -> Iterator[tuple[str, Fact]]:
     """Facts that do not add up but that every member states alike."""
     first, *others = members.values()
     for key, fact in first.index.items():
         if _additive(fact):
             continue
-        if all(other.get(key) is not None and other.get(key).value == fact.value for other in others):
+        if all((same := other.get(key)) is not None and same.value == fact.value for other in others):
             yield key, fact
 
 
-def _sums(members: dict[str, FactSet]):
+# One member's figure of a summed key: the fact (for its line) and its quantity.
+Part = tuple[Fact, Quantity]
+
+
+def _sums(members: dict[str, FactSet]) -> Iterator[tuple[str, Quantity, list[Part]]]:
     if not members:
         return
     first, *others = members.values()
     for key, fact in first.index.items():
-        if not _additive(fact):
-            continue
         quantity = fact.quantity
-        parts = [fact]
+        if quantity is None or not _additive(fact):
+            continue
+        parts: list[Part] = [(fact, quantity)]
         for other in others:
             candidate = other.get(key)
-            if candidate is None or candidate.quantity is None or candidate.quantity.approx \
-                    or not compatible(candidate.quantity.unit, quantity.unit):
+            found = candidate.quantity if candidate is not None else None
+            if candidate is None or found is None or found.approx or not compatible(found.unit, quantity.unit):
                 break
-            parts.append(candidate)
+            parts.append((candidate, found))
         else:
-            value = sum((convert(p.quantity.value, p.quantity.unit, quantity.unit) for p in parts), Decimal(0))
+            value = sum((convert(part.value, part.unit, quantity.unit) for _, part in parts), Decimal(0))
             if value == value.to_integral_value():
                 value = value.quantize(Decimal(1))  # 3.9万人 + 39310人 is 78310人, not 78310.0人
             yield key, Quantity(value, quantity.unit), parts
 
 
-def _compare(stated: Fact, total: Quantity, parts: list[Fact]) -> Finding | None:
-    city = Measure.of(stated.quantity)
-    members = None
-    for part in parts:
-        measure = Measure.of(part.quantity)
-        members = measure if members is None else members + measure
+def _compare(stated: Fact, quantity: Quantity, total: Quantity, parts: list[Part]) -> Finding | None:
+    city = Measure.of(quantity)
+    members = Measure.of(parts[0][1])  # parts start with the first member's own figure
+    for _, part in parts[1:]:
+        members = members + Measure.of(part)
     if city.compare("=", members):
         return None
-    difference = (city.value - members.value) / Measure.of(Quantity(Decimal(1), stated.quantity.unit)).value
+    difference = (city.value - members.value) / Measure.of(Quantity(Decimal(1), quantity.unit)).value
     return Finding(
         "rollup-mismatch", Severity.ERROR, "成员地区合计",
-        f"{stated.key} 市级写作 {stated.written}，各成员地区之和为 {total}（相差 {plain_decimal(abs(difference))}{stated.quantity.unit}）",
-        stated.location, (Figure.of(stated), *(Figure.of(part) for part in parts)),
+        f"{stated.key} 市级写作 {stated.written}，各成员地区之和为 {total}（相差 {plain_decimal(abs(difference))}{quantity.unit}）",
+        stated.location, (Figure.of(stated), *(Figure.of(fact) for fact, _ in parts)),
         hint="请核对市级数字和各地区的数字；若市级数字另有口径（如含市本级），请在市级事实中分开写明。",
     )
 

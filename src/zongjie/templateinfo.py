@@ -85,27 +85,45 @@ def _load_template_info(templates_dir: Path, name: str, manifest_mtime_ns: int) 
     for key, (key_node, _value) in root.entries.items():
         if key not in _KEYS:
             raise TemplateError(f"template.yaml 中不认识的键“{key}”", key_node.location, f"可用的键：{'、'.join(sorted(_KEYS))}。")
-    values = {}
-    for key in ("description", "entry"):
-        node = root.get(key)
-        if isinstance(node, YScalar) and not node.is_null:
-            values[key] = node.text.strip()
-    for key in ("numbering", "required_sections"):
-        node = root.get(key)
-        if node is None:
-            continue
-        if not isinstance(node, YSeq) or not all(isinstance(item, YScalar) for item in node.items):
-            raise TemplateError(f"template.yaml 中 {key} 应当是列表", node.location)
-        values[key] = tuple(item.text for item in node.items)
-    captions = root.get("captions")
-    if isinstance(captions, YScalar) and not captions.is_null:
-        flag = captions.text.strip().lower()
-        if flag not in _TRUE | _FALSE:
-            raise TemplateError(f"template.yaml 中 captions 应当是 true 或 false，而不是“{captions.text}”", captions.location)
-        values["captions"] = flag in _TRUE
-    if "numbering" in values:
-        validate_patterns(values["numbering"], root.get("numbering").location)
-    info = TemplateInfo(name, folder, **values)
+    description, entry = _text(root, "description"), _text(root, "entry")
+    numbering, required_sections = _texts(root, "numbering"), _texts(root, "required_sections")
+    captions = _flag(root, "captions")
+    if numbering is not None:
+        validate_patterns(*numbering)
+    info = TemplateInfo(
+        name, folder,
+        entry=info.entry if entry is None else entry,
+        numbering=info.numbering if numbering is None else numbering[0],
+        description=info.description if description is None else description,
+        required_sections=info.required_sections if required_sections is None else required_sections[0],
+        captions=info.captions if captions is None else captions,
+    )
     if not (folder / info.entry).is_file():
         raise TemplateError(f"模板“{name}”缺少入口文件 {info.entry}", Location(manifest), "请检查 template.yaml 中的 entry。")
     return info
+
+
+def _text(root: YMap, key: str) -> str | None:
+    node = root.get(key)
+    return node.text.strip() if isinstance(node, YScalar) and not node.is_null else None
+
+
+def _texts(root: YMap, key: str) -> tuple[tuple[str, ...], Location] | None:
+    """A list of texts and where it is written."""
+    node = root.get(key)
+    if node is None:
+        return None
+    scalars = [item for item in node.items if isinstance(item, YScalar)] if isinstance(node, YSeq) else []
+    if not isinstance(node, YSeq) or len(scalars) != len(node.items):
+        raise TemplateError(f"template.yaml 中 {key} 应当是列表", node.location)
+    return tuple(item.text for item in scalars), node.location
+
+
+def _flag(root: YMap, key: str) -> bool | None:
+    node = root.get(key)
+    if not isinstance(node, YScalar) or node.is_null:
+        return None
+    flag = node.text.strip().lower()
+    if flag not in _TRUE | _FALSE:
+        raise TemplateError(f"template.yaml 中 {key} 应当是 true 或 false，而不是“{node.text}”", node.location)
+    return flag in _TRUE

@@ -66,7 +66,7 @@ def find_causes(relation: Relation, used: list[Fact], holds: Holds) -> list[Caus
     found: list[Cause] = []
     seen: set[tuple[int, Decimal]] = set()
     for fact in facts:
-        written = Measure.of(fact.quantity)
+        written = Measure.of(_figure(fact))
         # If an equation holds with this figure at 0, shrinking it "fits" only because it
         # vanishes (0.15分 read as 0.0015分): that explains nothing. (An inequality is one-sided:
         # every small enough value fits, so its many fits are left to MAX_NAMED.)
@@ -102,7 +102,9 @@ def diagnosis_text(relation: Relation, causes: list[Cause]) -> str:
 
 
 def _unique_figures(used: list[Fact]) -> list[Fact]:
-    seen, unique = set(), []
+    """The written, exact figures among the facts a relation used: only they can be slips."""
+    seen: set[int] = set()
+    unique: list[Fact] = []
     for fact in used:
         if id(fact) in seen or fact.quantity is None or fact.derived or fact.quantity.approx:
             continue
@@ -133,8 +135,15 @@ def _pattern(path: str) -> re.Pattern:
     return re.compile("^" + r"\.".join("[^.]+" if part == "*" else re.escape(part) for part in path.split(".")) + "$")
 
 
-def _candidates(fact: Fact, is_summand: bool) -> Iterator[Cause]:
+def _figure(fact: Fact) -> Quantity:
+    """The quantity of a fact `_unique_figures` kept (it keeps only quantities)."""
     quantity = fact.quantity
+    assert quantity is not None, fact.key
+    return quantity
+
+
+def _candidates(fact: Fact, is_summand: bool) -> Iterator[Cause]:
+    quantity = _figure(fact)
     yield from _unit_slips(fact, quantity)
     yield from _decimal_shifts(fact, quantity)
     yield from _transpositions(fact, quantity)
@@ -150,7 +159,7 @@ def _named(fact: Fact) -> str:
 
 
 def _corrected(fact: Fact, kind: str, quantity: Quantity, why: str) -> Cause:
-    shown = _in_writers_unit(quantity, fact.quantity.unit)
+    shown = _in_writers_unit(quantity, _figure(fact).unit)
     return Cause(kind, fact, Measure.of(quantity), "{named}" + f"可能{why}：按 {shown} 计算则相符")
 
 
@@ -158,7 +167,7 @@ def _in_writers_unit(quantity: Quantity, unit: str) -> str:
     if quantity.unit == unit:
         return f"{plain_decimal(quantity.value)}{unit}"
     value = quantity.value * unit_dimension(quantity.unit)[1] / unit_dimension(unit)[1]
-    return f"{plain_decimal(value.normalize() if value == value.to_integral_value() else value.normalize())}{unit}"
+    return f"{plain_decimal(value.normalize())}{unit}"
 
 
 def _unit_slips(fact: Fact, quantity: Quantity) -> Iterator[Cause]:
@@ -226,15 +235,15 @@ def _mistyped_digits(fact: Fact, quantity: Quantity) -> Iterator[Cause]:
 
 
 def _scaled(measure: Measure, factor: int) -> Measure:
-    factor = Decimal(factor)
-    return Measure(measure.low * factor, measure.high * factor, measure.value * factor, measure.dimension)
+    times = Decimal(factor)
+    return Measure(measure.low * times, measure.high * times, measure.value * times, measure.dimension)
 
 
 def _rounded_rate_causes(relation: Relation, facts: list[Fact], holds: Holds) -> list[Cause]:
     """A rate worked out from rounded figures (47.31万人 ÷ 49.2万人 instead of the exact
     counts) is right as arithmetic: say so, naming the rounded operands that reproduce it."""
-    rates = [fact for fact in facts if unit_of(fact.quantity.unit).dimension == "" and fact.quantity.unit in ("%", "‰")]
-    operands = [fact for fact in facts if fact not in rates and fact.quantity.value != 0]
+    rates = [fact for fact in facts if unit_of(_figure(fact).unit).dimension == "" and _figure(fact).unit in ("%", "‰")]
+    operands = [fact for fact in facts if fact not in rates and _figure(fact).value != 0]
     if not rates or not operands:
         return []
     for digits in (2, 3, 4):
@@ -242,7 +251,7 @@ def _rounded_rate_causes(relation: Relation, facts: list[Fact], holds: Holds) ->
         if holds(overrides):
             shown = "、".join(f"{fact.key} ≈ {_rounded_text(fact, digits)}" for fact in operands)
             rate = rates[0]
-            return [Cause("rounded", rate, Measure.of(rate.quantity),
+            return [Cause("rounded", rate, Measure.of(_figure(rate)),
                           "{named}" + f"可能是用取整后的数算的（{shown}），按原始数字计算并不相符")]
     return []
 
@@ -255,11 +264,11 @@ def _significant(value: Decimal, digits: int) -> Decimal:
 
 
 def _rounded_measure(fact: Fact, digits: int) -> Measure:
-    measure = Measure.of(fact.quantity)
+    measure = Measure.of(_figure(fact))
     value = _significant(measure.value, digits)
     return Measure(value, value, value, measure.dimension)
 
 
 def _rounded_text(fact: Fact, digits: int) -> str:
-    quantity = fact.quantity
+    quantity = _figure(fact)
     return f"{plain_decimal(_significant(quantity.value, digits).normalize())}{quantity.unit}"

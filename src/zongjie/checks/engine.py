@@ -12,6 +12,7 @@ import datetime
 import re
 from dataclasses import replace
 from decimal import Decimal
+from typing import assert_never
 
 from zongjie.checks.diagnose import MAX_NAMED, diagnosis_text, find_causes
 from zongjie.checks.expr import (
@@ -23,10 +24,12 @@ from zongjie.checks.expr import (
     Reference,
     Relation,
     Unary,
+    map_references,
+    optional_references,
     references,
 )
 from zongjie.checks.findings import CheckResult, Figure, Finding, Severity, Unchecked
-from zongjie.checks.measure import Measure, UnitMismatch
+from zongjie.checks.measure import Measure, UnitMismatch, apply
 from zongjie.checks.rules import Rule
 from zongjie.checks.wording import amount, display_unit, formula_text, numbers_in
 from zongjie.checks.wording import difference as gap_text
@@ -99,29 +102,28 @@ class _Resolver:
         return [fact]
 
     def measure(self, expr: Expr, used: list[Fact]) -> Measure:
-        if isinstance(expr, Number):
-            return Measure.exact(expr.quantity)
-        if isinstance(expr, DateLiteral):
-            return Measure.of_date(expr.value)
-        if isinstance(expr, Reference):
-            return self._fact_measure(self.facts_for(expr)[0], used)
-        if isinstance(expr, Call) and expr.function == "optional":
-            try:
-                facts = self.facts_for(expr.argument)
-            except _Missing:
-                return Measure.zero()
-            return self._fact_measure(facts[0], used)
-        if isinstance(expr, Call):
-            total: Measure | None = None
-            for fact in self.facts_for(expr.argument):
-                measure = self._fact_measure(fact, used)
-                total = measure if total is None else total + measure
-            assert total is not None  # facts_for raises _Missing rather than answer nothing
-            return total
-        if isinstance(expr, Unary):
-            return -self.measure(expr.operand, used)
-        left, right = self.measure(expr.left, used), self.measure(expr.right, used)
-        return {"+": left.__add__, "-": left.__sub__, "*": left.__mul__, "/": left.__truediv__}[expr.operator](right)
+        match expr:  # the commonest kinds first: a diagnosis evaluates a rule hundreds of times
+            case Reference():
+                return self._fact_measure(self.facts_for(expr)[0], used)
+            case Binary():
+                return apply(expr.operator, self.measure(expr.left, used), self.measure(expr.right, used))
+            case Number():
+                return Measure.exact(expr.quantity)
+            case Call(function="optional"):
+                try:
+                    facts = self.facts_for(expr.argument)
+                except _Missing:
+                    return Measure.zero()
+                return self._fact_measure(facts[0], used)
+            case Call():  # 求和: facts_for matched at least one fact, or raised
+                first, *rest = [self._fact_measure(fact, used) for fact in self.facts_for(expr.argument)]
+                return sum(rest, first)
+            case Unary():
+                return -self.measure(expr.operand, used)
+            case DateLiteral():
+                return Measure.of_date(expr.value)
+            case _:
+                assert_never(expr)
 
     def _fact_measure(self, fact: Fact, used: list[Fact]) -> Measure:
         used.append(fact)
@@ -177,23 +179,13 @@ def _missing_keys(rule: Rule, resolver: _Resolver) -> list[str]:
     missing = []
     for side in (rule.relation.left, rule.relation.right):
         for reference in references(side):
-            if reference in _optional_references(side):
+            if reference in optional_references(side):
                 continue
             try:
                 resolver.facts_for(reference)
             except _Missing:
                 missing.append(reference.path)
     return list(dict.fromkeys(missing))
-
-
-def _optional_references(expr: Expr) -> list[Reference]:
-    if isinstance(expr, Call):
-        return [expr.argument] if expr.function == "optional" else []
-    if isinstance(expr, Unary):
-        return _optional_references(expr.operand)
-    if isinstance(expr, Binary):
-        return _optional_references(expr.left) + _optional_references(expr.right)
-    return []
 
 
 def _missing_reason(rule: Rule, resolver: _Resolver) -> str:
@@ -278,7 +270,7 @@ class _ScopedRule:
 def _needed_keys(rule: Rule) -> list[str]:
     """The keys a group must have for a template's 对每个 rule to apply to it."""
     return [reference.path for side in (rule.relation.left, rule.relation.right) for reference in references(side)
-            if reference not in _optional_references(side) and not reference.is_pattern
+            if reference not in optional_references(side) and not reference.is_pattern
             and not reference.path.startswith(PREVIOUS_YEAR + ".")]
 
 
@@ -317,17 +309,10 @@ def _group_paths(group: FactGroup):
 
 
 def _inside(expr: Expr, prefix: str) -> Expr:
-    if isinstance(expr, Reference):
-        return expr if expr.path.startswith(PREVIOUS_YEAR + ".") else Reference(f"{prefix}.{expr.path}")
-    if isinstance(expr, Call):
-        argument = _inside(expr.argument, prefix)
-        assert isinstance(argument, Reference)  # a function's argument is a key (expr.py)
-        return Call(expr.function, argument)
-    if isinstance(expr, Unary):
-        return Unary(_inside(expr.operand, prefix))
-    if isinstance(expr, Binary):
-        return Binary(expr.operator, _inside(expr.left, prefix), _inside(expr.right, prefix))
-    return expr
+    def placed(reference: Reference) -> Reference:
+        return reference if reference.path.startswith(PREVIOUS_YEAR + ".") else Reference(f"{prefix}.{reference.path}")
+
+    return map_references(expr, placed)
 
 
 def path_pattern(path: str) -> re.Pattern:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from zongjie.errors import Location
+from zongjie.location import Location
 
 if TYPE_CHECKING:  # only the type: findings stay a leaf, which the fact loader itself may import
     from zongjie.facts import Fact

@@ -12,11 +12,12 @@ powers, so 人次 ÷ 人次 is a plain ratio and comparing 人 with 人次 is an
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 from decimal import Decimal
 
-from zongjie.numbers.quantity import Quantity
+from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import unit_of
 
 Dimension = tuple[tuple[str, int], ...]
@@ -35,7 +36,7 @@ class UnitMismatch(ValueError):
 def dimension_text(dimension: Dimension) -> str:
     if not dimension:
         return "纯数（无单位）"
-    def side(parts):
+    def side(parts: list[tuple[str, int]]) -> str:
         return "·".join(name if abs(power) == 1 else f"{name}^{abs(power)}" for name, power in parts)
 
     top = [part for part in dimension if part[1] > 0]
@@ -153,10 +154,8 @@ class Measure:
         return cls(measure.value, measure.value, measure.value, measure.dimension)
 
     @classmethod
-    def of_date(cls, value) -> "Measure":
+    def of_date(cls, value: datetime.date | YearMonth) -> "Measure":
         """A date is its day; a month written without a day (2023年11月) is any day in it."""
-        import datetime
-
         if isinstance(value, datetime.date):
             day = Decimal(value.toordinal())
             return cls(day, day, day, DATE)
@@ -169,6 +168,8 @@ class Measure:
         dimension = DATE if {self.dimension, other.dimension} == {DATE, DAYS} else None
         if dimension is None:
             self._same(other, "相加")
+            if self.dimension == other.dimension == DATE:  # two days of the calendar have no sum
+                raise UnitMismatch(DATE, DATE, "相加")
         return Measure(self.low + other.low, self.high + other.high, self.value + other.value,
                        dimension or self._joint(other))
 
@@ -186,10 +187,12 @@ class Measure:
         return Measure(-self.high, -self.low, -self.value, self.dimension)
 
     def __mul__(self, other: "Measure") -> "Measure":
+        self._not_a_date(other, "相乘")
         products = [a * b for a in (self.low, self.high) for b in (other.low, other.high)]
         return Measure(min(products), max(products), self.value * other.value, _combine(self.dimension, other.dimension, 1))
 
     def __truediv__(self, other: "Measure") -> "Measure":
+        self._not_a_date(other, "相除")
         if other.low <= 0 <= other.high:
             raise ZeroDivisionError("分母可能为 0")
         quotients = [a / b for a in (self.low, self.high) for b in (other.low, other.high)]
@@ -199,6 +202,11 @@ class Measure:
     def zero(cls) -> "Measure":
         """An absent optional figure: exactly 0 in whatever unit it is combined with."""
         return cls(Decimal(0), Decimal(0), Decimal(0), ANY_DIMENSION)
+
+    def _not_a_date(self, other: "Measure", operation: str) -> None:
+        """A date is a day's ordinal: scaling it, or dividing by one, gives a number of no meaning."""
+        if DATE in (self.dimension, other.dimension):
+            raise UnitMismatch(self.dimension, other.dimension, operation)
 
     def _same(self, other: "Measure", operation: str) -> None:
         if ANY_DIMENSION in (self.dimension, other.dimension):
@@ -221,6 +229,16 @@ class Measure:
             return self.high > other.low
         raise ValueError(operator)
 
-    def gap(self, other: "Measure") -> Decimal:
-        """How far apart the point values are (self − other), in base units."""
-        return self.value - other.value
+
+def apply(operator: str, left: Measure, right: Measure) -> Measure:
+    """One of the formula language's operators (+ - * /) on two measures."""
+    match operator:
+        case "+":
+            return left + right
+        case "-":
+            return left - right
+        case "*":
+            return left * right
+        case "/":
+            return left / right
+    raise ValueError(operator)

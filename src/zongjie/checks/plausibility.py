@@ -13,6 +13,7 @@ from zongjie.checks.findings import Figure, Finding, Severity
 from zongjie.checks.measure import Measure
 from zongjie.facts import Fact, FactSet
 from zongjie.numbers.format import plain_decimal
+from zongjie.numbers.quantity import Quantity
 
 _SLIPS = ((Decimal(10000), "元与万元（或人与万人）弄混"), (Decimal(100), "小数点错位两位"), (Decimal(10), "小数点错位一位或多打了一个 0"))
 
@@ -26,7 +27,7 @@ def comparable_pairs(facts: FactSet, previous: FactSet | None) -> list[tuple[Fac
         earlier = previous.get(key)
         if fact.derived or not _usable(fact) or earlier is None or not _usable(earlier):
             continue
-        if Measure.of(fact.quantity).dimension == Measure.of(earlier.quantity).dimension:
+        if Measure.of(_figure(fact)).dimension == Measure.of(_figure(earlier)).dimension:
             pairs.append((fact, earlier))
     return pairs
 
@@ -35,12 +36,19 @@ def _usable(fact: Fact) -> bool:
     return fact.quantity is not None and not fact.quantity.approx and fact.quantity.value != 0
 
 
+def _figure(fact: Fact) -> Quantity:
+    """The quantity of a fact `_usable` accepted (only quantities are)."""
+    quantity = fact.quantity
+    assert quantity is not None, fact.key
+    return quantity
+
+
 def year_over_year(facts: FactSet, previous: FactSet | None, factor: Decimal | None) -> list[Finding]:
     if factor is None:
         return []
     findings = []
     for fact, earlier in comparable_pairs(facts, previous):
-        now, then = Measure.of(fact.quantity).value, Measure.of(earlier.quantity).value
+        now, then = Measure.of(_figure(fact)).value, Measure.of(_figure(earlier)).value
         ratio = now / then
         if ratio <= 0 or (1 / factor <= ratio <= factor):
             continue
@@ -58,7 +66,7 @@ def _likely_slip(fact: Fact, ratio: Decimal) -> str:
     for size, cause in _SLIPS:
         for scale in (size, 1 / size):
             if abs(ratio / scale - 1) < Decimal("0.5"):
-                corrected = fact.quantity.value / scale
+                corrected = _figure(fact).value / scale
                 shown = plain_decimal(corrected.normalize() if corrected == corrected.to_integral_value() else corrected)
-                return f"可能{cause}：按 {shown}{fact.quantity.unit} 计则与上年相近。请核对；若变化属实，可不理会本警告。"
+                return f"可能{cause}：按 {shown}{_figure(fact).unit} 计则与上年相近。请核对；若变化属实，可不理会本警告。"
     return "请核对这个数字与上年的数字；若变化属实（政策调整、口径变化），可不理会本警告。"

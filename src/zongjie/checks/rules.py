@@ -27,7 +27,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from zongjie.checks.expr import Binary, Call, FormulaError, Relation, Unary, parse_relation, references
+from zongjie.checks.expr import FormulaError, Relation, parse_relation, references, summed_references
 from zongjie.checks.findings import Severity
 from zongjie.containment import ensure_inside
 from zongjie.errors import Location, NumberFormatError, RuleError
@@ -104,7 +104,7 @@ def _year_over_year_factor(path: Path, mtime_ns: int, size: int) -> Decimal | No
     node = load_yaml(path).root
     value = _simplified_keys(node).get(YEAR_OVER_YEAR) if isinstance(node, YMap) else None
     text = _text(value)
-    if not text:
+    if value is None or not text:
         return None
     try:
         factor = Decimal(text)
@@ -128,12 +128,14 @@ def _rule(node: YNode) -> Rule:
     if not isinstance(formula_node, YScalar) or formula_node.is_null:
         raise RuleError("规则缺少“关系:”（公式）", node.location, "如：关系: 合计 = 甲 + 乙")
     relation = _relation(formula_node.text, formula_node.location)
-    severity_text = fold(_text(node.get("级别")) or "错误")
+    severity_node = node.get("级别")
+    severity_text = fold(_text(severity_node) or "错误")
     if severity_text not in SEVERITIES:
-        raise RuleError(f"级别“{severity_text}”不认识", node.get("级别").location, "级别可写“错误”或“警告”。")
-    decimals_text = _text(node.get("小数"))
+        raise RuleError(f"级别“{severity_text}”不认识", _where(severity_node, node), "级别可写“错误”或“警告”。")
+    decimals_node = node.get("小数")
+    decimals_text = _text(decimals_node)
     if decimals_text and not decimals_text.isdigit():
-        raise RuleError(f"小数位数“{decimals_text}”应为整数", node.get("小数").location)
+        raise RuleError(f"小数位数“{decimals_text}”应为整数", _where(decimals_node, node))
     return Rule(
         name=_text(node.get("名称")) or formula_node.text,
         relation=relation,
@@ -149,9 +151,14 @@ def _rule(node: YNode) -> Rule:
     )
 
 
+def _where(node: YNode | None, rule: YMap) -> Location:
+    """The line of a rule's value; the rule's own line when the value is absent."""
+    return node.location if node is not None else rule.location
+
+
 def _figure(node: YNode | None, name: str, hint: str) -> Quantity | None:
     text = _text(node)
-    if not text:
+    if node is None or not text:
         return None
     try:
         return parse_quantity(text)
@@ -161,7 +168,7 @@ def _figure(node: YNode | None, name: str, hint: str) -> Quantity | None:
 
 def _tolerance(node: YNode | None) -> Decimal | None:
     quantity = _figure(node, "约数误差", "如：约数误差: 10%")
-    if quantity is None:
+    if node is None or quantity is None:
         return None
     if quantity.unit != "%" or not 0 <= quantity.value < 100:
         raise RuleError(f"约数误差“{quantity}”应写成百分数", node.location, "如：约数误差: 10%（约300万元可在 270～330万元之间）")
@@ -180,23 +187,13 @@ def _relation(text: str, location: Location) -> Relation:
         raise RuleError(error.message, location, error.hint) from None
     for side in (relation.left, relation.right):
         for reference in references(side):
-            if reference.is_pattern and not _inside_sum(side, reference):
+            if reference.is_pattern and reference not in summed_references(side):
                 raise RuleError(
                     f"“{reference.path}”含通配符 *，只能写在 求和( ) 里",
                     location,
                     f"如：求和({reference.path})",
                 )
     return relation
-
-
-def _inside_sum(expr, reference) -> bool:
-    if isinstance(expr, Call):
-        return expr.argument == reference
-    if isinstance(expr, Unary):
-        return _inside_sum(expr.operand, reference)
-    if isinstance(expr, Binary):
-        return _inside_sum(expr.left, reference) or _inside_sum(expr.right, reference)
-    return False
 
 
 def _text(node: YNode | None) -> str:

@@ -11,15 +11,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 from zongjie.checks.document import check_document as document_checks
-from zongjie.checks.document import check_shown_sums, check_shown_units, check_units, lint_rendered
+from zongjie.checks.document import (
+    check_shown_sums,
+    check_shown_units,
+    check_units,
+    lint_rendered,
+)
 from zongjie.checks.engine import expand_rules, run_rules
 from zongjie.checks.findings import CheckResult, Finding, Severity
 from zongjie.checks.lint import lint_source
 from zongjie.checks.plausibility import year_over_year
 from zongjie.checks.rules import load_year_over_year_factor
-from zongjie.errors import Location
 from zongjie.importing.sources import import_findings
 from zongjie.loading import Loaded
+from zongjie.location import Location
 from zongjie.model import Document
 from zongjie.newyear import is_draft
 

@@ -4,9 +4,11 @@ and differences of rates in 个百分点."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import assert_never
 
-from zongjie.checks.expr import Binary, Call, DateLiteral, Expr, Number, Reference, Unary
+from zongjie.checks.expr import Binary, Call, DateLiteral, Expr, Number, Reference, Unary, nodes
 from zongjie.checks.measure import DATE, DAYS, Dimension, unit_dimension
 from zongjie.facts import Fact
 from zongjie.numbers.format import plain_decimal, rounded
@@ -21,21 +23,25 @@ DATE_UNIT = "日期"
 
 def formula_text(expr: Expr, context: int = 0) -> str:
     """The formula with × and ÷, bracketed only where the order of operations needs it."""
-    if isinstance(expr, Reference):
-        return expr.path
-    if isinstance(expr, Number):
-        return str(expr.quantity)
-    if isinstance(expr, DateLiteral):
-        return expr.text
-    if isinstance(expr, Call):
-        return f"{_FUNCTION_NAMES.get(expr.function, expr.function)}({expr.argument.path})"
-    if isinstance(expr, Unary):
-        return "-" + formula_text(expr.operand, 3)
-    precedence = _PRECEDENCE[expr.operator]
-    # the right operand of - and ÷ needs brackets at equal precedence: a - (b - c)
-    text = (f"{formula_text(expr.left, precedence)} {_SHOWN_OPERATORS[expr.operator]} "
-            f"{formula_text(expr.right, precedence + (expr.operator in '-/'))}")
-    return f"({text})" if precedence < context else text
+    match expr:
+        case Reference(path=path):
+            return path
+        case Number(quantity=quantity):
+            return str(quantity)
+        case DateLiteral(text=text):
+            return text
+        case Call(function=function, argument=argument):
+            return f"{_FUNCTION_NAMES.get(function, function)}({argument.path})"
+        case Unary(operand=operand):
+            return "-" + formula_text(operand, 3)
+        case Binary(operator=operator, left=left, right=right):
+            precedence = _PRECEDENCE[operator]
+            # the right operand of - and ÷ needs brackets at equal precedence: a - (b - c)
+            text = (f"{formula_text(left, precedence)} {_SHOWN_OPERATORS[operator]} "
+                    f"{formula_text(right, precedence + (operator in '-/'))}")
+            return f"({text})" if precedence < context else text
+        case _:
+            assert_never(expr)
 
 
 def dimension_of(unit: str) -> Dimension:
@@ -48,17 +54,11 @@ def _factor(unit: str) -> Decimal:
 
 def numbers_in(expr: Expr) -> list[Quantity]:
     """The constants written in a formula (5万元/人次), whose unit may be the one to show."""
-    if isinstance(expr, Number):
-        return [expr.quantity]
-    if isinstance(expr, Unary):
-        return numbers_in(expr.operand)
-    if isinstance(expr, Binary):
-        return numbers_in(expr.left) + numbers_in(expr.right)
-    return []
+    return [node.quantity for node in nodes(expr) if isinstance(node, Number)]
 
 
 def display_unit(preferred: list[Fact], others: list[Fact], dimension: Dimension,
-                 constants: list[Quantity] = ()) -> tuple[str, int]:
+                 constants: Sequence[Quantity] = ()) -> tuple[str, int]:
     """The writer's unit for a result of this dimension (the left-hand figure's first), and
     the decimals that keep every figure's written precision in that unit: 467108元 shown in
     万元 is 46.7108万元, never 47万元; 万元 figures summed stay in 万元."""

@@ -12,11 +12,14 @@ import datetime
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zongjie.errors import Location, ZongjieError
 from zongjie.textio import read_bytes, read_source
 
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
+if TYPE_CHECKING:  # openpyxl itself is imported only when an .xlsx is read (~150 ms)
+    from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
+
 CSV_SUFFIXES = (".csv", ".txt")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (Excel 97-2003), also when renamed .xlsx
 
@@ -100,7 +103,8 @@ class Workbook:
         self.path = path
         self._grids: dict[str, Grid] = {}
         self._sheet_names: list[str] = []
-        self._book = self._values = None
+        self._book: OpenpyxlWorkbook | None = None  # formulas as written
+        self._values: OpenpyxlWorkbook | None = None  # formulas' cached results
         if path.suffix.lower() in CSV_SUFFIXES:
             grid = _read_csv(path)
             self._grids[grid.sheet] = grid
@@ -112,10 +116,6 @@ class Workbook:
     def is_csv(self) -> bool:
         return self.path.suffix.lower() in CSV_SUFFIXES
 
-    @property
-    def sheet_names(self) -> list[str]:
-        return list(self._sheet_names)
-
     def grid(self, sheet: str | None) -> Grid:
         """A sheet by name (None: the first sheet); a missing sheet is an error naming the others."""
         if self.is_csv or sheet is None:
@@ -126,7 +126,8 @@ class Workbook:
                 Location(self.path),
                 f"这个文件里的工作表：{'、'.join(self._sheet_names) or '（无）'}。请在导入映射里改正工作表名。",
             )
-        if sheet not in self._grids:
+        if sheet not in self._grids:  # an .xlsx sheet: a CSV's one grid is read on opening
+            assert self._book is not None and self._values is not None
             self._grids[sheet] = _xlsx_grid(self.path.name, self._book[sheet], self._values[sheet])
         return self._grids[sheet]
 

@@ -47,6 +47,7 @@ def _label_path(text: str) -> list[str]:
 def find_cell(grid: Grid, source: FactSource, file_location: Location) -> Found:
     if source.cell:
         match = _CELL.match(source.cell)
+        assert match is not None, source.cell  # the mapping accepts only cell names (importing.mapping)
         row, column = int(match.group(2)), column_number(match.group(1))
         labels = _text_cells(grid, row)
         label_column = labels[0][0] if labels and labels[0][0] < column else None
@@ -118,9 +119,9 @@ def _find_row(grid: Grid, source: FactSource, file_location: Location) -> tuple[
         )
     rows = {row for row, _ in matches}
     if len(rows) > 1:
-        cells = "、".join(cell_name(row, column) for row, column in matches)
+        names = "、".join(cell_name(row, column) for row, column in matches)
         raise SpreadsheetError(
-            f"{_sheet(grid)}里第一格为“{source.row}”的行出现了 {len(rows)} 次：{cells}（事实 {source.key}）",
+            f"{_sheet(grid)}里第一格为“{source.row}”的行出现了 {len(rows)} 次：{names}（事实 {source.key}）",
             file_location,
             f"无法判断取哪一行：请把表中的行名改得各不相同，或在 {source.location} 写成“上级/行名”或直接写单元格。",
         )

@@ -38,10 +38,6 @@ class FactSource:
     column: str = ""
     unit: str = ""
 
-    @property
-    def described(self) -> str:
-        return self.cell if self.cell else f"行“{self.row}”、列“{self.column}”"
-
 
 def mapping_paths(template_folder: Path | None, district_folder: Path, year_folder: Path) -> list[Path]:
     """Mapping files from the most general to the most specific."""

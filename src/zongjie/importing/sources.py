@@ -19,7 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from zongjie.checks.findings import Finding, Severity
-from zongjie.errors import Location, ZongjieError
+from zongjie.errors import ZongjieError
+from zongjie.location import Location
 from zongjie.yamlio import YMap, YScalar, load_yaml
 
 SOURCES_FILE = "导入来源.yaml"

@@ -39,6 +39,7 @@ class CellValue:
     @property
     def date_text(self) -> str:
         """As facts.yaml writes it: 2023-11-30, or 2023年11月 for a month."""
+        assert self.date is not None, "only a cell read as a date has a date text"
         return str(self.date) if isinstance(self.date, YearMonth) else self.date.isoformat()
 
 

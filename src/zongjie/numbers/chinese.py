@@ -80,7 +80,7 @@ def chinese_numeral(number: int) -> str:
 
 def chinese_digits(number: int) -> str:
     """Digit by digit with 〇, as years are written: 2023 → 二〇二三."""
-    if number < 0:  # str(-5) starts with "-", which used to crash with int("-")
+    if number < 0:  # the sign is a word (负), not a digit: str(-5) starts with "-"
         return "负" + chinese_digits(-number)
     return "".join("〇" if ch == "0" else DIGITS[int(ch)] for ch in str(number))
 

@@ -20,12 +20,12 @@ from zongjie.numbers.units import convert, unit_of
 SIMPLIFIED = "zh_CN"
 
 
-# Babel (CLDR) used to supply digit grouping and the long date. For every locale zongjie
-# accepts (config.LOCALES: zh_CN, zh_Hant_TW, zh_Hant_HK) CLDR says the same: group separator
-# ",", groups of three, long date "y年M月d日". Measured on a cold `zongjie build` of one
-# document: importing babel and loading its zh_CN data cost 25–40 ms CPU of ≈330 ms; babel
-# installs 36 MB. So these two rules are written out here; tests/test_numbers_properties.py
-# checks them against babel for all three locales when babel is installed (tests only).
+# Digit grouping and the long date are written out here, not read from Babel (CLDR). For every
+# locale zongjie accepts (config.LOCALES: zh_CN, zh_Hant_TW, zh_Hant_HK) CLDR says the same:
+# group separator ",", groups of three, long date "y年M月d日". Measured on a cold `zongjie build`
+# of one document: importing babel and loading its zh_CN data cost 25–40 ms CPU of ≈330 ms;
+# babel installs 36 MB. tests/test_numbers_properties.py checks these two rules against babel
+# for all three locales when babel is installed (tests only).
 CLDR_GROUP_SEPARATOR = ","
 
 

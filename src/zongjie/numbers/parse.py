@@ -35,8 +35,7 @@ _NUMBER = re.compile(
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 # Looks like a figure (a number with a short tail) even if malformed: refuse instead of
 # silently keeping it as text.
-# All prefix qualifiers count: with only 约/近, `超过1,23人` or `逾11720..82万元` silently
-# stayed text instead of being refused.
+# Every prefix qualifier counts, not only 约/近: `超过1,23人` and `逾11720..82万元` are refused too.
 # (1e400人 and 0x10人 are typos of a figure, not text)
 _FIGURE_LIKE = re.compile(r"^(?:" + "|".join(PREFIX_QUALIFIERS) + r")?[+-]?[\d.,]+(?:[eExX][\d.+-]*)?[^\dA-Za-z]{0,5}$")
 # Chinese numerals on their own (三十八, 二〇二三) or with a common unit (三十八人); with any
@@ -71,8 +70,8 @@ def _parse_quantity(text: str) -> Quantity:
     if match is None:
         chinese = _CHINESE_NUMBER.match(compact)
         if chinese and _starts_like_a_numeral(chinese.group("numeral")):
-            value = parse_chinese_numeral(chinese.group("numeral"))
-            return Quantity(Decimal(value), normalise_unit_name(chinese.group("unit") or ""))
+            numeral = parse_chinese_numeral(chinese.group("numeral"))
+            return Quantity(Decimal(numeral), normalise_unit_name(chinese.group("unit") or ""))
         raise NumberFormatError(
             f"“{text}”不是可识别的数字",
             "数字请写成 11720.82万元、429198人、96.19% 这样的形式（数字在前，单位在后）。",

@@ -48,8 +48,10 @@ class Quantity:
 def plain_decimal(value: Decimal) -> str:
     """A Decimal as written in official text: no exponent, no grouping, written zeros kept
     (443.60 stays 443.60)."""
-    if value == value.to_integral_value() and value.as_tuple().exponent > 0:
-        value = value.quantize(Decimal(1))
+    if value == value.to_integral_value():
+        exponent = value.as_tuple().exponent  # a str only for NaN and infinities
+        if isinstance(exponent, int) and exponent > 0:  # 1E+2 is written 100
+            value = value.quantize(Decimal(1))
     if value.is_zero():  # a zero keeps its written decimals but never a sign (-0.004 → 0.00)
         value = value.copy_abs()
     return format(value, "f")

@@ -79,7 +79,7 @@ def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
     if digits == (1,) and isinstance(exponent, int) and exponent > 0:
         # To a smaller unit by a power of ten: shift the exponent rather than multiply, so the
         # written precision keeps its meaning. 11720.82万元 is precise to 100元 and reads
-        # 117208200元; multiplying gave 117208200.00元 (and 1.5万元 → 15000.0元), which claims
-        # a precision the figure never had. Exact either way.
+        # 117208200元, not 117208200.00元 (nor 1.5万元 → 15000.0元): that would claim a
+        # precision the figure never had. Exact either way.
         return value.scaleb(exponent)
     return value * source.factor / target.factor

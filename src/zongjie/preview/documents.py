@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from zongjie.assemble import assemble_all, document_title, localize
 from zongjie.checks.findings import CheckResult, Finding, Severity
 from zongjie.checks.run import check, check_document, lint_narrative
-from zongjie.errors import Location, ZongjieError
+from zongjie.errors import ZongjieError
 from zongjie.loading import Loaded, load
+from zongjie.location import Location
 from zongjie.model import Document
 from zongjie.progress import fill_progress
 from zongjie.workspace import DistrictYear, Workspace

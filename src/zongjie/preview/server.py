@@ -131,7 +131,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _document(self, preview: Preview, item: str) -> None:
         if preview.document is None:
             return self._html(error_page(preview))
-        options = write_options(self.server.state.workspace, preview.district_year)
+        workspace = self.server.state.workspace
+        assert workspace is not None, "a preview exists only once the workspace has opened"
+        options = write_options(workspace, preview.district_year)
         if item == "":
             return self._html(document_page(preview, options))
         formats = {"download.docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

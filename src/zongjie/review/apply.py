@@ -15,12 +15,12 @@ from pathlib import Path
 from zongjie.mdsyntax import escape_inline
 from zongjie.output import write_files
 from zongjie.review.diffing import DiffResult, ProseChange
+from zongjie.review.source_map import NarrativeParagraph
 from zongjie.script import fold, is_traditional
 from zongjie.textio import read_bytes, read_source
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")
 _HEADING_PREFIX = re.compile(r"^\s*#{1,6}\s+")
-_INDENT = re.compile(r"^[ \u3000]*")
 
 
 @dataclass(frozen=True)
@@ -37,16 +37,16 @@ def plan_writes(result: DiffResult, locale: str = "zh_CN") -> tuple[list[Planned
     planned, left = [], []
     script = _source_script(locale)
     for change in result.prose:
-        new = _markdown(change) if change.applicable else None
-        if new is None:
+        origin = change.origin  # an applicable change has one (review.diffing)
+        new = _markdown(change, origin) if origin is not None and change.applicable else None
+        if origin is None or new is None:
             left.append(change)
             continue
-        origin = change.origin
         planned.append(PlannedWrite(origin.path, origin.start, origin.end, origin.source, script(origin.source, new)))
     for split in result.structure:  # a narrative paragraph split in two is written as two
         origin = split.origin
         if split.kind == "split" and origin is not None and origin.applicable and not origin.heading:
-            indent = _INDENT.match(origin.source).group()
+            indent = _indent(origin.source)
             new = "\n\n".join(indent + _runs_markdown(runs) for runs in split.new_runs)
             if not _TEMPLATE_SYNTAX.search(new):
                 planned.append(PlannedWrite(origin.path, origin.start, origin.end, origin.source, script(origin.source, new)))
@@ -63,8 +63,7 @@ def _source_script(locale: str):
     return lambda source, new: fold(new) if fold(source) == source else new
 
 
-def _markdown(change: ProseChange) -> str | None:
-    origin = change.origin
+def _markdown(change: ProseChange, origin: NarrativeParagraph) -> str | None:
     paragraphs = [_runs_markdown(runs) for runs in change.new_runs]
     if any(_TEMPLATE_SYNTAX.search(text) for text in paragraphs):
         change.reason = "改后的文字里有 {{、{% 或 {#，会被当作模板语句：请在叙述文件中手工修改"
@@ -77,8 +76,12 @@ def _markdown(change: ProseChange) -> str | None:
             change.applicable = False
             return None
         return heading.group() + paragraphs[0]
-    indent = _INDENT.match(origin.source).group()
-    return "\n\n".join(indent + text for text in paragraphs)
+    return "\n\n".join(_indent(origin.source) + text for text in paragraphs)
+
+
+def _indent(source: str) -> str:
+    """The spaces (half- or full-width) a narrative paragraph starts with, kept on rewriting."""
+    return source[: len(source) - len(source.lstrip(" \u3000"))]
 
 
 def _runs_markdown(runs: list[tuple[str, bool, bool]]) -> str:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zongjie.checks.run import check
-from zongjie.errors import Location, ZongjieError
+from zongjie.errors import ZongjieError
 from zongjie.loading import load
+from zongjie.location import Location
 from zongjie.review.diffing import DiffResult, NotThisDocument, compare
 from zongjie.review.docx_read import read_docx
 from zongjie.review.figure_check import FigureChecker

@@ -208,7 +208,8 @@ def _style_names(data: bytes) -> dict[str, str]:
         if style.get(w("type")) != "paragraph":
             continue
         name_element = style.find(w("name"))
-        name = _normal_name(name_element.get(w("val")) if name_element is not None else style.get(w("styleId"), ""))
+        written = name_element.get(w("val")) if name_element is not None else None
+        name = _normal_name(written if written is not None else style.get(w("styleId"), ""))  # unnamed: its id
         names[style.get(w("styleId"), "")] = name
         if style.get(w("default")) in ("1", "true", "on"):
             names[""] = name
@@ -227,9 +228,9 @@ def _comments_part(archive, names: set[str]) -> str | None:
 
 
 def _comments(data: bytes) -> dict[str, Comment]:
-    found = {}
+    found: dict[str, Comment] = {}
     for comment in etree.fromstring(data, _PARSER).iter(w("comment")):
         paragraphs = ["".join(t.text or "" for t in p.iter(w("t"))) for p in comment.iter(w("p"))]
-        number = comment.get(w("id"))
+        number = comment.get(w("id"), "")
         found[number] = Comment(number, comment.get(w("author"), ""), "\n".join(paragraphs).strip())
     return found

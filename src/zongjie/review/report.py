@@ -45,30 +45,30 @@ def text_report(result: DiffResult, root: Path, label: str) -> str:
         lines.append(f"提示：文档中还有 {result.pending} 处未接受的修订，已按“全部接受”后的文字比较。")
     if result.figures:
         lines.append(f"数字改动 {len(result.figures)} 处（数字只能在 facts.yaml 中改，--apply 不会改数字）：")
-        for change in result.figures:
-            where = "；".join(change.places)
-            edited = change.edited or "（删去）"
-            lines.append(f"  [{change.section or '开头'}] {'、'.join(key_words(k) for k in change.keys)}：{change.built} → {edited}")
+        for figure in result.figures:
+            where = "；".join(figure.places)
+            edited = figure.edited or "（删去）"
+            lines.append(f"  [{figure.section or '开头'}] {'、'.join(key_words(k) for k in figure.keys)}：{figure.built} → {edited}")
             lines.append(f"      事实位置：{where}")
-            if change.breaks is None:
-                lines.append(f"      校验：{'；'.join(change.checks) or '未能校验'}")
+            if figure.breaks is None:
+                lines.append(f"      校验：{'；'.join(figure.checks) or '未能校验'}")
             else:
-                verdict = "改后会违反校验规则" if change.breaks else "改后校验仍然通过"
-                lines.append(f"      校验：{verdict}（{'；'.join(change.checks)}）")
-    for change in result.prose:
-        head = f"{_PROSE[change.kind]} [{change.section or '开头'}]"
-        if change.origin is not None:
-            where = "在 {} 之后" if change.kind == "added" else "来自 {}"
-            head += " " + where.format(origin_text(change.origin, root))
+                verdict = "改后会违反校验规则" if figure.breaks else "改后校验仍然通过"
+                lines.append(f"      校验：{verdict}（{'；'.join(figure.checks)}）")
+    for prose in result.prose:
+        head = f"{_PROSE[prose.kind]} [{prose.section or '开头'}]"
+        if prose.origin is not None:
+            where = "在 {} 之后" if prose.kind == "added" else "来自 {}"
+            head += " " + where.format(origin_text(prose.origin, root))
         lines.append(head + "：")
-        lines.append(f"      {change.diff}")
-        lines.append("      可用 --apply 写回叙述文件" if change.applicable else f"      {change.reason}")
-    for change in result.structure:
-        origin = f" 来自 {origin_text(change.origin, root)}" if change.origin else ""
-        lines.append(f"{_STRUCTURE[change.kind]} [{change.section or '开头'}]{origin}：{len(change.old)} 段 → {len(change.new)} 段，文字未变")
-        lines.extend(f"      ¶ {text}" for text in change.new)
-    for change in result.styles:
-        lines.append(f"样式改动 [{change.section or '开头'}] “{change.text}”：{style_words(change.built)} → {style_words(change.edited)}")
+        lines.append(f"      {prose.diff}")
+        lines.append("      可用 --apply 写回叙述文件" if prose.applicable else f"      {prose.reason}")
+    for regrouped in result.structure:
+        origin = f" 来自 {origin_text(regrouped.origin, root)}" if regrouped.origin else ""
+        lines.append(f"{_STRUCTURE[regrouped.kind]} [{regrouped.section or '开头'}]{origin}：{len(regrouped.old)} 段 → {len(regrouped.new)} 段，文字未变")
+        lines.extend(f"      ¶ {text}" for text in regrouped.new)
+    for style in result.styles:
+        lines.append(f"样式改动 [{style.section or '开头'}] “{style.text}”：{style_words(style.built)} → {style_words(style.edited)}")
     for comment in result.comments:
         lines.append(f"批注 [{comment.section or '开头'}] {comment.author or '（无作者）'} 在“{comment.anchor}”处：{comment.text}")
     if not lines or (len(lines) == 1 and result.pending):

@@ -165,7 +165,9 @@ def _text_blocks(blocks):
 
 def source_paragraphs(text: str) -> list[tuple[int, int, int, str]]:
     """(number, first line, last line, text) of each blank-line separated paragraph."""
-    pieces, current, start = [], [], 0
+    pieces: list[tuple[int, int, int, str]] = []
+    current: list[str] = []
+    start = 0
     lines = text.split("\n")
     for number, line in enumerate(lines + [""], 1):
         if line.strip():

@@ -95,11 +95,6 @@ def check_brace_format(text: str) -> None:
             _check_width(number)
 
 
-def check_int_size(value) -> None:
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
-        raise LimitError("数值过大")
-
-
 def bounded_binop(operator: str, left, right):
     """`*`, `**`, `+`, `%` checked before they run, so a huge result is never built."""
     if operator == "**":

@@ -14,21 +14,28 @@ import importlib.util
 import marshal
 import shutil
 import sys
-from types import FrameType
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import FrameType
 
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from zongjie.errors import Location, TemplateError
+from zongjie.errors import TemplateError
 from zongjie.facts import Fact, FactGroup, FactList, default_text
 from zongjie.filters import FILTERS, GLOBALS, Derived
+from zongjie.location import Location
 from zongjie.mdsyntax import escape_inline
-from zongjie.placeholders import DROP, OptionalMissing, Placeholder, declared_location, undefined_key
+from zongjie.placeholders import (
+    DROP,
+    OptionalMissing,
+    Placeholder,
+    declared_location,
+    undefined_key,
+)
 from zongjie.privatecache import private_dir, read_private, write_private
 from zongjie.provenance import TracedNumber, TracedText
 from zongjie.script import fold
@@ -47,7 +54,13 @@ from zongjie.templating.bounds import (
     check_brace_format,
     check_string_size,
 )
-from zongjie.templating.state import MarkdownText, Narrative, NarrativeSet, RenderState, current_state
+from zongjie.templating.state import (
+    MarkdownText,
+    Narrative,
+    NarrativeSet,
+    RenderState,
+    current_state,
+)
 from zongjie.textio import read_source
 
 
@@ -72,7 +85,8 @@ class ContainedLoader(jinja2.BaseLoader):
                     "出于安全考虑，模板不能是指向别处的链接；请把文件复制进模板文件夹。",
                 )
             mtime = path.stat().st_mtime
-            return read_source(path).text, str(path), lambda: path.stat().st_mtime == mtime
+            # still current while this file keeps its modification time (bound now, not at call time)
+            return read_source(path).text, str(path), lambda path=path, mtime=mtime: path.stat().st_mtime == mtime
         raise jinja2.TemplateNotFound(template)
 
     def list_templates(self):

@@ -9,8 +9,9 @@ from pathlib import Path
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from zongjie.errors import Location, NumberFormatError, TemplateError
+from zongjie.errors import NumberFormatError, TemplateError
 from zongjie.filters import FilterError
+from zongjie.location import Location
 from zongjie.templating.bounds import (
     LimitError,
 )

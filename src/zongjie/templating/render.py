@@ -22,8 +22,9 @@ from pathlib import Path
 
 import jinja2
 
-from zongjie.errors import Location, ZongjieError
+from zongjie.errors import ZongjieError
 from zongjie.facts import FactSet
+from zongjie.location import Location
 from zongjie.provenance import SourceTable
 from zongjie.templating.bounds import (
     CURRENT_BUDGET,
