@@ -514,3 +514,34 @@ def test_traditional_document_charts_use_its_fonts(workspace, cli):
     fonts = chart_part(workspace).xpath("//a:ea/@typeface",
                                         namespaces={"a": "http://schemas.openxmlformats.org/drawingml/2006/main"})
     assert body_font != "仿宋_GB2312" and set(fonts) == {body_font}
+
+
+def test_every_part_of_a_review_copy_with_pictures_and_charts_is_typed_and_related(workspace, cli):
+    """Word refuses a package with a relationship to a missing part or a part without a
+    content type: pictures, charts, their workbooks, comments and the review header all add
+    parts, and each must come with both."""
+    import posixpath
+
+    assert cli("build", "岳阳楼区", "2023", "--review", cwd=workspace).code in (0, 1)
+    review = next(p for p in (workspace / "build/岳阳楼区/2023").iterdir() if "审阅稿" in p.name and p.suffix == ".docx")
+    with zipfile.ZipFile(review) as archive:
+        names = set(archive.namelist())
+        types = etree.fromstring(archive.read("[Content_Types].xml"))
+        by_extension = {d.get("Extension").lower() for d in types if d.tag.endswith("Default")}
+        by_name = {o.get("PartName").lstrip("/") for o in types if o.tag.endswith("Override")}
+        untyped = [n for n in names if n not in by_name and n.rsplit(".", 1)[-1].lower() not in by_extension]
+        assert untyped == []
+        added = {"word/comments.xml", "word/header-review.xml"}
+        assert added <= names and any(n.startswith("word/media/") for n in names)
+        assert any(n.startswith("word/charts/chart") for n in names) and any(n.endswith(".xlsx") for n in names)
+        targets = set()
+        for rels_name in (n for n in names if n.endswith(".rels")):
+            rels = etree.fromstring(archive.read(rels_name))
+            ids = [r.get("Id") for r in rels]
+            assert len(ids) == len(set(ids)), rels_name
+            source_folder = posixpath.dirname(posixpath.dirname(rels_name))
+            for r in rels:
+                if r.get("TargetMode") != "External":
+                    targets.add(posixpath.normpath(posixpath.join(source_folder, r.get("Target"))))
+        assert targets - names == set()  # nothing related that is not there
+        assert added | {n for n in names if "/media/" in n or "/charts/chart" in n or n.endswith(".xlsx")} <= targets

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zongjie.model import Emphasis, Heading, ListBlock, PageBreak, Paragraph, Strong, Table, Text, plain_text
-from zongjie.numbering import number_headings
+from zongjie.numbering import number_headings, parse_patterns
 from zongjie.reader import read_document
 
 
@@ -68,7 +68,7 @@ def test_headings_are_numbered_in_the_official_hierarchy():
 
 
 def test_numbering_is_configurable_for_news_style():
-    document = number_headings(read_document("# 甲\n# 乙\n# 丙\n"), ("{A} ",))
+    document = number_headings(read_document("# 甲\n# 乙\n# 丙\n"), parse_patterns(("{A} ",)))
     assert [block.number for block in document.blocks] == ["A ", "B ", "C "]
 
 

@@ -271,29 +271,6 @@ def test_a_cache_folder_others_can_write_is_not_used(tmp_path, monkeypatch):
         privatecache.private_dir.cache_clear()
 
 
-def test_a_damaged_cached_prototype_is_rebuilt(tmp_path, monkeypatch, workspace, cli):
-    from zongjie import privatecache
-    from zongjie.writers import docx
-
-    monkeypatch.setenv("ZONGJIE_CACHE_DIR", str(tmp_path / "cache"))
-    privatecache.private_dir.cache_clear()
-    docx._prototype.cache_clear()
-    try:
-        assert cli("build", "岳阳楼区", "2023", "-f", "docx", "-w", str(workspace)).code == 0
-        (cached,) = (tmp_path / "cache" / "docx").glob("prototype-*.docx")
-        cached.write_bytes(cached.read_bytes()[:500])  # truncated, as by a full disk
-        docx._prototype.cache_clear()
-        run = cli("build", "岳阳楼区", "2023", "-f", "docx", "--force", "-w", str(workspace))
-        assert run.code == 0, run.err
-        import zipfile
-
-        (built,) = (workspace / "build").rglob("*.docx")
-        assert zipfile.ZipFile(built).testzip() is None
-    finally:
-        privatecache.private_dir.cache_clear()
-        docx._prototype.cache_clear()
-
-
 # ---- reference.docx ------------------------------------------------------------------------
 def _reference_docx(path: Path, styles: bytes) -> None:
     import zipfile

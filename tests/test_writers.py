@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 import pytest
 from docx import Document as open_docx
@@ -11,8 +12,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from zongjie.errors import Location
-from zongjie.model import Document, FactSpan, Heading, Meta, Paragraph, Strong, Table, Text
-from zongjie.numbering import number_headings
+from zongjie.model import Document, FactSpan, Heading, ListBlock, Meta, Paragraph, Strong, Table, Text
+from zongjie.numbering import number_headings, parse_patterns
 from zongjie.writers import WriteOptions, write
 
 from pathlib import Path
@@ -115,7 +116,8 @@ def test_docx_heading_numbers_are_a_multilevel_list_bound_to_the_heading_styles(
 
 
 def test_docx_news_style_numbering_is_lettered_and_unnumbered_below():
-    document = number_headings(Document(Meta(), (Heading(1, (Text("甲"),)), Heading(2, (Text("乙"),)))), ("{A} ", ""))
+    document = number_headings(Document(Meta(), (Heading(1, (Text("甲"),)), Heading(2, (Text("乙"),)))),
+                               parse_patterns(("{A} ", "")))
     levels = heading_levels(docx_of(document))
     assert levels == {"Heading1": ("upperLetter", "%1 ", "黑体")}
 
@@ -263,3 +265,70 @@ def test_reference_docx_styles_win(tmp_path):
     assert docx.styles["Normal"].font.size == Pt(12)
     assert docx.styles["Heading 1"].font.size == Pt(18)
     assert heading_levels(docx)["Heading1"][:2] == ("chineseCounting", "%1、")  # numbering still bound
+
+
+# ---- every node is written or refused --------------------------------------------------------
+@dataclass(frozen=True)
+class Footnote:
+    """A block no writer knows (as a new model node would be before its writers learn it)."""
+    content: tuple = ()
+
+
+@dataclass(frozen=True)
+class Superscript:
+    text: str = "2"
+
+
+@pytest.mark.parametrize("format_name", ["md", "html", "docx"])
+def test_a_block_the_writer_does_not_know_fails_loudly_instead_of_vanishing(format_name):
+    document = Document(Meta(title=(Text("标题"),)), (Paragraph((Text("正文"),)), Footnote((Text("注"),))))
+    with pytest.raises(AssertionError, match="Footnote"):
+        write(format_name, document, OPTIONS)
+
+
+@pytest.mark.parametrize("format_name", ["md", "html", "docx"])
+def test_an_inline_the_writer_does_not_know_fails_loudly_instead_of_vanishing(format_name):
+    document = Document(Meta(), (Paragraph((Text("面积100m"), Superscript())),))
+    with pytest.raises(AssertionError, match="Superscript"):
+        write(format_name, document, OPTIONS)
+
+
+def list_document() -> Document:
+    bullets = ListBlock(False, ((Paragraph((Text("门诊共济"),)),), (Paragraph((Text("异地就医"),)),)))
+    steps = ListBlock(True, ((Paragraph((Text("开展自查"),)),), (Paragraph((Text("集中整改"),)),)), start=3)
+    return Document(Meta(title=(Text("清单"),)), (Paragraph((Text("重点工作："),)), bullets, steps))
+
+
+def test_lists_keep_their_items_order_and_numbers_in_every_format():
+    markdown = write("md", list_document(), OPTIONS).decode("utf-8")
+    assert "- 门诊共济\n- 异地就医" in markdown
+    assert "3. 开展自查\n4. 集中整改" in markdown
+    html = write("html", list_document(), OPTIONS).decode("utf-8")
+    assert "<ul><li><p" in html and html.index("门诊共济") < html.index("异地就医")
+    assert re.search(r'<ol start="3"><li><p[^>]*>开展自查</p></li><li><p[^>]*>集中整改</p></li></ol>', html)
+    texts = [p.text for p in docx_of(list_document()).paragraphs]
+    body = texts[texts.index("重点工作："):]
+    assert body[1].endswith("门诊共济") and body[2].endswith("异地就医")  # each item its own paragraph
+    assert body[3:5] == ["3.开展自查", "4.集中整改"]
+
+
+def test_every_counter_of_a_template_pattern_becomes_its_word_number_format():
+    document = number_headings(Document(Meta(), tuple(Heading(level, (Text(f"第{level}级"),)) for level in (1, 2, 3, 4))),
+                               parse_patterns(("第{壹}部分", "{I}.", "（{a}）", "{1}%")))
+    docx = docx_of(document)
+    levels = heading_levels(docx)
+    assert levels["Heading1"][:2] == ("chineseLegalSimplified", "第%1部分")
+    assert levels["Heading2"][:2] == ("upperRoman", "%2.")
+    assert levels["Heading3"][:2] == ("lowerLetter", "（%3）")
+    # Word would read the "%" as a level reference: that level keeps the number as text
+    assert "Heading4" not in levels
+    assert [p.text for p in docx.paragraphs if p.style.name == "Heading 4"] == ["1%第4级"]
+    assert [p.text for p in docx.paragraphs if p.style.name == "Heading 1"] == ["第1级"]  # Word numbers it
+
+
+def test_a_numbering_pattern_without_exactly_one_placeholder_is_refused_in_chinese():
+    from zongjie.errors import TemplateError
+
+    for pattern in ("第一章", "{一}.{1}"):
+        with pytest.raises(TemplateError, match="恰好有一个占位符"):
+            parse_patterns(("{一}、", pattern))

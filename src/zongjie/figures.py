@@ -21,7 +21,7 @@ from functools import lru_cache
 from zongjie.errors import Location, YamlError, ZongjieError
 from zongjie.model import Chart, Merge, Paragraph, Picture, Table, Text, plain_text
 from zongjie.origins import CHART_INFOS, parse_origin
-from zongjie.writers.docx_styles import EMU_PER_MM, TEXT_WIDTH_EMU
+from zongjie.page import TEXT_WIDTH_MM
 from zongjie.yamlio import YMap, YScalar, YSeq, parse_yaml
 
 __all__ = ["CHART_INFOS", "FigureError", "pictures_of", "chart_block", "merged_table", "attach_table_captions"]
@@ -88,8 +88,7 @@ def _with_width(picture: Picture, match: re.Match) -> Picture:
     from dataclasses import replace
 
     number, unit = float(match.group(1)), match.group(2)
-
-    text_width_mm = TEXT_WIDTH_EMU / EMU_PER_MM
+    text_width_mm = TEXT_WIDTH_MM
     if unit in ("%", "％"):
         width = text_width_mm * number / 100
     else:

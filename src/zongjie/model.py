@@ -9,6 +9,7 @@ and the DOCX, HTML and Markdown writers consume it. No writer parses another wri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Union
 
 from zongjie.errors import Location
@@ -150,13 +151,31 @@ class Meta:
     attachments: tuple[tuple[Inline, ...], ...] = ()  # 附件 list
 
 
+class Counter(StrEnum):
+    """How a heading level counts (the placeholder a template.yaml pattern writes)."""
+    CHINESE = "一"  # 一 二 三 … 十一
+    ARABIC = "1"
+    UPPER_LETTER = "A"
+    LOWER_LETTER = "a"
+    UPPER_ROMAN = "I"
+    DAXIE = "壹"  # 大写: 壹 贰 叁
+
+
+@dataclass(frozen=True)
+class LevelNumbering:
+    """One heading level's number: "（{一}）" is before "（", Counter.CHINESE, after "）"."""
+    before: str
+    counter: Counter
+    after: str
+
+
 @dataclass(frozen=True)
 class Document:
     meta: Meta
     blocks: tuple[Block, ...] = field(default_factory=tuple)
-    # the heading number patterns per level ("{一}、", …), set by the numbering pass, so a
+    # each heading level's numbering (None: unnumbered), set by the numbering pass, so a
     # writer can number headings its own way (DOCX: real list numbering) and still agree
-    numbering: tuple[str, ...] = ()
+    numbering: tuple[LevelNumbering | None, ...] = ()
 
 
 # ---- helpers -------------------------------------------------------------------------------

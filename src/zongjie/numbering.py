@@ -5,20 +5,22 @@ hierarchy 一、 / （一） / 1. / （1）, or any other per template (A / B / 
 layout). Because numbers are assigned after rendering, a section a template leaves out
 leaves no gap.
 
-A pattern is text with one placeholder: {一} Chinese numeral, {1} Arabic digits, {A}/{a}
-Latin letters, {I} Roman numerals, {壹} 大写 numerals.
+A pattern in template.yaml is text with one placeholder: {一} Chinese numeral, {1} Arabic
+digits, {A}/{a} Latin letters, {I} Roman numerals, {壹} 大写 numerals. It is parsed once, here,
+into a LevelNumbering (text before, Counter, text after); the document carries that, and
+every writer reads it instead of the pattern.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from zongjie.errors import TemplateError
-from zongjie.model import Document, Heading
+from zongjie.model import Counter, Document, Heading, LevelNumbering
 from zongjie.numbers.chinese import chinese_numeral
 
-OFFICIAL_NUMBERING = ("{一}、", "（{一}）", "{1}.", "（{1}）")
 _PLACEHOLDER = re.compile(r"\{(一|1|A|a|I|壹)\}")
 
 
@@ -41,32 +43,47 @@ def _letters(number: int, alphabet: str) -> str:
 
 
 _TO_DAXIE = str.maketrans("一二三四五六七八九十百", "壹贰叁肆伍陆柒捌玖拾佰")
-_COUNTERS = {
-    "一": chinese_numeral,
-    "1": str,
-    "A": lambda n: _letters(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-    "a": lambda n: _letters(n, "abcdefghijklmnopqrstuvwxyz"),
-    "I": _roman,
-    "壹": lambda n: chinese_numeral(n).translate(_TO_DAXIE),
+_COUNTERS: dict[Counter, Callable[[int], str]] = {
+    Counter.CHINESE: chinese_numeral,
+    Counter.ARABIC: str,
+    Counter.UPPER_LETTER: lambda n: _letters(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    Counter.LOWER_LETTER: lambda n: _letters(n, "abcdefghijklmnopqrstuvwxyz"),
+    Counter.UPPER_ROMAN: _roman,
+    Counter.DAXIE: lambda n: chinese_numeral(n).translate(_TO_DAXIE),
 }
 
 
-def validate_patterns(patterns: tuple[str, ...], where=None) -> None:
-    for pattern in patterns:
-        if pattern and len(_PLACEHOLDER.findall(pattern)) != 1:
-            raise TemplateError(
-                f"编号格式“{pattern}”里须恰好有一个占位符",
-                where,
-                "可用的占位符：{一}（中文数字）、{1}（阿拉伯数字）、{A}、{a}、{I}、{壹}，如“（{一}）”。",
-            )
+def parse_pattern(pattern: str, where=None) -> LevelNumbering | None:
+    """"（{一}）" → LevelNumbering("（", Counter.CHINESE, "）"); "" → None (the level is not
+    numbered). A pattern without exactly one placeholder is the template's mistake."""
+    if not pattern:
+        return None
+    found = list(_PLACEHOLDER.finditer(pattern))
+    if len(found) != 1:
+        raise TemplateError(
+            f"编号格式“{pattern}”里须恰好有一个占位符",
+            where,
+            "可用的占位符：{一}（中文数字）、{1}（阿拉伯数字）、{A}、{a}、{I}、{壹}，如“（{一}）”。",
+        )
+    match = found[0]
+    return LevelNumbering(pattern[: match.start()], Counter(match.group(1)), pattern[match.end():])
 
 
-def format_number(pattern: str, number: int) -> str:
-    return _PLACEHOLDER.sub(lambda match: _COUNTERS[match.group(1)](number), pattern)
+def parse_patterns(patterns: tuple[str, ...], where=None) -> tuple[LevelNumbering | None, ...]:
+    return tuple(parse_pattern(pattern, where) for pattern in patterns)
 
 
-def number_headings(document: Document, patterns: tuple[str, ...] = OFFICIAL_NUMBERING) -> Document:
-    """Give every heading its number; levels without a pattern (or with "") stay unnumbered."""
+OFFICIAL_NUMBERING = parse_patterns(("{一}、", "（{一}）", "{1}.", "（{1}）"))
+
+
+def format_number(numbering: LevelNumbering, number: int) -> str:
+    return numbering.before + _COUNTERS[numbering.counter](number) + numbering.after
+
+
+def number_headings(document: Document,
+                    numbering: tuple[LevelNumbering | None, ...] = OFFICIAL_NUMBERING) -> Document:
+    """Give every heading its number; levels without numbering (None, or past the tuple's
+    end) stay unnumbered."""
     counters = [0] * 7
     blocks = []
     for block in document.blocks:
@@ -75,16 +92,8 @@ def number_headings(document: Document, patterns: tuple[str, ...] = OFFICIAL_NUM
             counters[level] += 1
             for deeper in range(level + 1, len(counters)):
                 counters[deeper] = 0
-            pattern = patterns[level - 1] if level <= len(patterns) else ""
-            if pattern:
-                block = replace(block, number=format_number(pattern, counters[level]))
+            level_numbering = numbering[level - 1] if level <= len(numbering) else None
+            if level_numbering is not None:
+                block = replace(block, number=format_number(level_numbering, counters[level]))
         blocks.append(block)
-    return replace(document, blocks=tuple(blocks), numbering=tuple(patterns))
-
-
-def split_pattern(pattern: str) -> tuple[str, str, str] | None:
-    """"（{一}）" → ("（", "一", "）"): the text around the placeholder and its kind."""
-    match = _PLACEHOLDER.search(pattern)
-    if match is None:
-        return None
-    return pattern[: match.start()], match.group(1), pattern[match.end():]
+    return replace(document, blocks=tuple(blocks), numbering=tuple(numbering))

@@ -26,7 +26,7 @@ from pathlib import Path
 from zongjie.errors import ZongjieError
 from zongjie.output import write_files
 from zongjie.pdfmeasure import pdf_fonts
-from zongjie.writers.docx_package import STYLES, DocxPackage
+from zongjie.writers.docx.package import STYLES, DocxPackage
 
 STAGING = Path(".zongjie") / "pdf"  # in the output folder
 INSTALL_HINT = (

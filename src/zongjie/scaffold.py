@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import zongjie_templates
+
 from zongjie.errors import Location, WorkspaceError
 
 SAMPLE_TEMPLATE = "医保年度工作总结"
@@ -54,8 +56,6 @@ def standard_templates_dir() -> Path:
     """Where the installed standard templates are. `zongjie_templates` is a namespace
     package (a folder of .md/.yaml, no code); under an editable install its path also holds a
     placeholder entry, so take the first entry that really holds templates."""
-    import zongjie_templates
-
     for entry in zongjie_templates.__path__:
         if any(Path(entry).glob("*/template.yaml")):  # skip placeholders and leftovers of old installs
             return Path(entry)

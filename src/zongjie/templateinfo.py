@@ -17,7 +17,8 @@ from pathlib import Path
 
 from zongjie.containment import ensure_inside
 from zongjie.errors import Location, TemplateError
-from zongjie.numbering import OFFICIAL_NUMBERING, validate_patterns
+from zongjie.model import LevelNumbering
+from zongjie.numbering import OFFICIAL_NUMBERING, parse_patterns
 from zongjie.yamlio import YMap, YScalar, YSeq, load_yaml
 
 MANIFEST = "template.yaml"
@@ -30,7 +31,7 @@ class TemplateInfo:
     name: str
     folder: Path
     entry: str = "正文.md"
-    numbering: tuple[str, ...] = OFFICIAL_NUMBERING
+    numbering: tuple[LevelNumbering | None, ...] = OFFICIAL_NUMBERING  # parsed from the patterns
     description: str = ""
     required_sections: tuple[str, ...] = ()
     captions: bool = False  # number captions 图1、表1 (pictures and charts below, tables above)
@@ -88,12 +89,11 @@ def _load_template_info(templates_dir: Path, name: str, manifest_mtime_ns: int) 
     description, entry = _text(root, "description"), _text(root, "entry")
     numbering, required_sections = _texts(root, "numbering"), _texts(root, "required_sections")
     captions = _flag(root, "captions")
-    if numbering is not None:
-        validate_patterns(*numbering)
+    levels = parse_patterns(*numbering) if numbering is not None else None  # validated and parsed once
     info = TemplateInfo(
         name, folder,
         entry=info.entry if entry is None else entry,
-        numbering=info.numbering if numbering is None else numbering[0],
+        numbering=info.numbering if levels is None else levels,
         description=info.description if description is None else description,
         required_sections=info.required_sections if required_sections is None else required_sections[0],
         captions=info.captions if captions is None else captions,

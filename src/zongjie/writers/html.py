@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 from html import escape
 from pathlib import Path
+from typing import assert_never
 
 from zongjie.errors import display_path
-from zongjie.writers.layout import text_width
+from zongjie.fonts import css_overrides
 from zongjie.model import (
     Block,
     Chart,
@@ -34,6 +35,10 @@ from zongjie.model import (
     Text,
     plain_text,
 )
+from zongjie.writers.html_figures import STYLE as FIGURE_STYLE
+from zongjie.writers.html_figures import chart_html, picture_html, span_attributes, table_caption
+from zongjie.writers.html_review import REVIEW_SCRIPT, REVIEW_STYLE, banner, review_fact
+from zongjie.writers.layout import text_width
 
 STYLE = """
 /* Digits and Latin letters in Times New Roman (or its metric twins), as in the DOCX; the
@@ -118,8 +123,6 @@ def render(document: Document, source_root: Path | None = None, lang: str = "zh-
     body = []
     extra_head = ""
     if review is not None:
-        from zongjie.writers.html_review import REVIEW_SCRIPT, REVIEW_STYLE, banner
-
         title = f"{title}（审阅稿）"
         body.append(banner(review))
         extra_head = f"<style>{REVIEW_STYLE}</style>\n"
@@ -153,8 +156,6 @@ def _figure_style(document: Document) -> str:
 
     if not any(needs(block) for block in document.blocks):
         return ""
-    from zongjie.writers.html_figures import STYLE as FIGURE_STYLE
-
     return FIGURE_STYLE
 
 
@@ -162,8 +163,6 @@ def _locale_fonts(fonts: tuple[tuple[str, str], ...], lang: str) -> str:
     """The Traditional (or configured) font stack, overriding the official one's variables."""
     if not fonts:
         return ""
-    from zongjie.fonts import css_overrides
-
     return css_overrides(dict(fonts), {"zh-TW": "zh_Hant_TW", "zh-HK": "zh_Hant_HK"}.get(lang, "zh_CN"))
 
 
@@ -175,33 +174,31 @@ class _HtmlWriter:
         self._places: dict = {}  # location → "file:line", computed once per location
 
     def block(self, block: Block) -> str:
-        if isinstance(block, Heading):
-            tag = f"h{min(block.level + 1, 6)}"
-            number = f'<span class="number">{escape(block.number)}</span>' if block.number else ""
-            return f"<{tag}>{number}{self.inlines(block.content)}</{tag}>"
-        if isinstance(block, Paragraph):
-            # Chromium prints ignoring `widows`: a paragraph of three lines or fewer (26 + 28 + 28
-            # characters) can only break leaving one line alone, so it is not broken at all.
-            short = ' class="short"' if text_width(plain_text(block.content)) <= _SHORT_PARAGRAPH else ""
-            return f"<p{short}>{self.inlines(block.content)}</p>"
-        if isinstance(block, ListBlock):
-            tag = "ol" if block.ordered else "ul"
-            start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
-            items = "".join("<li>" + "".join(self.block(child) for child in item) + "</li>" for item in block.items)
-            return f"<{tag}{start}>{items}</{tag}>"
-        if isinstance(block, Table):
-            return self.table(block)
-        if isinstance(block, PageBreak):
-            return '<hr class="page-break">'
-        if isinstance(block, Picture):
-            from zongjie.writers.html_figures import picture_html
-
-            return picture_html(block, self.inlines)
-        if isinstance(block, Chart):
-            from zongjie.writers.html_figures import chart_html
-
-            return chart_html(block, self.inlines, self.chart_source)
-        raise TypeError(f"unknown block {block!r}")  # pragma: no cover
+        match block:
+            case Heading():
+                tag = f"h{min(block.level + 1, 6)}"
+                number = f'<span class="number">{escape(block.number)}</span>' if block.number else ""
+                return f"<{tag}>{number}{self.inlines(block.content)}</{tag}>"
+            case Paragraph():
+                # Chromium prints ignoring `widows`: a paragraph of three lines or fewer (26 + 28 + 28
+                # characters) can only break leaving one line alone, so it is not broken at all.
+                short = ' class="short"' if text_width(plain_text(block.content)) <= _SHORT_PARAGRAPH else ""
+                return f"<p{short}>{self.inlines(block.content)}</p>"
+            case ListBlock():
+                tag = "ol" if block.ordered else "ul"
+                start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+                items = "".join("<li>" + "".join(self.block(child) for child in item) + "</li>" for item in block.items)
+                return f"<{tag}{start}>{items}</{tag}>"
+            case Table():
+                return self.table(block)
+            case PageBreak():
+                return '<hr class="page-break">'
+            case Picture():
+                return picture_html(block, self.inlines)
+            case Chart():
+                return chart_html(block, self.inlines, self.chart_source)
+            case _:
+                assert_never(block)
 
     def table(self, table: Table) -> str:
         def cell(tag: str, inlines, align: str) -> str:
@@ -231,13 +228,12 @@ class _HtmlWriter:
 
     def figure_table(self, table: Table) -> str:
         """A table with a caption or merged cells (colspan/rowspan; header rows in thead)."""
-        from zongjie.writers.html_figures import span_attributes, table_caption
-
         spans = span_attributes(table)
         grid = [table.header, *table.rows]
         columns = max(len(row) for row in grid)
         aligns = list(table.align) + [""] * (columns - len(table.align))
-        head, body = [], []
+        head: list[str] = []
+        body: list[str] = []
         for r, row in enumerate(grid):
             is_head = r < table.header_rows
             tag = "th" if is_head else "td"
@@ -287,24 +283,25 @@ class _HtmlWriter:
     def inlines(self, inlines: tuple[Inline, ...]) -> str:
         out = []
         for inline in inlines:
-            if isinstance(inline, Text):
-                out.append(escape(inline.text))
-            elif isinstance(inline, FactSpan):
-                out.append(self.fact(inline))
-            elif isinstance(inline, Strong):
-                out.append(f"<strong>{self.inlines(inline.children)}</strong>")
-            elif isinstance(inline, Emphasis):
-                out.append(f"<em>{self.inlines(inline.children)}</em>")
-            elif isinstance(inline, LineBreak):
-                out.append("<br>")
+            match inline:
+                case Text():
+                    out.append(escape(inline.text))
+                case FactSpan():
+                    out.append(self.fact(inline))
+                case Strong():
+                    out.append(f"<strong>{self.inlines(inline.children)}</strong>")
+                case Emphasis():
+                    out.append(f"<em>{self.inlines(inline.children)}</em>")
+                case LineBreak():
+                    out.append("<br>")
+                case _:
+                    assert_never(inline)
         return "".join(out)
 
     def fact(self, span: FactSpan) -> str:
         if span.placeholder:  # a draft's 【待填：键】, marked in every kind of copy (a draft is never published)
             return self.placeholder(span)
         if self.review is not None:
-            from zongjie.writers.html_review import review_fact
-
             return review_fact(span, self.review)
         if self.trace:
             return self.traced_fact(span)

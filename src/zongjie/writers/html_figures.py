@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from zongjie.model import Chart, Picture
 from zongjie.captions import caption_inlines
+from zongjie.model import Chart, Picture, plain_text
+from zongjie.pictures import printed_size_mm
+from zongjie.writers.svg_chart import render_svg
 
 STYLE = """
 figure { margin: 1rem auto; text-align: center; text-indent: 0; break-inside: avoid; }
@@ -27,11 +29,9 @@ p.withheld { text-indent: 0; text-align: center; color: #a00; border: 1px dashed
 
 
 def picture_html(picture: Picture, inlines) -> str:
-    from zongjie.pictures import printed_size_mm
-
     width_mm, _ = printed_size_mm(picture)
     data = base64.b64encode(picture.data).decode("ascii")
-    alt = escape(_plain(picture.caption), quote=True)
+    alt = escape(plain_text(picture.caption), quote=True)
     width, height = picture.pixels
     size = f' width="{width}" height="{height}"' if width and height else ""
     image = f'<img src="data:{picture.mime};base64,{data}" alt="{alt}"{size} style="width:{width_mm:g}mm">'
@@ -39,8 +39,6 @@ def picture_html(picture: Picture, inlines) -> str:
 
 
 def chart_html(chart: Chart, inlines, source_of) -> str:
-    from zongjie.writers.svg_chart import render_svg
-
     caption = _caption(chart.label, chart.title, inlines)
     if chart.withheld:
         return f'<figure class="chart"><p class="withheld">{escape(chart.withheld)}</p>{caption}</figure>'
@@ -67,12 +65,6 @@ def _caption(label: str, text, inlines) -> str:
 def table_caption(table, inlines) -> str:
     content = caption_inlines(table.label, table.caption)
     return f"<caption>{inlines(content)}</caption>" if content else ""
-
-
-def _plain(inlines) -> str:
-    from zongjie.model import plain_text
-
-    return plain_text(inlines)
 
 
 def span_attributes(table) -> dict[tuple[int, int], str]:

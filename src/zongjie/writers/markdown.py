@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from zongjie.mdsyntax import escape_inline
-from zongjie.model import (
-    Block,
-    Chart,
-    Document,
-    Emphasis,
-    FactSpan,
-    Heading,
-    Inline,
-    LineBreak,
-    ListBlock,
-    PageBreak,
-    Paragraph,
-    Picture,
-    Strong,
-    Table,
-    Text,
-)
+from typing import assert_never
+
+from zongjie.model import Block, Chart, Document, Heading, ListBlock, PageBreak, Paragraph, Picture, Table
+from zongjie.writers.markdown_figures import chart_markdown, figure_table, picture_markdown
+from zongjie.writers.markdown_inline import cell_markdown, inline_markdown
 
 
 def write(document: Document, options=None) -> bytes:
@@ -45,21 +32,23 @@ def render(document: Document) -> str:
 
 
 def _block(block: Block, depth: int = 0) -> str:
-    if isinstance(block, Heading):
-        return "#" * min(block.level + 1, 6) + " " + block.number + inline_markdown(block.content)
-    if isinstance(block, Paragraph):
-        return inline_markdown(block.content)
-    if isinstance(block, ListBlock):
-        return _list(block, depth)
-    if isinstance(block, Table):
-        return _table(block)
-    if isinstance(block, PageBreak):
-        return "---"
-    if isinstance(block, (Picture, Chart)):
-        from zongjie.writers.markdown_figures import chart_markdown, picture_markdown
-
-        return picture_markdown(block) if isinstance(block, Picture) else chart_markdown(block)
-    raise TypeError(f"unknown block {block!r}")  # pragma: no cover
+    match block:
+        case Heading():
+            return "#" * min(block.level + 1, 6) + " " + block.number + inline_markdown(block.content)
+        case Paragraph():
+            return inline_markdown(block.content)
+        case ListBlock():
+            return _list(block, depth)
+        case Table():
+            return _table(block)
+        case PageBreak():
+            return "---"
+        case Picture():
+            return picture_markdown(block)
+        case Chart():
+            return chart_markdown(block)
+        case _:
+            assert_never(block)
 
 
 def _list(block: ListBlock, depth: int) -> str:
@@ -76,29 +65,9 @@ def _list(block: ListBlock, depth: int) -> str:
 
 def _table(table: Table) -> str:
     if table.merges or table.caption or table.label:
-        from zongjie.writers.markdown_figures import figure_table
-
         return figure_table(table)
     rule = {"left": ":---", "center": ":---:", "right": "---:"}
-    header = "| " + " | ".join(_cell(cell) for cell in table.header) + " |"
+    header = "| " + " | ".join(cell_markdown(cell) for cell in table.header) + " |"
     separator = "| " + " | ".join(rule.get(align, "---") for align in table.align) + " |"
-    rows = ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in table.rows]
+    rows = ["| " + " | ".join(cell_markdown(cell) for cell in row) + " |" for row in table.rows]
     return "\n".join([header, separator, *rows])
-
-
-def _cell(inlines: tuple[Inline, ...]) -> str:
-    return inline_markdown(inlines).replace("\\\n", " ")
-
-
-def inline_markdown(inlines: tuple[Inline, ...]) -> str:
-    parts = []
-    for inline in inlines:
-        if isinstance(inline, (Text, FactSpan)):
-            parts.append(escape_inline(inline.text))
-        elif isinstance(inline, Strong):
-            parts.append("**" + inline_markdown(inline.children) + "**")
-        elif isinstance(inline, Emphasis):
-            parts.append("*" + inline_markdown(inline.children) + "*")
-        elif isinstance(inline, LineBreak):
-            parts.append("\\\n")
-    return "".join(parts)

@@ -8,18 +8,10 @@ becomes a table of the same figures, captioned as the chart; merged cells are wr
 
 from __future__ import annotations
 
-from zongjie.model import Chart, Picture, Table, Text
 from zongjie.captions import caption_inlines
-
-
-def _inline(inlines) -> str:
-    from zongjie.writers.markdown import inline_markdown
-
-    return inline_markdown(inlines)
-
-
-def _cell(inlines) -> str:
-    return _inline(inlines).replace("\\\n", " ")
+from zongjie.model import Chart, Picture, Table, Text
+from zongjie.writers.markdown_inline import cell_markdown as _cell
+from zongjie.writers.markdown_inline import inline_markdown as _inline
 
 
 def picture_markdown(picture: Picture) -> str:
@@ -42,7 +34,7 @@ def chart_markdown(chart: Chart) -> str:
     rule = "|:---|" + "---:|" * len(chart.series)
     rows = []
     for index, category in enumerate(chart.categories):
-        cells = [_cell((s.values[index],)) if s.values[index] is not None else "—" for s in chart.series]
+        cells = [_cell((value,)) if (value := s.values[index]) is not None else "—" for s in chart.series]
         rows.append("| " + _cell((Text(category),)) + " | " + " | ".join(cells) + " |")
     table = "\n".join([header, rule, *rows])
     return "\n\n".join(part for part in (table, caption_text) if part)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from zongjie.model import Chart, FactSpan
+from zongjie.model import Chart, FactSpan, plain_text
 
 WIDTH, HEIGHT, PIE_HEIGHT = 440, 300, 280  # narrow: its text stays readable when a phone scales it down
 LEFT, RIGHT, TOP, BOTTOM = 50, 8, 26, 80
@@ -31,8 +31,6 @@ def render_svg(chart: Chart, source_of) -> str:
 
 
 def _plain(chart: Chart) -> str:
-    from zongjie.model import plain_text
-
     return plain_text(chart.title)
 
 
@@ -218,7 +216,9 @@ def _pie(chart: Chart, source_of) -> str:
 
 def _pie_legend(entries: list[tuple[str, str]], y: float) -> str:
     widths = [22 + FONT * len(name) + 7 * len(figure) + 20 for name, figure in entries]
-    rows, row, used = [], [], 0.0
+    rows: list[tuple[list[tuple[tuple[str, str], float]], float]] = []
+    row: list[tuple[tuple[str, str], float]] = []
+    used = 0.0
     for entry, width in zip(entries, widths):  # as many on a line as fit
         if row and used + width > WIDTH - 10:
             rows.append((row, used))
@@ -229,10 +229,10 @@ def _pie_legend(entries: list[tuple[str, str]], y: float) -> str:
     parts, number = [], 0
     for line, (row, used) in enumerate(rows[:3]):
         x = (WIDTH - used) / 2
-        for (name, figure), width in row:
+        for (name, figure), item_width in row:
             top = y + line * (FONT + 6)
             parts.append(f'<rect x="{x:.1f}" y="{top - 10:.1f}" width="14" height="10" fill="{PALETTE[number % len(PALETTE)]}"/>'
                          f'<text x="{x + 20:.1f}" y="{top:.1f}">{escape(name)} {escape(figure)}</text>')
-            x += width
+            x += item_width
             number += 1
     return "".join(parts)

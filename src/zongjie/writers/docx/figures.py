@@ -3,18 +3,31 @@
 A picture or chart is an inline drawing centred in a paragraph of its own (style 图片, kept
 with the next paragraph), its caption below in the style 图表题注 (not 题注, which is what
 Chinese Word calls its built-in Caption style); a table's caption goes above it. Each picture
-and chart is a part of the package (docx_parts.py).
+and chart is a part of the package (word/media/…, word/charts/… with its embedded workbook).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from zongjie.captions import caption_inlines
-from zongjie.model import Chart, Inline, Merge, Picture, Text
-from zongjie.writers import docx_xml as xml
-from zongjie.writers.docx_styles import EMU_PER_MM, TEXT_WIDTH_EMU
+from zongjie.model import Chart, Inline, Merge, Picture, Text, plain_text
+from zongjie.page import EMU_PER_MM, TEXT_WIDTH_EMU
+from zongjie.pictures import printed_size_mm
+from zongjie.writers.docx import drawing
+from zongjie.writers.docx import oxml as xml
+from zongjie.writers.docx.chart import chart_space
+from zongjie.writers.docx.package import DOCUMENT, STYLES, DocxPackage
+from zongjie.writers.docx.styles import FANGSONG
+from zongjie.writers.docx.workbook import workbook
 
 CHART_HEIGHT_EMU = 85 * EMU_PER_MM
 PIE_HEIGHT_EMU = 95 * EMU_PER_MM
+_REL_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+IMAGE_REL, CHART_REL, PACKAGE_REL = _REL_BASE + "image", _REL_BASE + "chart", _REL_BASE + "package"
+CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_EXTENSIONS = {"image/jpeg": "jpeg", "image/png": "png"}
 
 
 class FigureWriter:
@@ -33,32 +46,25 @@ class FigureWriter:
         return 1000 + self.count
 
     def picture(self, picture: Picture) -> None:
-        from zongjie.pictures import printed_size_mm
-        from zongjie.model import plain_text
-        from zongjie.writers import docx_drawing, docx_parts
-
         shape_id = self._shape_id()
-        rel_id = docx_parts.add_image(self.package, picture.data, picture.mime, shape_id)
+        rel_id = add_image(self.package, picture.data, picture.mime, shape_id)
         width_mm, height_mm = printed_size_mm(picture)
         paragraph = self._figure_paragraph()
-        docx_drawing.add_picture(paragraph, rel_id, round(width_mm * EMU_PER_MM), round(height_mm * EMU_PER_MM),
+        drawing.add_picture(paragraph, rel_id, round(width_mm * EMU_PER_MM), round(height_mm * EMU_PER_MM),
                                  shape_id, plain_text(picture.caption))
         self.caption(picture.label, picture.caption)
 
     def chart(self, chart: Chart) -> None:
-        from zongjie.model import plain_text
-        from zongjie.writers import docx_drawing, docx_parts
-
         if chart.withheld:
             paragraph = xml.add_paragraph(self.body, "FigureCaption")
             self.write_inlines(paragraph, (Text(f"【{chart.withheld}】"),), "FigureCaption")
             self.caption(chart.label, chart.title)
             return
         shape_id = self._shape_id()
-        rel_id = docx_parts.add_chart(self.package, chart, shape_id, self.font_replacements)
+        rel_id = add_chart(self.package, chart, shape_id, self.font_replacements)
         paragraph = self._figure_paragraph()
         height = PIE_HEIGHT_EMU if chart.kind == "pie" else CHART_HEIGHT_EMU
-        docx_drawing.add_chart(paragraph, rel_id, TEXT_WIDTH_EMU, height, shape_id, plain_text(chart.title))
+        drawing.add_chart(paragraph, rel_id, TEXT_WIDTH_EMU, height, shape_id, plain_text(chart.title))
         caption = self.caption(chart.label, chart.title, chart.unit if chart.kind == "pie" else "")
         if self.comments is not None and caption is not None:
             self.comments.comment_paragraph(caption, chart_sources(chart, self.comments.review.note))
@@ -70,7 +76,8 @@ class FigureWriter:
         spacing.set(xml.qn("w:before"), "120")
         return paragraph
 
-    def caption(self, label: str, text: tuple[Inline, ...], unit: str = "", keep_with_next: bool = False) -> None:
+    def caption(self, label: str, text: tuple[Inline, ...], unit: str = "", keep_with_next: bool = False):
+        """The caption paragraph (None when there is no caption)."""
         inlines = caption_inlines(label, text)
         if unit:
             inlines = inlines + (Text(f"（单位：{unit}）"),)
@@ -126,10 +133,43 @@ def apply_merges(table, merges: tuple[Merge, ...], widths: list[int]) -> None:
 
 def without_spanning_text(table):
     """The table as column widths should see it: cells spanning several columns left empty."""
-    from dataclasses import replace
-
     spanning = {(m.row, m.column) for m in table.merges if m.columns > 1}
     grid = [list(row) for row in (table.header, *table.rows)]
     for r, c in spanning:
         grid[r][c] = ()
     return replace(table, header=tuple(grid[0]), rows=tuple(tuple(row) for row in grid[1:]))
+
+
+# ---- parts -------------------------------------------------------------------------------------
+def add_image(package: DocxPackage, data: bytes, mime: str, number: int) -> str:
+    """The picture's part; returns the document's relationship id for it."""
+    name = f"word/media/zj_image{number}.{_EXTENSIONS[mime]}"
+    package.add_part(name, data, mime, by_extension=True)
+    return package.relate(DOCUMENT, IMAGE_REL, name)
+
+
+def add_chart(package: DocxPackage, chart: Chart, number: int, font_replacements: dict[str, str] | None = None) -> str:
+    """The chart part and its embedded workbook (what Word's 编辑数据 opens), related to each
+    other; returns the document's relationship id for the chart."""
+    workbook_name = f"word/embeddings/zj_chart_data{number}.xlsx"
+    chart_name = f"word/charts/chart{number}.xml"
+    package.add_part(workbook_name, workbook(chart), XLSX_TYPE, by_extension=True)
+    workbook_rel = package.relate(chart_name, PACKAGE_REL, workbook_name)
+    font = body_east_asian_font(package)
+    package.add_part(chart_name, chart_space(chart, workbook_rel, (font_replacements or {}).get(font, font)), CHART_TYPE)
+    return package.relate(DOCUMENT, CHART_REL, chart_name)
+
+
+def body_east_asian_font(package: DocxPackage) -> str:
+    """The East Asian font of the document's body text (its Normal style, else the document
+    defaults), so a chart's labels follow a reference document or a Traditional font choice."""
+    qn = xml.qn
+    styles = package.part(STYLES)
+    candidates = [style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}") for style in styles.findall(qn("w:style"))
+                  if style.get(qn("w:styleId")) == "Normal"]
+    candidates.append(styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}"))
+    for fonts in candidates:
+        east_asia = fonts.get(qn("w:eastAsia")) if fonts is not None else None
+        if east_asia:
+            return east_asia
+    return FANGSONG

@@ -2,7 +2,7 @@
 
 The part carries its own cached values (c:strCache for names and categories, c:numCache for
 figures), which is what Word, WPS and LibreOffice draw from, so the writer can restyle the
-chart in Word (type, colours, labels); a small embedded workbook (docx_workbook.py) holds the
+chart in Word (type, colours, labels); a small embedded workbook (workbook.py) holds the
 same figures for Word's “编辑数据”. The figures still come from facts.yaml: change them there.
 Labels use the document's fonts: 仿宋_GB2312 for Chinese, Times New Roman for digits.
 """
@@ -13,7 +13,7 @@ import contextvars
 from html import escape
 
 from zongjie.model import Chart
-from zongjie.writers.docx_styles import FANGSONG, LATIN
+from zongjie.writers.docx.styles import FANGSONG, LATIN
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -32,7 +32,8 @@ class _Node:
     __slots__ = ("name", "attributes", "children", "text")
 
     def __init__(self, name: str, attributes: dict):
-        self.name, self.attributes, self.children, self.text = name, attributes, [], None
+        self.name, self.attributes, self.text = name, attributes, None
+        self.children: list[_Node] = []
 
     def set(self, key: str, value: str) -> None:
         self.attributes[key] = value

@@ -9,20 +9,20 @@ document are put on the title.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from lxml import etree
 
+from zongjie.messages import localized
 from zongjie.model import Inline
-from zongjie.writers import docx_xml as xml
-from zongjie.writers.docx import styled_pieces
-from zongjie.writers.docx_styles import KAITI, LATIN
+from zongjie.writers.docx import oxml as xml
+from zongjie.writers.docx.body import styled_pieces
+from zongjie.writers.docx.package import DOCUMENT, DocxPackage
+from zongjie.writers.docx.styles import KAITI, LATIN
 
 COMMENTS_PART = "word/comments.xml"
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 COMMENTS_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
-RELATIONSHIPS_PART = "word/_rels/document.xml.rels"
-CONTENT_TYPES_PART = "[Content_Types].xml"
-_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 AUTHOR, INITIALS = "zongjie", "ZJ"
 
 
@@ -78,9 +78,7 @@ class CommentWriter:
         add_review_header(package)
 
     def _comment(self, text: str) -> int:
-        from zongjie.messages import localized  # a Taiwan reviewer reads 來源, paths as on disk
-
-        self.comments.append(localized(text))
+        self.comments.append(localized(text))  # a Taiwan reviewer reads 來源, paths as on disk
         return len(self.comments) - 1
 
 
@@ -110,10 +108,8 @@ def _first_run_index(paragraph) -> int:
     return 1 if properties is not None else 0
 
 
-def add_comments_part(package, comments: list[str]) -> None:
+def add_comments_part(package: DocxPackage, comments: list[str]) -> None:
     """word/comments.xml, its relationship from the document and its content type."""
-    from datetime import datetime, timezone
-
     written = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # Word and WPS show it with the comment
     root = etree.Element(xml.qn("w:comments"), nsmap={"w": xml.NAMESPACES["w"]})
     for number, text in enumerate(comments):
@@ -129,11 +125,8 @@ def add_comments_part(package, comments: list[str]) -> None:
                 t = etree.SubElement(run, xml.qn("w:t"))
                 t.text = line
                 t.set(xml.qn("xml:space"), "preserve")
-    package.entries = dict(package.entries)  # the prototype's entries are shared: never change them
-    package.entries[COMMENTS_PART] = b""
-    package.parsed[COMMENTS_PART] = root
-    _add_relationship(package.part(RELATIONSHIPS_PART))
-    _add_content_type(package.part(CONTENT_TYPES_PART))
+    package.add_part(COMMENTS_PART, root, COMMENTS_TYPE)
+    package.relate(DOCUMENT, COMMENTS_RELATIONSHIP, COMMENTS_PART)
 
 
 HEADER_PART = "word/header-review.xml"
@@ -143,12 +136,10 @@ REVIEW_HEADER_TEXT = "审阅稿　请勿发布"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def add_review_header(package) -> None:
+def add_review_header(package: DocxPackage) -> None:
     """“审阅稿 请勿发布” in red in the page header of every page (odd, even and first), so a
     printed or forwarded review copy cannot pass for the document to publish. The header sits in
     the top margin: the body's layout is that of the clean copy."""
-    from zongjie.writers.docx_package import DOCUMENT
-
     root = etree.Element(xml.qn("w:hdr"), nsmap={"w": xml.NAMESPACES["w"]})
     paragraph = etree.SubElement(root, xml.qn("w:p"))
     etree.SubElement(etree.SubElement(paragraph, xml.qn("w:pPr")), xml.qn("w:jc")).set(xml.qn("w:val"), "right")
@@ -157,14 +148,9 @@ def add_review_header(package) -> None:
     etree.SubElement(properties, xml.qn("w:rFonts")).set(xml.qn("w:eastAsia"), "黑体")
     etree.SubElement(properties, xml.qn("w:color")).set(xml.qn("w:val"), "C00000")
     etree.SubElement(properties, xml.qn("w:sz")).set(xml.qn("w:val"), "28")
-    from zongjie.messages import localized
-
     etree.SubElement(run, xml.qn("w:t")).text = localized(REVIEW_HEADER_TEXT)
-    package.entries = dict(package.entries)
-    package.entries[HEADER_PART] = b""
-    package.parsed[HEADER_PART] = root
-    relationship = _add_relationship(package.part(RELATIONSHIPS_PART), HEADER_RELATIONSHIP, "header-review.xml")
-    _add_content_type(package.part(CONTENT_TYPES_PART), HEADER_PART, HEADER_TYPE)
+    package.add_part(HEADER_PART, root, HEADER_TYPE)
+    relationship = package.relate(DOCUMENT, HEADER_RELATIONSHIP, HEADER_PART)
     for section in package.part(DOCUMENT).iter(xml.qn("w:sectPr")):
         kinds = ["default", "even"] + (["first"] if section.find(xml.qn("w:titlePg")) is not None else [])
         for existing in section.findall(xml.qn("w:headerReference")):
@@ -174,23 +160,3 @@ def add_review_header(package) -> None:
             reference.set(xml.qn("w:type"), kind)
             reference.set(f"{{{_R}}}id", relationship)
             section.insert(0, reference)
-
-
-def _add_relationship(relationships, kind: str = COMMENTS_RELATIONSHIP, target: str = "comments.xml") -> str:
-    tag = f"{{{_PACKAGE_RELS}}}Relationship"
-    existing = {element.get("Id") for element in relationships.findall(tag)}
-    for element in relationships.findall(tag):
-        if element.get("Type") == kind and element.get("Target") == target:
-            return element.get("Id")
-    number = 1
-    while f"rId{number}" in existing:
-        number += 1
-    etree.SubElement(relationships, tag, Id=f"rId{number}", Type=kind, Target=target)
-    return f"rId{number}"
-
-
-def _add_content_type(types, part: str = COMMENTS_PART, content_type: str = COMMENTS_TYPE) -> None:
-    tag = f"{{{_CONTENT_TYPES}}}Override"
-    if any(element.get("PartName") == "/" + part for element in types.findall(tag)):
-        return
-    etree.SubElement(types, tag, PartName="/" + part, ContentType=content_type)

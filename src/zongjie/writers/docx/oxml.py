@@ -1,10 +1,9 @@
 """OOXML elements, made and changed with lxml alone.
 
 East-Asian fonts (`w:rFonts/@w:eastAsia`, with theme fonts removed so they cannot override),
-character-based indents, page-number fields, tables, the document grid and heading
-numbering. Nothing here imports python-docx: building a document per district must not pay
-for it (it is used once, to build the styled prototype, in docx_prototype.py); the functions
-work as well on python-docx's element objects, which are lxml elements too.
+character-based indents, runs, paragraphs and tables. Nothing here imports python-docx
+(a build never does); the functions work as well on python-docx's element objects, which are
+lxml elements too: tools/make_docx_prototype.py uses them on the styles it builds.
 """
 
 from __future__ import annotations
@@ -120,24 +119,24 @@ def add_run(paragraph_element, text: str, bold: bool = False, east_asia: str | N
             latin: str = "Times New Roman", hint: str | None = None, highlight: bool = False) -> None:
     """Append a run with `text` (newlines become line breaks), built directly: python-docx's
     add_run resolves child order by XPath for every element, which dominates build time."""
-    run = _make("w:r")
+    run = make_element("w:r")
     if bold or east_asia or highlight:
-        rpr = _make("w:rPr")
+        rpr = make_element("w:rPr")
         if east_asia:
-            fonts = _element("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin)
+            fonts = w_element("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin)
             if hint:
                 fonts.set(qn("w:hint"), hint)
             rpr.append(fonts)
         if bold:
-            rpr.append(_make("w:b"))
+            rpr.append(make_element("w:b"))
         if highlight:  # a draft's 【待填：…】: Word's and WPS's own yellow marker
-            rpr.append(_element("w:highlight", val="yellow"))
+            rpr.append(w_element("w:highlight", val="yellow"))
         run.append(rpr)
     for index, line in enumerate(text.split("\n")):
         if index:
-            run.append(_make("w:br"))
+            run.append(make_element("w:br"))
         if line:
-            t = _make("w:t")
+            t = make_element("w:t")
             t.text = line
             if line != line.strip():
                 t.set(qn("xml:space"), "preserve")
@@ -148,10 +147,10 @@ def add_run(paragraph_element, text: str, bold: bool = False, east_asia: str | N
 def add_paragraph(body, style_id: str | None):
     """A new paragraph at the end of the body (before its section properties), built directly
     for the same reason as add_run."""
-    paragraph = _make("w:p")
+    paragraph = make_element("w:p")
     if style_id:
-        ppr = _make("w:pPr")
-        ppr.append(_element("w:pStyle", val=style_id))
+        ppr = make_element("w:pPr")
+        ppr.append(w_element("w:pStyle", val=style_id))
         paragraph.append(ppr)
     return _append_to_body(body, paragraph)
 
@@ -167,8 +166,8 @@ def _append_to_body(body, element):
 
 
 def add_page_break(paragraph_element) -> None:
-    run = _make("w:r")
-    run.append(_element("w:br", type="page"))
+    run = make_element("w:r")
+    run.append(w_element("w:br", type="page"))
     paragraph_element.append(run)
 
 
@@ -188,17 +187,17 @@ def set_style_id(paragraph_element, style_id: str) -> None:
 
 def add_table(body, widths_twips: list[int], total_twips: int):
     """An empty table at the end of the body: Table Grid style, centred, fixed layout."""
-    table = _make("w:tbl")
-    properties = _make("w:tblPr")
-    for element in (_element("w:tblStyle", val="TableGrid"), _element("w:tblW", w=total_twips, type="dxa"),
-                    _element("w:jc", val="center"), _element("w:tblLayout", type="fixed"),
-                    _element("w:tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=1, lastColumn=0,
+    table = make_element("w:tbl")
+    properties = make_element("w:tblPr")
+    for element in (w_element("w:tblStyle", val="TableGrid"), w_element("w:tblW", w=total_twips, type="dxa"),
+                    w_element("w:jc", val="center"), w_element("w:tblLayout", type="fixed"),
+                    w_element("w:tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=1, lastColumn=0,
                              noHBand=0, noVBand=1)):
         properties.append(element)
     table.append(properties)
-    grid = _make("w:tblGrid")
+    grid = make_element("w:tblGrid")
     for width in widths_twips:
-        grid.append(_element("w:gridCol", w=width))  # the grid, which LibreOffice and WPS follow
+        grid.append(w_element("w:gridCol", w=width))  # the grid, which LibreOffice and WPS follow
     table.append(grid)
     return _append_to_body(body, table)
 
@@ -206,23 +205,23 @@ def add_table(body, widths_twips: list[int], total_twips: int):
 def add_table_row(table, widths_twips: list[int], styles: list[str], aligns: list[str], header: bool) -> list:
     """A row whose cells are vertically centred, each with one paragraph; returns the
     paragraphs. A header row repeats on every page; no row breaks across pages."""
-    row = _make("w:tr")
-    properties = _make("w:trPr")
-    properties.append(_element("w:cantSplit", val="true"))
+    row = make_element("w:tr")
+    properties = make_element("w:trPr")
+    properties.append(w_element("w:cantSplit", val="true"))
     if header:
-        properties.append(_element("w:tblHeader", val="true"))
+        properties.append(w_element("w:tblHeader", val="true"))
     row.append(properties)
     paragraphs = []
     for width, style_id, align in zip(widths_twips, styles, aligns):
-        cell = _make("w:tc")
-        cell_properties = _make("w:tcPr")
-        cell_properties.append(_element("w:tcW", w=width, type="dxa"))  # the cell width, which Word follows
-        cell_properties.append(_element("w:vAlign", val="center"))
+        cell = make_element("w:tc")
+        cell_properties = make_element("w:tcPr")
+        cell_properties.append(w_element("w:tcW", w=width, type="dxa"))  # the cell width, which Word follows
+        cell_properties.append(w_element("w:vAlign", val="center"))
         cell.append(cell_properties)
-        paragraph = _make("w:p")
-        paragraph_properties = _make("w:pPr")
-        paragraph_properties.append(_element("w:pStyle", val=style_id))
-        paragraph_properties.append(_element("w:jc", val={"right": "right", "center": "center"}.get(align, "left")))
+        paragraph = make_element("w:p")
+        paragraph_properties = make_element("w:pPr")
+        paragraph_properties.append(w_element("w:pStyle", val=style_id))
+        paragraph_properties.append(w_element("w:jc", val={"right": "right", "center": "center"}.get(align, "left")))
         paragraph.append(paragraph_properties)
         cell.append(paragraph)
         row.append(cell)
@@ -236,60 +235,10 @@ def set_character_spacing(rpr, twentieths_of_a_point: int) -> None:
     child(rpr, "w:spacing").set(qn("w:val"), str(twentieths_of_a_point))
 
 
+def w_element(tag: str, **attributes) -> etree._Element:
+    """A new element with w: attributes: w_element("w:jc", val="center")."""
+    return make_element(tag, {qn(f"w:{name}"): str(value) for name, value in attributes.items()})
 
 
-# ---- heading numbering ------------------------------------------------------------------------
-WORD_NUMBER_FORMATS = {
-    "一": "chineseCounting", "1": "decimal", "A": "upperLetter", "a": "lowerLetter",
-    "I": "upperRoman", "壹": "chineseLegalSimplified",
-}
-
-
-def _element(tag: str, **attributes) -> object:
-    return _make(tag, {qn(f"w:{name}"): str(value) for name, value in attributes.items()})
-
-
-def _make(tag: str, attributes: dict | None = None):
+def make_element(tag: str, attributes: dict | None = None) -> etree._Element:
     return etree.Element(qn(tag), attributes or {})
-
-
-def set_heading_numbering(numbering, levels: list[dict]) -> int:
-    """Replace the numbering part with one multilevel list bound to the heading styles, so
-    Word and WPS renumber headings when a section is inserted or deleted.
-
-    Each level: {"style": "Heading1", "format": "chineseCounting", "text": "%1、",
-    "east_asia": "黑体", "latin": "Times New Roman", "bold": False}; a level with format
-    "none" is left unnumbered. Returns the numId the heading styles must refer to."""
-    for child_element in list(numbering):
-        numbering.remove(child_element)
-    abstract = _element("w:abstractNum", abstractNumId=1)
-    abstract.append(_element("w:multiLevelType", val="multilevel"))
-    for index, level in enumerate(levels):
-        lvl = _element("w:lvl", ilvl=index)
-        lvl.append(_element("w:start", val=1))
-        lvl.append(_element("w:numFmt", val=level["format"]))
-        lvl.append(_element("w:pStyle", val=level["style"]))
-        lvl.append(_element("w:suff", val="nothing"))  # no tab: 一、标题 reads as one line
-        lvl.append(_element("w:lvlText", val=level["text"]))
-        lvl.append(_element("w:lvlJc", val="left"))
-        ppr = _make("w:pPr")
-        ppr.append(_element("w:ind", left=0, leftChars=0, firstLine=640, firstLineChars=200))
-        lvl.append(ppr)
-        rpr = _make("w:rPr")
-        rpr.append(_element("w:rFonts", ascii=level["latin"], hAnsi=level["latin"], eastAsia=level["east_asia"],
-                            cs=level["latin"]))
-        if level.get("bold"):
-            rpr.append(_make("w:b"))
-        lvl.append(rpr)
-        abstract.append(lvl)
-    numbering.append(abstract)
-    num = _element("w:num", numId=1)
-    num.append(_element("w:abstractNumId", val=1))
-    numbering.append(num)
-    return 1
-
-
-def bind_style_to_numbering(style_element, num_id: int, level: int) -> None:
-    num_pr = child(child(style_element, "w:pPr"), "w:numPr")
-    child(num_pr, "w:ilvl").set(qn("w:val"), str(level))
-    child(num_pr, "w:numId").set(qn("w:val"), str(num_id))

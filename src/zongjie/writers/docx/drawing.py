@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from zongjie.writers.docx_xml import qn
+from zongjie.writers.docx.oxml import qn
 
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"

@@ -5,13 +5,14 @@ Traditional document (or one whose config.yaml sets `fonts:`) names its own font
 wherever the official ones are named: styles, heading numbering, the runs of the body and the
 theme's East Asian fonts; and the font table describes them (other name, Big5 or GB2312), so
 that Word or WPS without them substitutes a font of the same kind. The document's language
-(zh-TW / zh-HK) is set by docx_properties.set_language.
+(zh-TW / zh-HK) is set by properties.set_language.
 """
 
 from __future__ import annotations
 
-from zongjie.writers import docx_xml as xml
-from zongjie.writers.docx_package import DOCUMENT, NUMBERING, STYLES
+from zongjie.fonts import font_table_entry
+from zongjie.writers.docx import oxml as xml
+from zongjie.writers.docx.package import DOCUMENT, NUMBERING, STYLES
 
 FONT_TABLE_PART, THEME_PART = "word/fontTable.xml", "word/theme/theme1.xml"
 _FONT_ATTRIBUTES = tuple(xml.qn(f"w:{name}") for name in ("ascii", "hAnsi", "eastAsia", "cs"))
@@ -51,8 +52,6 @@ def _describe_fonts(table, families: tuple[str, ...], lang: str) -> None:
     """Each East Asian font in word/fontTable.xml with its other name and character set, so
     that Word or WPS without it substitutes one of the same kind (DFKai-SB for 標楷體), not a
     Japanese or Latin font."""
-    from zongjie.fonts import font_table_entry
-
     locale = {"zh-TW": "zh_Hant_TW", "zh-HK": "zh_Hant_HK"}.get(lang, "zh_CN")
     present = {font.get(xml.qn("w:name")) for font in table.findall(xml.qn("w:font"))}
     for family in dict.fromkeys(families):

@@ -14,9 +14,6 @@ LINE_PITCH_PT = 28.95  # 225 mm ÷ 22 lines
 # 15.75 pt, and 28 × 15.75 = 441 pt. In twentieths of a point:
 BODY_CHARACTER_SPACING = -5
 TABLE_FONT_SIZE = 14  # 4号
-EMU_PER_MM = 36000
-EMU_PER_PT = 12700
-TEXT_WIDTH_EMU = 156 * EMU_PER_MM
 LATIN = "Times New Roman"
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"
 
