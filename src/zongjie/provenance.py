@@ -18,6 +18,10 @@ START, MIDDLE, END = "\ue000", "\ue001", "\ue002"
 _DIGIT_BASE = 0xE010
 _MARKED = re.compile(START + "([\ue010-\ue019]+)" + MIDDLE + "(.*?)" + END, re.DOTALL)
 _ANY_MARKER = re.compile("[\ue000-\ue003\ue010-\ue019]")  # \ue003: placeholders.DROP
+# An index written as private-use digits and read back: str.translate, not a per-digit loop
+# (a document marks and splits a few hundred figures).
+_TO_MARKER_DIGITS = str.maketrans({str(digit): chr(_DIGIT_BASE + digit) for digit in range(10)})
+_FROM_MARKER_DIGITS = str.maketrans({chr(_DIGIT_BASE + digit): str(digit) for digit in range(10)})
 
 
 class TracedText(str):
@@ -73,17 +77,19 @@ class SourceTable:
 
     @staticmethod
     def _marked(index: int, text: str) -> str:
-        digits = "".join(chr(_DIGIT_BASE + int(digit)) for digit in str(index))
-        return f"{START}{digits}{MIDDLE}{text}{END}"
+        return f"{START}{str(index).translate(_TO_MARKER_DIGITS)}{MIDDLE}{text}{END}"
 
     def split(self, text: str) -> list[tuple[str, SourceRef | None]]:
         """Marked text → (text, source) pieces; unmarked pieces have source None."""
+        if START not in text:  # most runs of text hold no figure
+            plain = strip_markers(text)
+            return [(plain, None)] if plain else []
         pieces: list[tuple[str, SourceRef | None]] = []
         position = 0
         for match in _MARKED.finditer(text):
             if match.start() > position:
                 pieces.append((strip_markers(text[position : match.start()]), None))
-            index = int("".join(str(ord(ch) - _DIGIT_BASE) for ch in match.group(1)))
+            index = int(match.group(1).translate(_FROM_MARKER_DIGITS))
             source = self.sources[index] if index < len(self.sources) else None
             pieces.append((strip_markers(match.group(2)), source))
             position = match.end()

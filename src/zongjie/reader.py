@@ -41,7 +41,15 @@ _DISABLED_RULES = [
 ]
 # Characters before/after a soft line break that make it join without a space: CJK
 # characters and the punctuation Chinese text uses (“”‘’—…· are outside the CJK blocks).
-_JOINS_WITHOUT_SPACE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’—…·\U00020000-\U0002ffff]")
+# Compared by code point: the same set as a regex character class took ~8 ms to compile at
+# every start (re builds a bitmap of its ~30,000 characters), a fortieth of a cold build.
+_JOINING_PUNCTUATION = frozenset("“”‘’—…·")
+
+
+def _joins_without_space(char: str) -> bool:
+    code = ord(char)
+    return (0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+            or 0x20000 <= code <= 0x2FFFF or char in _JOINING_PUNCTUATION)
 _LEADING_SPACE = re.compile(r"^[ \t\u3000\u00a0]+")
 _META_LINE = re.compile(r"^\s*([^:：\s]+)\s*[:：]\s*(.*?)\s*$")
 META_KEYS = {"标题": "title", "副标题": "subtitle", "落款": "signature", "成文日期": "date", "日期": "date", "附件": "attachments"}
@@ -290,7 +298,7 @@ def _resolve_breaks(inlines: list) -> tuple[Inline, ...]:
             continue
         before = _edge_char(inlines[:position], last=True)
         after = _edge_char(inlines[position + 1 :], last=False)
-        if not (_JOINS_WITHOUT_SPACE.match(before) or _JOINS_WITHOUT_SPACE.match(after)):
+        if not (_joins_without_space(before) or _joins_without_space(after)):
             resolved.append(Text(" "))
     return tuple(resolved)
 

@@ -9,7 +9,7 @@ there, without the model importing the templating layer or the data layer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Protocol
+from typing import Protocol, Sequence
 
 from zongjie.location import Location
 
@@ -34,7 +34,9 @@ class SourceRef:
     placeholder: bool = False  # a draft's 【待填：键】 (writers highlight it), not a figure
 
     @classmethod
-    def of(cls, facts: Iterable[_Fact]) -> "SourceRef":
-        facts = tuple(facts)
+    def of(cls, facts: Sequence[_Fact]) -> "SourceRef":
+        if len(facts) == 1:  # most figures: one fact, without building three generators
+            fact = facts[0]
+            return cls((fact.key,), (fact.location,), bool(fact.derived), (fact.written,))
         return cls(tuple(fact.key for fact in facts), tuple(fact.location for fact in facts),
                    any(fact.derived for fact in facts), tuple(fact.written for fact in facts))

@@ -214,18 +214,57 @@ def _instances(rule: Rule, facts: FactSet) -> list[Rule]:
     """A rule with 对每个 becomes one rule per matching group, its keys placed inside it."""
     if not rule.scope:
         return [rule]
-    pattern = path_pattern(rule.scope)
-    groups = [path for path in _all_group_paths(facts.root) if pattern.match(path)]
+    scoped = _scoped(rule)
+    groups = scoped.matching(_all_group_paths(facts.root))
     if not rule.local:
         # A template's 对每个 rule (每组 基金支付 ÷ 人次) applies to the groups that have its
         # keys; a district's own rule keeps every match, so a missing key there is reported.
-        needed = _needed_keys(rule)
-        groups = [path for path in groups if all(facts.get(f"{path}.{key}") is not None for key in needed)]
-    return [
-        replace(rule, name=f"{rule.name}（{path}）", scope="", exact=tuple(f"{path}.{key}" for key in rule.exact),
-                relation=replace(rule.relation, left=_inside(rule.relation.left, path), right=_inside(rule.relation.right, path)))
-        for path in groups
-    ]
+        index, get = facts.index, facts.get  # `in` first: most keys are there as written
+        groups = [path for path in groups
+                  if all(key in index or get(key) is not None for key in scoped.needed_in(path))]
+    return [scoped.instance(path) for path in groups]
+
+
+class _ScopedRule:
+    """What a 对每个 rule's expansion needs, worked out once per rule rather than per document:
+    its group pattern, the keys a group must have, and its instance in each group (the same
+    for every document; building them with dataclasses.replace was a tenth of a document's
+    checks, expanded three times per document)."""
+
+    __slots__ = ("rule", "pattern", "needed", "_instances", "_matched", "_needed_in")
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        self.pattern = path_pattern(rule.scope)
+        self.needed = _needed_keys(rule)
+        self._instances: dict[str, Rule] = {}
+        self._matched: tuple[tuple[str, ...], list[str]] | None = None
+        self._needed_in: dict[str, tuple[str, ...]] = {}
+
+    def needed_in(self, path: str) -> tuple[str, ...]:
+        """The full keys a group at `path` must have."""
+        keys = self._needed_in.get(path)
+        if keys is None:
+            keys = self._needed_in[path] = tuple(f"{path}.{key}" for key in self.needed)
+        return keys
+
+    def matching(self, group_paths: tuple[str, ...]) -> list[str]:
+        """The group paths its pattern matches; the same tuple of paths (one fact tree) is
+        matched once, not at each of a document's three expansions."""
+        matched = self._matched
+        if matched is None or matched[0] is not group_paths:
+            matched = self._matched = (group_paths, [path for path in group_paths if self.pattern.match(path)])
+        return matched[1]
+
+    def instance(self, path: str) -> Rule:
+        instance = self._instances.get(path)
+        if instance is None:
+            rule = self.rule
+            instance = self._instances[path] = replace(
+                rule, name=f"{rule.name}（{path}）", scope="", exact=tuple(f"{path}.{key}" for key in rule.exact),
+                relation=replace(rule.relation, left=_inside(rule.relation.left, path),
+                                 right=_inside(rule.relation.right, path)))
+        return instance
 
 
 def _needed_keys(rule: Rule) -> list[str]:
@@ -233,6 +272,21 @@ def _needed_keys(rule: Rule) -> list[str]:
     return [reference.path for side in (rule.relation.left, rule.relation.right) for reference in references(side)
             if reference not in optional_references(side) and not reference.is_pattern
             and not reference.path.startswith(PREVIOUS_YEAR + ".")]
+
+
+# id(rule) → its expansion; the entry holds the rule, so an id is not reused while cached.
+# Template rules are the same objects for every document (rules.py reads a file once per
+# version); a district's own rules are new per document, hence the bound.
+_SCOPED: dict[int, _ScopedRule] = {}
+
+
+def _scoped(rule: Rule) -> _ScopedRule:
+    scoped = _SCOPED.get(id(rule))
+    if scoped is None or scoped.rule is not rule:
+        if len(_SCOPED) >= 1024:
+            _SCOPED.clear()
+        scoped = _SCOPED[id(rule)] = _ScopedRule(rule)
+    return scoped
 
 
 _last_group_paths: tuple[FactGroup, tuple[str, ...]] | None = None
