@@ -26,7 +26,7 @@ from zongjie.model import (
     Text,
     plain_text,
 )
-from zongjie.script import convert_document
+from zongjie.localize import convert_document
 from zongjie.sourceref import SourceRef
 from zongjie.walk import inline_runs, iter_blocks, iter_inlines, map_blocks, map_inlines, walk_inlines
 

@@ -25,7 +25,7 @@ from zongjie.newyear import is_draft
 from zongjie.numbering import number_headings
 from zongjie.pictures import resolve_pictures
 from zongjie.reader import read_document
-from zongjie.script import convert_document
+from zongjie.localize import convert_document
 from zongjie.templating.render import RenderRequest, render
 from zongjie.workspace import DistrictYear, Workspace
 

@@ -1,5 +1,6 @@
-"""Traditional-Chinese output: the whole document converted, figures untouched; and one
-script-independent form of any text, for comparing names written in either script.
+"""Text in Simplified and Traditional: converting a text (the document is converted by
+localize.py), and one script-independent form of any text, for comparing names written in
+either script. A leaf: config, messages and fact keys use it, so it knows no document.
 
 OpenCC does the conversion (s2tw for Taiwan, s2hk for Hong Kong: character standards, not
 vocabulary, since names of offices and programmes must not be rewritten). Digits, percent
@@ -14,11 +15,8 @@ before conversion, or compares `fold`ed text, so a workspace may be written in e
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import lru_cache
 
-from zongjie.model import Block, Chart, Document, FactSpan, Heading, Inline, Text
-from zongjie.walk import map_blocks, map_inlines
 
 _CONFIGS = {"zh_Hant_TW": "s2tw", "zh_Hant_HK": "s2hk"}
 TRADITIONAL_LOCALES = tuple(_CONFIGS)
@@ -77,44 +75,6 @@ class _PhraseConverter:
     def _opencc(self, text: str) -> str:
         converted = self.opencc(text) if text else text
         return converted.translate(self.fixes) if self.fixes else converted
-
-
-def convert_document(document: Document, locale: str, phrases: tuple[tuple[str, str], ...] = ()) -> Document:
-    if locale not in _CONFIGS:
-        return document
-    convert = text_converter(locale, phrases)
-    return map_blocks(_block_converter(convert), map_inlines(_inline_converter(convert), document))
-
-
-def _inline_converter(convert):
-    """Text and figures' text in the locale's script; a draft's 【待填：键】 names the key as
-    written in facts.yaml, so it stays as it is."""
-    def converted(inline: Inline) -> Inline:
-        match inline:
-            case Text():
-                text = convert(inline.text)
-                return inline if text == inline.text else Text(text)  # not replace(): the hot path
-            case FactSpan(placeholder=False):
-                text = convert(inline.text)
-                return inline if text == inline.text else replace(inline, text=text)
-        return inline
-    return converted
-
-
-def _block_converter(convert):
-    """What a block shows that is not inlines: a heading's number; a chart's unit, category
-    and series names and the reason it is withheld (its figures stay as they are)."""
-    def converted(block: Block) -> Block:
-        match block:
-            case Heading():
-                return replace(block, number=convert(block.number))
-            case Chart():
-                return replace(block, unit=convert(block.unit),
-                               categories=tuple(convert(name) for name in block.categories),
-                               series=tuple(replace(s, name=convert(s.name)) for s in block.series),
-                               withheld=convert(block.withheld))
-        return block
-    return converted
 
 
 # ---- script-independent comparison -----------------------------------------------------------

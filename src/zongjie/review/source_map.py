@@ -18,7 +18,7 @@ from zongjie.build import write_options
 from zongjie.model import Document, FactSpan, Heading, Meta, Paragraph, plain_text
 from zongjie.reader import read_document
 from zongjie.review.docx_read import ReadParagraph, read_docx
-from zongjie.script import convert_document
+from zongjie.localize import convert_document
 from zongjie.textio import read_source
 from zongjie.walk import iter_blocks
 from zongjie.writers import write
