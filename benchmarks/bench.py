@@ -165,8 +165,8 @@ def per_format_ms(workspace: Path, sample: int = 40) -> dict[str, float]:
     from zongjie.build import write_options
     from zongjie.assemble import assemble
     from zongjie.checks.run import check, check_document
-    from zongjie.loading import load
-    from zongjie.workspace import Workspace
+    from zongjie.inputs.loading import load
+    from zongjie.inputs.workspace import Workspace
     from zongjie.writers import write
 
     ws = Workspace.open(workspace)
@@ -263,7 +263,7 @@ def warm_rebuild_ms(workspace: Path, runs: int = 20) -> float:
     from zongjie.preview.documents import rebuild
     from zongjie.preview.pages import document_page
     from zongjie.build import write_options
-    from zongjie.workspace import Workspace
+    from zongjie.inputs.workspace import Workspace
 
     ws = Workspace.open(workspace)
     district_year = ws.select("区0000", "2023")[0]

@@ -8,7 +8,7 @@ import io
 import re
 import zipfile
 
-from zongjie.model import Document, Heading, Meta, Paragraph, Table, Text
+from zongjie.document.model import Document, Heading, Meta, Paragraph, Table, Text
 from zongjie.writers import WriteOptions, write
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

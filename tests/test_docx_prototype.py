@@ -45,8 +45,8 @@ def test_writing_a_docx_imports_no_python_docx():
     code = """
 import sys
 sys.modules["docx"] = None  # any `import docx` now fails
-from zongjie.model import Document, Heading, Meta, Paragraph, Text
-from zongjie.numbering import number_headings
+from zongjie.document.model import Document, Heading, Meta, Paragraph, Text
+from zongjie.document.numbering import number_headings
 from zongjie.writers import write
 document = number_headings(Document(Meta(title=(Text("总结"),)), (Heading(1, (Text("工作"),)), Paragraph((Text("正文"),)))))
 sys.stdout.buffer.write(write("docx", document))

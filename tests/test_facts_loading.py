@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from zongjie.errors import FactError, InputEncodingError, YamlError
-from zongjie.facts import load_facts
+from zongjie.inputs.facts import load_facts
 from zongjie.numbers.quantity import Quantity
 
 from conftest import REPO, line_of

@@ -69,6 +69,7 @@ def test_a_template_folder_linked_from_outside_is_part_of_the_fingerprint(worksp
 # ---- zongjie new interrupted ---------------------------------------------------------------
 def test_an_interrupted_new_leaves_no_half_year_and_can_be_run_again(workspace, cli, monkeypatch):
     from zongjie import newyear
+    from zongjie.inputs.workspace import Workspace
 
     calls = {"n": 0}
     real = newyear._create_file
@@ -81,7 +82,7 @@ def test_an_interrupted_new_leaves_no_half_year_and_can_be_run_again(workspace, 
 
     monkeypatch.setattr(newyear, "_create_file", dies_midway)
     with pytest.raises(KeyboardInterrupt):
-        newyear.new_district_year(__import__("zongjie.workspace").workspace.Workspace.open(workspace), "岳阳楼区", "2024")
+        newyear.new_district_year(Workspace.open(workspace), "岳阳楼区", "2024")
     district = workspace / "content/岳阳楼区"
     assert not (district / "2024").exists()
     monkeypatch.setattr(newyear, "_create_file", real)

@@ -151,7 +151,7 @@ def test_corrupt_and_oversized_pictures(workspace, cli, monkeypatch):
     photo.write_bytes(photo.read_bytes()[:400])  # a JPEG cut short
     run = build(cli, workspace)
     assert run.code == 2 and "已损坏或无法解码" in run.err
-    import zongjie.pictures as pictures
+    import zongjie.document.pictures as pictures
 
     save_photo(photo)
     monkeypatch.setattr(pictures, "MAX_BYTES", 100)
@@ -392,10 +392,10 @@ def test_a_forged_origin_cannot_reach_another_district(workspace, cli):
 
 
 def test_half_filled_group_leaves_out_empty_categories_and_an_empty_chart(tmp_path):
-    from zongjie.charts import resolve_chart
+    from zongjie.document.charts import resolve_chart
     from zongjie.errors import Location
-    from zongjie.facts import load_facts
-    from zongjie.model import Chart, Text
+    from zongjie.inputs.facts import load_facts
+    from zongjie.document.model import Chart, Text
 
     facts_path = tmp_path / "facts.yaml"
     facts_path.write_text("基金:\n  甲:\n    收入: 10万元\n    支出: 8万元\n  乙:\n    收入:\n    支出:\n"
@@ -464,7 +464,7 @@ def test_a_picture_in_a_template_is_relative_to_the_template(workspace, cli):
     ("P", "PNG", {}, (321, 123)),
 ])
 def test_header_reader_agrees_with_pillow_or_leaves_it_to_pillow(mode, kind, options, expected):
-    from zongjie.image_header import plain_size
+    from zongjie.document.image_header import plain_size
 
     buffer = io.BytesIO()
     Image.new(mode, (321, 123)).save(buffer, kind, **options)
@@ -472,7 +472,7 @@ def test_header_reader_agrees_with_pillow_or_leaves_it_to_pillow(mode, kind, opt
 
 
 def test_header_reader_leaves_a_turned_photo_to_pillow():
-    from zongjie.image_header import plain_size
+    from zongjie.document.image_header import plain_size
 
     exif = Image.Exif()
     exif[0x0112] = 6

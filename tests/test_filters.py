@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zongjie.errors import Location
-from zongjie.facts import Fact
-from zongjie.filters import FILTERS, GLOBALS, Derived, FilterError
+from zongjie.inputs.facts import Fact
+from zongjie.templating.filters import FILTERS, GLOBALS, Derived, FilterError
 from zongjie.numbers.format import rounded
 from zongjie.numbers.parse import parse_value
-from zongjie.provenance import TracedText
+from zongjie.templating.provenance import TracedText
 
 FAST = settings(max_examples=200, deadline=None)
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -126,8 +126,8 @@ def test_the_review_copy_names_the_cell_and_the_facts_line(workspace, cli):
 
 
 def test_an_imported_fact_carries_its_cell_in_its_location(workspace):
-    from zongjie.loading import load
-    from zongjie.workspace import Workspace
+    from zongjie.inputs.loading import load
+    from zongjie.inputs.workspace import Workspace
 
     ws = Workspace.open(workspace)
     facts = load(ws, ws.district_year("岳阳楼区", "2023")).facts
@@ -173,7 +173,7 @@ def test_a_figure_edited_by_hand_is_no_longer_attributed_to_the_cell(workspace, 
 
 def test_example_script_reproduces_the_shipped_figures(tmp_path, monkeypatch):
     tools = _tools()
-    from zongjie.facts import load_facts
+    from zongjie.inputs.facts import load_facts
 
     facts = load_facts(REPO / YEAR / "facts.yaml")
     tools.write_inpatient(facts, tmp_path / "住院结算.xlsx")
@@ -438,7 +438,7 @@ def test_without_openpyxl_the_message_says_how_to_install_it(workspace, cli, mon
 
 
 def test_checking_and_previewing_do_not_load_openpyxl(workspace):
-    script = ("import sys; from pathlib import Path; from zongjie.workspace import Workspace; "
+    script = ("import sys; from pathlib import Path; from zongjie.inputs.workspace import Workspace; "
               "from zongjie.check import check_all; ws = Workspace.open(Path(sys.argv[1])); "
               "check_all(ws, ws.select('岳阳楼区', '2023')); "
               "from zongjie.preview.server import PreviewState; PreviewState(ws.root, '岳阳楼区', '2023').rebuild(); "

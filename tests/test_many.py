@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 
-from zongjie.facts import load_facts
-from zongjie.yamlio import YMap, load_yaml
+from zongjie.inputs.facts import load_facts
+from zongjie.inputs.yamlio import YMap, load_yaml
 
 from conftest import line_of, replace_in
 

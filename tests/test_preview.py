@@ -13,7 +13,7 @@ import pytest
 from conftest import replace_in
 from zongjie.preview.changes import EVERYTHING, concerned
 from zongjie.preview.server import PreviewState, open_server
-from zongjie.workspace import Workspace
+from zongjie.inputs.workspace import Workspace
 
 DOC = "岳阳楼区 2023"
 

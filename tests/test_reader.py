@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from zongjie.model import Emphasis, Heading, ListBlock, PageBreak, Paragraph, Strong, Table, Text, plain_text
-from zongjie.numbering import number_headings, parse_patterns
-from zongjie.reader import read_document
+from zongjie.document.model import Emphasis, Heading, ListBlock, PageBreak, Paragraph, Strong, Table, Text, plain_text
+from zongjie.document.numbering import number_headings, parse_patterns
+from zongjie.document.reader import read_document
 
 
 def paragraphs(markdown: str) -> list[str]:
@@ -88,7 +88,7 @@ def test_fast_text_rule_stops_where_markdown_it_does():
     characters markdown-it stops at, or emphasis and escapes would change meaning."""
     from markdown_it.rules_inline.text import _TerminatorChars
 
-    from zongjie.reader import _TERMINATOR
+    from zongjie.document.reader import _TERMINATOR
 
     stops = {chr(code) for code in range(0x3000) if _TERMINATOR.match(chr(code))}
     assert stops == set(_TerminatorChars)

@@ -99,7 +99,7 @@ def test_pdf_without_libreoffice_says_how_to_install_it(workspace, cli, monkeypa
 
 
 def test_pdf_is_not_a_default_format_and_is_accepted_by_name():
-    from zongjie.config import FORMATS, parse_formats
+    from zongjie.inputs.config import FORMATS, parse_formats
 
     assert "pdf" not in FORMATS
     assert parse_formats(["docx", "PDF"]) == ("docx", "pdf")
@@ -159,7 +159,7 @@ def test_html_printout_keeps_the_official_layout(rendered, tmp_path):
 def test_signatures_and_dates_of_other_lengths_in_libreoffice(tmp_path, monkeypatch):
     """A short signature with a long date, a long signature with a short date, a date of
     about the signature's length: converted together through zongjie.pdf, then measured."""
-    from zongjie.model import Document, Meta, Paragraph, Text
+    from zongjie.document.model import Document, Meta, Paragraph, Text
     from zongjie.pdf import convert, stage
     from zongjie.writers import WriteOptions, write
 

@@ -32,7 +32,7 @@ def all_text(path: Path) -> str:
 
 
 def fact_keys(workspace: Path) -> set[str]:
-    from zongjie.facts import load_facts
+    from zongjie.inputs.facts import load_facts
 
     keys = set()
     for facts in (workspace / "content").glob("*/*/facts.yaml"):

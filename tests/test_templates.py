@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from zongjie.assemble import assemble
-from zongjie.loading import load
+from zongjie.inputs.loading import load
 from zongjie.errors import TemplateError
-from zongjie.model import FactSpan, plain_text
-from zongjie.walk import inline_runs, iter_inlines
-from zongjie.workspace import Workspace
+from zongjie.document.model import FactSpan, plain_text
+from zongjie.document.walk import inline_runs, iter_inlines
+from zongjie.inputs.workspace import Workspace
 
 from conftest import line_of, replace_in
 

@@ -355,7 +355,7 @@ def test_a_fact_nothing_reads_is_a_warning_naming_its_line(workspace, cli):
 
 def test_a_file_name_quoted_in_a_message_stays_as_on_disk(workspace):
     from zongjie.messages import localized, use_simplified, use_workspace_locale
-    from zongjie.workspace import Workspace
+    from zongjie.inputs.workspace import Workspace
 
     set_locale(workspace, "zh_Hant_TW")
     use_workspace_locale(Workspace.open(workspace))

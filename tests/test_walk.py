@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from zongjie.errors import Location
-from zongjie.model import (
+from zongjie.document.model import (
     Chart,
     ChartSeries,
     Document,
@@ -26,9 +26,9 @@ from zongjie.model import (
     Text,
     plain_text,
 )
-from zongjie.localize import convert_document
-from zongjie.sourceref import SourceRef
-from zongjie.walk import inline_runs, iter_blocks, iter_inlines, map_blocks, map_inlines, walk_inlines
+from zongjie.document.localize import convert_document
+from zongjie.document.sourceref import SourceRef
+from zongjie.document.walk import inline_runs, iter_blocks, iter_inlines, map_blocks, map_inlines, walk_inlines
 
 from conftest import check, findings, line_of
 

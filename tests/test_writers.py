@@ -12,9 +12,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from zongjie.errors import Location
-from zongjie.model import Document, FactSpan, Heading, ListBlock, Meta, Paragraph, Strong, Table, Text
-from zongjie.numbering import number_headings, parse_patterns
-from zongjie.sourceref import SourceRef
+from zongjie.document.model import Document, FactSpan, Heading, ListBlock, Meta, Paragraph, Strong, Table, Text
+from zongjie.document.numbering import number_headings, parse_patterns
+from zongjie.document.sourceref import SourceRef
 from zongjie.writers import WriteOptions, write
 
 from pathlib import Path

@@ -23,7 +23,7 @@ FUNDS = ["职工医保统筹基金", "职工个人账户", "公务员医疗补�
 
 def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from zongjie.facts import load_facts
+    from zongjie.inputs.facts import load_facts
 
     facts = load_facts(YEAR_FOLDER / "facts.yaml")
     out = YEAR_FOLDER / "报表"

@@ -66,7 +66,7 @@ def html_to_png(html: Path, out: Path) -> None:
 
 def measure_grid(out: Path) -> tuple[list[int], list[int]]:
     """Lines per page and characters per full line of a document of plain body text."""
-    from zongjie.model import Document, Meta, Paragraph, Text
+    from zongjie.document.model import Document, Meta, Paragraph, Text
     from zongjie.writers import WriteOptions, write
 
     sentence = "医疗保障工作坚持以人民健康为中心，统筹推进参保扩面、基金监管和经办服务。"

@@ -19,7 +19,7 @@ from zongjie.errors import ZongjieError
 from zongjie.location import display_path
 from zongjie.manifest import Manifest, shared_fingerprint, up_to_date
 from zongjie.status import BuildStatus
-from zongjie.workspace import DistrictYear, Workspace
+from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.writers import EXTENSIONS
 
 
@@ -72,7 +72,7 @@ def run_job(job: Job, settings: BatchSettings) -> JobResult:
     # The pipeline (Jinja, markdown-it, the writers: ~150 ms of imports) is loaded by the first
     # document built, never by a rebuild that finds everything up to date.
     from zongjie.build import build_document
-    from zongjie.progress import empty_groups
+    from zongjie.checks.progress import empty_groups
 
     workspace = _workspace(settings.root)
     district_year = workspace.district_year(job.district, job.year)

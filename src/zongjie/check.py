@@ -15,11 +15,11 @@ from zongjie.checks.report import DocumentChecks
 from zongjie.checks.run import check, check_document, lint_narrative
 from zongjie.checks.unused import source_text, unused_facts
 from zongjie.errors import ZongjieError
-from zongjie.loading import Loaded, load
+from zongjie.inputs.loading import Loaded, load
 from zongjie.location import Location
-from zongjie.progress import empty_groups, fill_progress, missing_fact_findings
+from zongjie.checks.progress import empty_groups, fill_progress, missing_fact_findings
 from zongjie.templating.render import compile_all
-from zongjie.workspace import DistrictYear, Workspace
+from zongjie.inputs.workspace import DistrictYear, Workspace
 
 
 def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:

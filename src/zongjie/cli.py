@@ -46,7 +46,7 @@ def _open_workspace(folder: Path, *typed: str | None):
     """The workspace; from here on messages speak its locale's script (what the user typed,
     `typed`, is quoted as typed)."""
     from zongjie.messages import use_workspace_locale
-    from zongjie.workspace import Workspace
+    from zongjie.inputs.workspace import Workspace
 
     workspace = Workspace.open(folder)
     use_workspace_locale(workspace, typed)
@@ -69,8 +69,8 @@ def build(
 ) -> None:
     """生成文档：build/<地区>/<年度>/<标题>.docx|html|md；只重新生成输入有变化的。"""
     from zongjie.batch import default_jobs, run_batch
-    from zongjie.config import parse_formats
-    from zongjie.containment import normalise_year
+    from zongjie.inputs.config import parse_formats
+    from zongjie.inputs.containment import normalise_year
 
     ws = _open_workspace(workspace, district)
     selected = ws.select(district, normalise_year(year) or year if year is not None else None)
@@ -147,11 +147,11 @@ def check(
     from zongjie.check import check_all
     from zongjie.checks.coverage import coverage_json, coverage_text
     from zongjie.checks.report import as_json, summary_text
-    from zongjie.textio import collect_gbk_files
+    from zongjie.inputs.textio import collect_gbk_files
 
     if output_format not in ("text", "json"):
         raise ZongjieError(f"不认识的报告格式“{output_format}”", hint="可选：text 或 json。")
-    from zongjie.containment import normalise_year
+    from zongjie.inputs.containment import normalise_year
     from zongjie.privatecache import read_only
 
     ws = _open_workspace(workspace, district)
@@ -326,7 +326,7 @@ def version() -> None:
 def _coverages(ws, selected) -> dict:
     """Coverage per district-year whose input could be read (the others are reported above)."""
     from zongjie.checks.coverage import coverage_of
-    from zongjie.loading import load
+    from zongjie.inputs.loading import load
 
     coverages = {}
     for district_year in selected:

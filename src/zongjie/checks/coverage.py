@@ -13,7 +13,7 @@ from zongjie.checks.expr import references
 from zongjie.checks.plausibility import comparable_pairs
 from zongjie.checks.rules import Rule
 from zongjie.checks.run import year_over_year_factor
-from zongjie.facts import Fact, FactSet
+from zongjie.inputs.facts import Fact, FactSet
 
 
 @dataclass(frozen=True)

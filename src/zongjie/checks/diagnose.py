@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from zongjie.checks.expr import Call, Reference, Relation, summands
 from zongjie.checks.measure import Measure, unit_dimension
-from zongjie.facts import Fact
+from zongjie.inputs.facts import Fact
 from zongjie.numbers.format import plain_decimal
 from zongjie.numbers.quantity import Quantity
 from zongjie.numbers.units import unit_of

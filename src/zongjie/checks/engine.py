@@ -33,7 +33,7 @@ from zongjie.checks.measure import Measure, UnitMismatch, apply
 from zongjie.checks.rules import Rule
 from zongjie.checks.wording import amount, display_unit, formula_text, numbers_in
 from zongjie.checks.wording import difference as gap_text
-from zongjie.facts import Fact, FactGroup, FactSet, add_derived
+from zongjie.inputs.facts import Fact, FactGroup, FactSet, add_derived
 from zongjie.numbers.format import rounded
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import unit_of

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from zongjie.location import Location
 
 if TYPE_CHECKING:  # only the type: findings stay a leaf, which the fact loader itself may import
-    from zongjie.facts import Fact
+    from zongjie.inputs.facts import Fact
 
 
 class Severity(StrEnum):

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from zongjie.checks.findings import Finding, Severity
 from zongjie.errors import Location, NumberFormatError
-from zongjie.facts import FactSet
+from zongjie.inputs.facts import FactSet
 from zongjie.numbers.parse import parse_date, parse_quantity
-from zongjie.textio import read_source
+from zongjie.inputs.textio import read_source
 
 _CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
 _FULL_PUNCT = "，。；：、！？"

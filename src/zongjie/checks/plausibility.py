@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from zongjie.checks.findings import Figure, Finding, Severity
 from zongjie.checks.measure import Measure
-from zongjie.facts import Fact, FactSet
+from zongjie.inputs.facts import Fact, FactSet
 from zongjie.numbers.format import plain_decimal
 from zongjie.numbers.quantity import Quantity
 

@@ -23,9 +23,9 @@ from zongjie.checks.lint import lint_source
 from zongjie.checks.plausibility import year_over_year
 from zongjie.checks.rules import load_year_over_year_factor
 from zongjie.importing.sources import import_findings
-from zongjie.loading import Loaded
+from zongjie.inputs.loading import Loaded
 from zongjie.location import Location
-from zongjie.model import Document
+from zongjie.document.model import Document
 from zongjie.newyear import is_draft
 
 

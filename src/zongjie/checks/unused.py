@@ -14,9 +14,9 @@ from pathlib import Path
 from zongjie.checks.engine import PREVIOUS_YEAR
 from zongjie.checks.expr import references
 from zongjie.checks.findings import Finding, Severity
-from zongjie.facts import FactSet
+from zongjie.inputs.facts import FactSet
 from zongjie.script import fold
-from zongjie.textio import read_source
+from zongjie.inputs.textio import read_source
 
 
 def source_text(paths: list[Path]) -> str:

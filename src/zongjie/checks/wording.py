@@ -10,7 +10,7 @@ from typing import assert_never
 
 from zongjie.checks.expr import Binary, Call, DateLiteral, Expr, Number, Reference, Unary, nodes
 from zongjie.checks.measure import DATE, DAYS, Dimension, unit_dimension
-from zongjie.facts import Fact
+from zongjie.inputs.facts import Fact
 from zongjie.numbers.format import plain_decimal, rounded
 from zongjie.numbers.quantity import Quantity
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zongjie.errors import Location, NumberFormatError, ZongjieError, display_path
-from zongjie.facts import load_facts
+from zongjie.inputs.facts import load_facts
 from zongjie.importing.grid import SpreadsheetError, Workbook, cell_name
 from zongjie.importing.locate import find_cell
 from zongjie.importing.mapping import MAPPING_FILE, FactSource, load_mappings, mapping_paths
@@ -25,8 +25,8 @@ from zongjie.numbers.parse import normalise_figure_text, parse_value
 from zongjie.numbers.quantity import YearMonth
 from zongjie.numbers.units import normalise_unit_name
 from zongjie.output import write_files
-from zongjie.templateinfo import load_template_info
-from zongjie.workspace import Workspace
+from zongjie.inputs.templateinfo import load_template_info
+from zongjie.inputs.workspace import Workspace
 
 _LEADING_NUMBER = re.compile(r"^[^\d]*\d[\d,]*(?:\.\d+)?")
 SIDECAR_HEADER = (

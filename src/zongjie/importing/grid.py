@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zongjie.errors import Location, ZongjieError
-from zongjie.textio import read_bytes, read_source
+from zongjie.inputs.textio import read_bytes, read_source
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when an .xlsx is read (~150 ms)
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook

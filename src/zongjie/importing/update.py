@@ -15,7 +15,7 @@ from pathlib import Path
 
 from zongjie.errors import Location
 from zongjie.importing.grid import SpreadsheetError
-from zongjie.textio import read_bytes, read_source
+from zongjie.inputs.textio import read_bytes, read_source
 
 _BOM = b"\xef\xbb\xbf"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from zongjie.workspace import DistrictYear, Workspace
+from zongjie.inputs.workspace import DistrictYear, Workspace
 
 EVERYTHING = "*"
 

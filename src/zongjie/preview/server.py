@@ -25,7 +25,7 @@ from zongjie.messages import use_workspace_locale
 from zongjie.preview.changes import EVERYTHING, concerned, ignored
 from zongjie.preview.documents import Preview, rebuild
 from zongjie.preview.pages import document_page, error_page, index_page
-from zongjie.workspace import DistrictYear, Workspace
+from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.writers import write
 
 DEFAULT_PORT = 8765

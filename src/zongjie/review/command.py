@@ -7,7 +7,7 @@ from pathlib import Path
 
 from zongjie.checks.run import check
 from zongjie.errors import ZongjieError
-from zongjie.loading import load
+from zongjie.inputs.loading import load
 from zongjie.location import Location
 from zongjie.review.diffing import DiffResult, NotThisDocument, compare
 from zongjie.review.docx_read import read_docx

@@ -16,9 +16,9 @@ from jinja2.environment import TemplateModule
 from jinja2.runtime import BlockReference, LoopContext, Macro, TemplateReference
 from jinja2.utils import Cycler, Namespace
 
-from zongjie.facts import Fact, FactGroup, FactList
-from zongjie.filters import Derived
-from zongjie.loading import YearsOfDistrict
+from zongjie.inputs.facts import Fact, FactGroup, FactList
+from zongjie.templating.filters import Derived
+from zongjie.inputs.loading import YearsOfDistrict
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.templating.state import Narrative, NarrativeSet
 

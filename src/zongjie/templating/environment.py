@@ -25,11 +25,11 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from zongjie.errors import TemplateError
-from zongjie.facts import Fact, FactGroup, FactList, default_text
-from zongjie.filters import FILTERS, GLOBALS, Derived
+from zongjie.inputs.facts import Fact, FactGroup, FactList, default_text
+from zongjie.templating.filters import FILTERS, GLOBALS, Derived
 from zongjie.location import Location
-from zongjie.mdsyntax import escape_inline
-from zongjie.placeholders import (
+from zongjie.document.mdsyntax import escape_inline
+from zongjie.templating.placeholders import (
     DROP,
     OptionalMissing,
     Placeholder,
@@ -37,7 +37,7 @@ from zongjie.placeholders import (
     undefined_key,
 )
 from zongjie.privatecache import private_dir, read_private, write_private
-from zongjie.provenance import TracedNumber, TracedText
+from zongjie.templating.provenance import TracedNumber, TracedText
 from zongjie.script import fold
 from zongjie.templating.allowlist import allowed_attribute, refusal_message
 from zongjie.templating.bounds import (
@@ -61,7 +61,7 @@ from zongjie.templating.state import (
     RenderState,
     current_state,
 )
-from zongjie.textio import read_source
+from zongjie.inputs.textio import read_source
 
 
 # ---- loader --------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ class PrivateBytecodeCache(jinja2.BytecodeCache):
 
 # The modules whose code shapes compiled templates (the sandbox's code generator, the bounds'
 # rewriting, the origin tags): a change to any of them is a new cache.
-_COMPILER_MODULES = ("zongjie.templating.environment", "zongjie.templating.bounds", "zongjie.origins")
+_COMPILER_MODULES = ("zongjie.templating.environment", "zongjie.templating.bounds", "zongjie.templating.origins")
 
 
 def _module_source(name: str) -> bytes:
@@ -303,7 +303,7 @@ def environment(search_dirs: tuple[Path, ...]):
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_finalize,
-        extensions=["jinja2.ext.loopcontrols", "zongjie.origins.OriginExtension"],
+        extensions=["jinja2.ext.loopcontrols", "zongjie.templating.origins.OriginExtension"],
     )
     env.filters = EitherScript({**bounded_filters(env.filters),
                                 **{name: _arguments_in_either_script(f) for name, f in FILTERS.items()}})

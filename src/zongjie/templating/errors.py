@@ -10,7 +10,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from zongjie.errors import NumberFormatError, TemplateError
-from zongjie.filters import FilterError
+from zongjie.templating.filters import FilterError
 from zongjie.location import Location
 from zongjie.templating.bounds import (
     LimitError,

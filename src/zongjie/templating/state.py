@@ -9,8 +9,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zongjie.facts import FactSet
-from zongjie.provenance import SourceTable
+from zongjie.inputs.facts import FactSet
+from zongjie.templating.provenance import SourceTable
 from zongjie.script import fold
 from zongjie.templating.bounds import (
     Budget,

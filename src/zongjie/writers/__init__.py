@@ -12,7 +12,7 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from zongjie.model import Document
+from zongjie.document.model import Document
 
 EXTENSIONS = {"docx": ".docx", "html": ".html", "md": ".md", "pdf": ".pdf"}  # pdf: the DOCX, converted (zongjie.pdf)
 _MODULES = {"docx": "zongjie.writers.docx", "html": "zongjie.writers.html", "md": "zongjie.writers.markdown"}

@@ -17,7 +17,7 @@ from typing import assert_never
 
 from zongjie.errors import display_path
 from zongjie.fonts import css_overrides
-from zongjie.model import (
+from zongjie.document.model import (
     Block,
     Chart,
     Document,

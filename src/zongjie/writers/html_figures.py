@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from zongjie.captions import caption_inlines
-from zongjie.model import Chart, Picture, plain_text
-from zongjie.pictures import printed_size_mm
+from zongjie.document.captions import caption_inlines
+from zongjie.document.model import Chart, Picture, plain_text
+from zongjie.document.pictures import printed_size_mm
 from zongjie.writers.svg_chart import render_svg
 
 STYLE = """

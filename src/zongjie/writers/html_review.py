@@ -12,7 +12,7 @@ from html import escape
 
 from zongjie.checks.findings import Severity
 from zongjie.messages import localized  # a Taiwan reviewer reads 來源, paths as on disk
-from zongjie.model import FactSpan
+from zongjie.document.model import FactSpan
 
 REVIEW_STYLE = """
 .review-banner { border: 2px solid #b00; color: #700; background: #fff4f4; padding: 0.6rem 0.9rem; margin: 0 0 1.6rem;

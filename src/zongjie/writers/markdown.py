@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from zongjie.model import Block, Chart, Document, Heading, ListBlock, PageBreak, Paragraph, Picture, Table
+from zongjie.document.model import Block, Chart, Document, Heading, ListBlock, PageBreak, Paragraph, Picture, Table
 from zongjie.writers.markdown_figures import chart_markdown, figure_table, picture_markdown
 from zongjie.writers.markdown_inline import cell_markdown, inline_markdown
 

@@ -8,8 +8,8 @@ becomes a table of the same figures, captioned as the chart; merged cells are wr
 
 from __future__ import annotations
 
-from zongjie.captions import caption_inlines
-from zongjie.model import Chart, Picture, Table, Text
+from zongjie.document.captions import caption_inlines
+from zongjie.document.model import Chart, Picture, Table, Text
 from zongjie.writers.markdown_inline import cell_markdown as _cell
 from zongjie.writers.markdown_inline import inline_markdown as _inline
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from zongjie.mdsyntax import escape_inline
-from zongjie.model import Emphasis, FactSpan, Inline, LineBreak, Strong, Text
+from zongjie.document.mdsyntax import escape_inline
+from zongjie.document.model import Emphasis, FactSpan, Inline, LineBreak, Strong, Text
 
 
 def inline_markdown(inlines: tuple[Inline, ...]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from zongjie.model import Chart, FactSpan, plain_text
+from zongjie.document.model import Chart, FactSpan, plain_text
 
 WIDTH, HEIGHT, PIE_HEIGHT = 440, 300, 280  # narrow: its text stays readable when a phone scales it down
 LEFT, RIGHT, TOP, BOTTOM = 50, 8, 26, 80

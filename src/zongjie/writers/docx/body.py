@@ -10,7 +10,7 @@ import re
 from collections.abc import Set as AbstractSet
 from typing import assert_never
 
-from zongjie.model import (
+from zongjie.document.model import (
     Block,
     Chart,
     Document,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextvars
 from html import escape
 
-from zongjie.model import Chart
+from zongjie.document.model import Chart
 from zongjie.writers.docx.styles import FANGSONG, LATIN
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"

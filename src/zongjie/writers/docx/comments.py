@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from lxml import etree
 
 from zongjie.messages import localized
-from zongjie.model import Inline
+from zongjie.document.model import Inline
 from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.body import styled_pieces
 from zongjie.writers.docx.package import DOCUMENT, DocxPackage

@@ -1,7 +1,7 @@
 """Heading numbers as a Word multilevel list bound to the heading styles, so Word and WPS
 renumber the headings when a section is inserted or deleted.
 
-Each level's LevelNumbering (parsed once from template.yaml, zongjie.numbering) becomes a
+Each level's LevelNumbering (parsed once from template.yaml, zongjie.document.numbering) becomes a
 w:lvl: its Counter a Word number format, its text around the number the level text
 ("（%2）"). A level Word cannot express (a "%" in its text, which Word would read as a level
 reference) keeps the number the numbering pass wrote into the heading's text.
@@ -9,7 +9,7 @@ reference) keeps the number the numbering pass wrote into the heading's text.
 
 from __future__ import annotations
 
-from zongjie.model import Counter, LevelNumbering
+from zongjie.document.model import Counter, LevelNumbering
 from zongjie.writers.docx.oxml import child, make_element, qn, w_element
 from zongjie.writers.docx.package import NUMBERING, STYLES, DocxPackage
 from zongjie.writers.docx.styles import HEADING_STYLES, SPECS, StyleSpec

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zongjie.model import FactSpan, Inline, LineBreak, Table, Text, plain_text
+from zongjie.document.model import FactSpan, Inline, LineBreak, Table, Text, plain_text
 from zongjie.page import EMU_PER_PT, TEXT_WIDTH_EMU
 from zongjie.writers.docx.styles import TABLE_FONT_SIZE
 from zongjie.writers.layout import display_width

@@ -11,7 +11,7 @@ import io
 import zipfile
 from html import escape
 
-from zongjie.model import Chart
+from zongjie.document.model import Chart
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

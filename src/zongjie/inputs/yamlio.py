@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Union
 
 from zongjie.errors import Location, YamlError
-from zongjie.textio import read_source
+from zongjie.inputs.textio import read_source
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",

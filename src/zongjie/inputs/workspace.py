@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from zongjie.config import Config, DocumentSettings, load_config
-from zongjie.containment import ensure_inside
+from zongjie.inputs.config import Config, DocumentSettings, load_config
+from zongjie.inputs.containment import ensure_inside
 from zongjie.errors import Location, WorkspaceError
 from zongjie.script import fold
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from zongjie.errors import ConfigError, Location
 from zongjie.fonts import font_role
 from zongjie.script import fold
-from zongjie.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
+from zongjie.inputs.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 CONFIG_FILE = "config.yaml"
 FORMATS = ("docx", "html", "md")

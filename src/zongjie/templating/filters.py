@@ -15,14 +15,14 @@ from decimal import Decimal
 import jinja2
 
 from zongjie.errors import NumberFormatError
-from zongjie.facts import Fact
+from zongjie.inputs.facts import Fact
 from zongjie.numbers import format as fmt
 from zongjie.numbers.chinese import chinese_digits, chinese_numeral, daxie
 from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import compatible
-from zongjie.placeholders import DROP, OptionalMissing, undefined_key
-from zongjie.provenance import TracedText
+from zongjie.templating.placeholders import DROP, OptionalMissing, undefined_key
+from zongjie.templating.provenance import TracedText
 from zongjie.templating.state import current_state
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from zongjie.containment import ensure_inside
+from zongjie.inputs.containment import ensure_inside
 from zongjie.errors import Location, TemplateError
-from zongjie.model import LevelNumbering
-from zongjie.numbering import OFFICIAL_NUMBERING, parse_patterns
-from zongjie.yamlio import YMap, YScalar, YSeq, load_yaml
+from zongjie.document.model import LevelNumbering
+from zongjie.document.numbering import OFFICIAL_NUMBERING, parse_patterns
+from zongjie.inputs.yamlio import YMap, YScalar, YSeq, load_yaml
 
 MANIFEST = "template.yaml"
 _KEYS = {"description", "entry", "numbering", "required_sections", "captions"}

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 
 from zongjie.numbers.parse import parse_date
-from zongjie.placeholders import DROP
-from zongjie.provenance import END, START, SourceTable
+from zongjie.templating.placeholders import DROP
+from zongjie.templating.provenance import END, START, SourceTable
 
 SENTENCE_ENDS = "。！？"
 # clause separators, weakest first: of two around a dropped clause, the weaker goes with it

@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from zongjie.checks.rules import Rule, load_rules
-from zongjie.containment import normalise_year
-from zongjie.facts import FactSet, load_facts
-from zongjie.rollup import load_city_facts, member_facts
+from zongjie.inputs.containment import normalise_year
+from zongjie.inputs.facts import FactSet, load_facts
+from zongjie.inputs.rollup import load_city_facts, member_facts
 from zongjie.script import fold
-from zongjie.templateinfo import TemplateInfo, load_template_info
-from zongjie.workspace import DistrictYear, Workspace, previous_year_of
+from zongjie.inputs.templateinfo import TemplateInfo, load_template_info
+from zongjie.inputs.workspace import DistrictYear, Workspace, previous_year_of
 
 
 @dataclass(frozen=True)

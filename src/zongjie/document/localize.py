@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from zongjie.model import Block, Chart, Document, FactSpan, Heading, Inline, Text
+from zongjie.document.model import Block, Chart, Document, FactSpan, Heading, Inline, Text
 from zongjie.script import is_traditional, text_converter
-from zongjie.walk import map_blocks, map_inlines
+from zongjie.document.walk import map_blocks, map_inlines
 
 
 def convert_document(document: Document, locale: str, phrases: tuple[tuple[str, str], ...] = ()) -> Document:

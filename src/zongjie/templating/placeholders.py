@@ -23,9 +23,9 @@ from pathlib import Path
 import jinja2
 
 from zongjie.errors import ZongjieError
-from zongjie.facts import FactGroup
+from zongjie.inputs.facts import FactGroup
 from zongjie.location import Location
-from zongjie.yamlio import YMap, load_yaml
+from zongjie.inputs.yamlio import YMap, load_yaml
 
 PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE = "【待填：", "】"
 YEARS = "历年"  # the template's name for every year of the district (templating's context)

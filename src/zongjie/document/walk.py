@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Iterable, Iterator, TypeVar, assert_never, overload
 
-from zongjie.model import (
+from zongjie.document.model import (
     Block,
     Chart,
     Document,

@@ -21,10 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from zongjie.errors import Location
-from zongjie.figures import FigureError
-from zongjie.image_header import plain_size
-from zongjie.model import Block, Document, Picture
-from zongjie.walk import iter_blocks, map_blocks
+from zongjie.document.figures import FigureError
+from zongjie.document.image_header import plain_size
+from zongjie.document.model import Block, Document, Picture
+from zongjie.document.walk import iter_blocks, map_blocks
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000

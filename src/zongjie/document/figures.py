@@ -19,10 +19,10 @@ import re
 from functools import lru_cache
 
 from zongjie.errors import Location, YamlError, ZongjieError
-from zongjie.model import Chart, Merge, Paragraph, Picture, Table, Text, plain_text
-from zongjie.origins import CHART_INFOS, parse_origin
+from zongjie.document.model import Chart, Merge, Paragraph, Picture, Table, Text, plain_text
+from zongjie.templating.origins import CHART_INFOS, parse_origin
 from zongjie.page import TEXT_WIDTH_MM
-from zongjie.yamlio import YMap, YScalar, YSeq, parse_yaml
+from zongjie.inputs.yamlio import YMap, YScalar, YSeq, parse_yaml
 
 __all__ = ["CHART_INFOS", "FigureError", "pictures_of", "chart_block", "merged_table", "attach_table_captions"]
 

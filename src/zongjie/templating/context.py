@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zongjie.facts import Fact
-from zongjie.filters import GLOBALS
-from zongjie.loading import Loaded, YearsOfDistrict
+from zongjie.inputs.facts import Fact
+from zongjie.templating.filters import GLOBALS
+from zongjie.inputs.loading import Loaded, YearsOfDistrict
 from zongjie.location import Location
 from zongjie.numbers.quantity import Quantity
-from zongjie.provenance import TracedNumber
+from zongjie.templating.provenance import TracedNumber
 from zongjie.script import traditional_forms
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from zongjie.model import Block, Chart, Document, Inline, Picture, Table, Text
-from zongjie.walk import map_blocks
+from zongjie.document.model import Block, Chart, Document, Inline, Picture, Table, Text
+from zongjie.document.walk import map_blocks
 
 CAPTION_GAP = "　"  # between 图1 and the caption text, as in printed documents
 

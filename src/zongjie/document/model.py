@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Union, assert_never
 
 from zongjie.location import Location
-from zongjie.sourceref import SourceRef
+from zongjie.document.sourceref import SourceRef
 
 
 # ---- inlines -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from zongjie.model import (
+from zongjie.document.model import (
     Block,
     Document,
     Emphasis,
@@ -31,8 +31,8 @@ from zongjie.model import (
     Text,
     plain_text,
 )
-from zongjie.provenance import SourceTable
-from zongjie import figures
+from zongjie.templating.provenance import SourceTable
+from zongjie.document import figures
 
 _DISABLED_RULES = [
     "code", "blockquote", "html_block", "reference", "lheading",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from zongjie.model import Block, Document, Emphasis, FactSpan, Heading, Paragraph, Strong, Table, Text
-from zongjie.walk import map_blocks
+from zongjie.document.model import Block, Document, Emphasis, FactSpan, Heading, Paragraph, Strong, Table, Text
+from zongjie.document.walk import map_blocks
 
 # Measure words (量词) and units after which a Chinese numeral is a count.
 MEASURE_WORDS = (
