@@ -162,8 +162,8 @@ def zongjie(workspace: Path, *args: str) -> tuple[float, MemoryWatch, str]:
 
 def per_format_ms(workspace: Path, sample: int = 40) -> dict[str, float]:
     """In-process milliseconds per document: assembling once, then each writer."""
-    from zongjie.build import write_options
     from zongjie.assemble import assemble
+    from zongjie.build import write_options
     from zongjie.checks.run import check, check_document
     from zongjie.inputs.loading import load
     from zongjie.inputs.workspace import Workspace
@@ -260,10 +260,10 @@ def pdf_batch(count: int) -> None:
 def warm_rebuild_ms(workspace: Path, runs: int = 20) -> float:
     """What `zongjie serve` spends after a save: the whole pipeline of one document in the warm
     process (load, check, render, read, document checks), plus its HTML page."""
-    from zongjie.preview.documents import rebuild
-    from zongjie.preview.pages import document_page
     from zongjie.build import write_options
     from zongjie.inputs.workspace import Workspace
+    from zongjie.preview.documents import rebuild
+    from zongjie.preview.pages import document_page
 
     ws = Workspace.open(workspace)
     district_year = ws.select("区0000", "2023")[0]

@@ -7,7 +7,6 @@ import json
 import os
 
 import pytest
-
 from conftest import line_of, replace_in
 
 FACTS = "content/岳阳楼区/2023/facts.yaml"

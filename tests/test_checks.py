@@ -6,9 +6,7 @@ example workspace and reads `zongjie check --format json` as a tool would.
 
 from __future__ import annotations
 
-
 import pytest
-
 from conftest import check, findings, line_of, replace_in
 
 FACTS = "content/岳阳楼区/2023/facts.yaml"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 import json
 
-from docx import Document as open_docx
-
 from conftest import line_of, replace_in
+from docx import Document as open_docx
 
 TITLE = "岳阳楼区医疗保障局2023年度工作总结"
 

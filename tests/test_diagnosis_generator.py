@@ -13,17 +13,17 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-
 from conftest import REPO
-from zongjie.inputs.loading import load
+
 from zongjie.checks.diagnose import UNIT_FAMILIES
 from zongjie.checks.engine import expand_rules, references, run_rules
 from zongjie.checks.expr import Reference, summands
 from zongjie.checks.measure import Measure, is_exact_count
+from zongjie.inputs.loading import load
+from zongjie.inputs.workspace import Workspace
 from zongjie.numbers.format import plain_decimal
 from zongjie.numbers.quantity import Quantity
 from zongjie.numbers.units import convert, unit_of
-from zongjie.inputs.workspace import Workspace
 
 EXAMPLES = [("岳阳楼区", "2023"), ("裕安区", "2020"), ("奉化区", "2022")]
 

@@ -8,12 +8,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import line_of, replace_in
 
 from zongjie.templating.clauses import drop_clauses
 from zongjie.templating.placeholders import DROP
 from zongjie.templating.provenance import SourceTable
-
-from conftest import line_of, replace_in
 
 FACTS_2025 = "content/岳阳楼区/2025/facts.yaml"
 
@@ -144,8 +143,8 @@ def test_a_deleted_optional_line_is_dropped_even_from_the_draft(workspace, cli, 
 # ---- the clause rule of | 可选 ------------------------------------------------------------------
 def marked(text: str, table: SourceTable) -> str:
     """`<429198人>` written as a figure from a fact (as templates write facts), `~` as DROP."""
-    from zongjie.errors import Location
     from zongjie.inputs.facts import Fact
+    from zongjie.location import Location
     from zongjie.numbers.parse import parse_value
 
     def figure(match: re.Match) -> str:
@@ -175,8 +174,8 @@ def test_a_missing_optional_figure_takes_its_clause_and_no_more(written, reads):
 
 def test_a_sentence_left_with_only_a_date_goes_too():
     table = SourceTable()
-    from zongjie.errors import Location
     from zongjie.inputs.facts import Fact
+    from zongjie.location import Location
     from zongjie.numbers.parse import parse_value
 
     date = table.mark("截至11月底", (Fact("救助.统计截至", parse_value("2023-11-30"), "2023-11-30", Location(Path("f"), 1)),))
@@ -250,9 +249,9 @@ def test_a_comparison_with_a_count_date_on_one_side_only_is_left_out(workspace, 
 
 def test_the_live_preview_shows_a_half_filled_year_with_placeholders(workspace, year_2025):
     from zongjie.document.model import FactSpan
-    from zongjie.preview.documents import rebuild
     from zongjie.document.walk import iter_inlines
     from zongjie.inputs.workspace import Workspace
+    from zongjie.preview.documents import rebuild
 
     ws = Workspace.open(workspace)
     preview = rebuild(ws, ws.district_year("岳阳楼区", "2025"))

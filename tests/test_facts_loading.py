@@ -7,12 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import REPO, line_of
 
 from zongjie.errors import FactError, InputEncodingError, YamlError
 from zongjie.inputs.facts import load_facts
 from zongjie.numbers.quantity import Quantity
-
-from conftest import REPO, line_of
 
 
 def write(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:

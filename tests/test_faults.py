@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import replace_in
 
 NARRATIVE = "content/岳阳楼区/2023/特色亮点.md"

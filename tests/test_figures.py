@@ -9,11 +9,10 @@ import re
 import zipfile
 
 import pytest
+from conftest import line_of, replace_in
 from docx import Document as open_docx
 from lxml import etree
 from PIL import Image
-
-from conftest import line_of, replace_in
 
 TITLE = "岳阳楼区医疗保障局2023年度工作总结"
 HIGHLIGHTS = "content/岳阳楼区/2023/特色亮点.md"
@@ -393,9 +392,9 @@ def test_a_forged_origin_cannot_reach_another_district(workspace, cli):
 
 def test_half_filled_group_leaves_out_empty_categories_and_an_empty_chart(tmp_path):
     from zongjie.document.charts import resolve_chart
-    from zongjie.errors import Location
-    from zongjie.inputs.facts import load_facts
     from zongjie.document.model import Chart, Text
+    from zongjie.inputs.facts import load_facts
+    from zongjie.location import Location
 
     facts_path = tmp_path / "facts.yaml"
     facts_path.write_text("基金:\n  甲:\n    收入: 10万元\n    支出: 8万元\n  乙:\n    收入:\n    支出:\n"

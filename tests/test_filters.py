@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zongjie.errors import Location
 from zongjie.inputs.facts import Fact
-from zongjie.templating.filters import FILTERS, GLOBALS, Derived, FilterError
+from zongjie.location import Location
 from zongjie.numbers.format import rounded
 from zongjie.numbers.parse import parse_value
+from zongjie.templating.filters import FILTERS, GLOBALS, Derived, FilterError
 from zongjie.templating.provenance import TracedText
 
 FAST = settings(max_examples=200, deadline=None)

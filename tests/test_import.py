@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, replace_in
 
 openpyxl = pytest.importorskip("openpyxl", reason="zongjie[xlsx] (openpyxl) is not installed")
@@ -645,6 +644,7 @@ def test_the_preview_tooltip_names_the_cell(workspace):
     from urllib.parse import quote
 
     from test_preview import _get_page
+
     from zongjie.preview.server import PreviewState
 
     state = PreviewState(workspace, "岳阳楼区", "2023")

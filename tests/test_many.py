@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 
+from conftest import line_of, replace_in
+
 from zongjie.inputs.facts import load_facts
 from zongjie.inputs.yamlio import YMap, load_yaml
-
-from conftest import line_of, replace_in
 
 
 def all_keys(node, prefix=""):

@@ -9,11 +9,11 @@ import time
 from urllib.parse import quote
 
 import pytest
-
 from conftest import replace_in
+
+from zongjie.inputs.workspace import Workspace
 from zongjie.preview.changes import EVERYTHING, concerned
 from zongjie.preview.server import PreviewState, open_server
-from zongjie.inputs.workspace import Workspace
 
 DOC = "岳阳楼区 2023"
 

@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import replace_in
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright 未安装：pip install playwright")

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from word_edits import WordEdit
 
 REPORT = "岳阳楼区医疗保障局2023年度工作总结"
@@ -224,7 +223,7 @@ def test_apply_writes_prose_back_and_never_figures(cli, workspace):
 
 
 def test_review_notes_name_a_spreadsheet_cell(tmp_path):
-    from zongjie.errors import Location
+    from zongjie.location import Location
     from zongjie.review.notes import source_place
 
     (tmp_path / "数据").mkdir()

@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import line_of, replace_in
 
 from zongjie.assemble import assemble
-from zongjie.inputs.loading import load
-from zongjie.errors import TemplateError
 from zongjie.document.model import FactSpan, plain_text
 from zongjie.document.walk import inline_runs, iter_inlines
+from zongjie.errors import TemplateError
+from zongjie.inputs.loading import load
 from zongjie.inputs.workspace import Workspace
-
-from conftest import line_of, replace_in
 
 
 def build_model(workspace: Path, district: str = "岳阳楼区", year: str = "2023"):

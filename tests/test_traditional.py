@@ -10,7 +10,6 @@ import subprocess
 import zipfile
 
 import pytest
-
 from conftest import line_of, replace_in
 
 LOCALES = ("zh_Hant_TW", "zh_Hant_HK")
@@ -149,9 +148,10 @@ def test_two_counting_a_measure_word_is_liang_and_a_digit_stays_er(workspace, cl
 
 
 def test_taiwan_writes_the_daxie_three_as_can():
+    from decimal import Decimal
+
     from zongjie.numbers.chinese import daxie
     from zongjie.script import text_converter
-    from decimal import Decimal
 
     amount = daxie(Decimal("3333.30"))
     assert text_converter("zh_Hant_TW")(amount) == "參仟參佰參拾參元參角"
@@ -354,8 +354,8 @@ def test_a_fact_nothing_reads_is_a_warning_naming_its_line(workspace, cli):
 
 
 def test_a_file_name_quoted_in_a_message_stays_as_on_disk(workspace):
-    from zongjie.messages import localized, use_simplified, use_workspace_locale
     from zongjie.inputs.workspace import Workspace
+    from zongjie.messages import localized, use_simplified, use_workspace_locale
 
     set_locale(workspace, "zh_Hant_TW")
     use_workspace_locale(Workspace.open(workspace))
@@ -404,10 +404,10 @@ def test_apply_writes_a_simplified_narrative_back_in_simplified(workspace, cli):
 
 def test_the_preview_speaks_traditional_with_paths_as_on_disk(workspace):
     # a Taiwan writer's preview says 錯誤 and 下載 like the command line, the file named as on disk
+    from zongjie.build import write_options
     from zongjie.messages import use_simplified
     from zongjie.preview.pages import document_page, index_page
     from zongjie.preview.server import PreviewState
-    from zongjie.build import write_options
 
     set_locale(workspace, "zh_Hant_TW")
     replace_in(workspace / "content/岳阳楼区/2023/facts.yaml", "  参保人数: 429198人", "  参保人数: 429199人")

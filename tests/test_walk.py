@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import check, findings, line_of
 
-from zongjie.errors import Location
+from zongjie.document.localize import convert_document
 from zongjie.document.model import (
     Chart,
     ChartSeries,
@@ -26,11 +27,9 @@ from zongjie.document.model import (
     Text,
     plain_text,
 )
-from zongjie.document.localize import convert_document
 from zongjie.document.sourceref import SourceRef
 from zongjie.document.walk import inline_runs, iter_blocks, iter_inlines, map_blocks, map_inlines, walk_inlines
-
-from conftest import check, findings, line_of
+from zongjie.location import Location
 
 NARRATIVE = "content/岳阳楼区/2023/特色亮点.md"
 FACTS = "content/岳阳楼区/2023/facts.yaml"

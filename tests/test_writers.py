@@ -5,19 +5,18 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from zongjie.errors import Location
 from zongjie.document.model import Document, FactSpan, Heading, ListBlock, Meta, Paragraph, Strong, Table, Text
 from zongjie.document.numbering import number_headings, parse_patterns
 from zongjie.document.sourceref import SourceRef
+from zongjie.location import Location
 from zongjie.writers import WriteOptions, write
-
-from pathlib import Path
 
 
 def sample() -> Document:

@@ -12,22 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from zongjie.document.captions import number_captions
-from zongjie.document.charts import resolve_charts
 from zongjie.checks.findings import CheckResult
 from zongjie.checks.run import flagged_keys
-from zongjie.templating.clauses import drop_clauses
-from zongjie.templating.context import template_context
+from zongjie.document.captions import number_captions
+from zongjie.document.charts import resolve_charts
 from zongjie.document.counting import count_numerals
-from zongjie.inputs.loading import Loaded
+from zongjie.document.localize import convert_document
 from zongjie.document.model import Document, plain_text
-from zongjie.newyear import is_draft
 from zongjie.document.numbering import number_headings
 from zongjie.document.pictures import resolve_pictures
 from zongjie.document.reader import read_document
-from zongjie.document.localize import convert_document
-from zongjie.templating.render import RenderRequest, render
+from zongjie.inputs.loading import Loaded
 from zongjie.inputs.workspace import DistrictYear, Workspace
+from zongjie.newyear import is_draft
+from zongjie.templating.clauses import drop_clauses
+from zongjie.templating.context import template_context
+from zongjie.templating.render import RenderRequest, render
 
 
 def assemble(workspace: Workspace, loaded: Loaded, keep_rendered: list | None = None,

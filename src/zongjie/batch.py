@@ -16,10 +16,10 @@ from pathlib import Path
 
 from zongjie.checks.report import finding_text
 from zongjie.errors import ZongjieError
+from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.location import display_path
 from zongjie.manifest import Manifest, shared_fingerprint, up_to_date
 from zongjie.status import BuildStatus
-from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.writers import EXTENSIONS
 
 

@@ -16,24 +16,24 @@ from pathlib import Path
 
 from zongjie.assemble import assemble_all, document_title, localize
 from zongjie.checks.findings import CheckResult
-from zongjie.checks.run import check, check_document
-from zongjie.errors import ConfigError, ZongjieError
-from zongjie.inputs.facts import FactSet
-from zongjie.fonts import document_fonts
-from zongjie.inputs.loading import load
-from zongjie.location import Location
-from zongjie.document.model import Document
-from zongjie.output import refuse_linked_output_folder, safe_file_name, write_files
-from zongjie.pdf import stage
 from zongjie.checks.progress import (
     missing_fact_findings,
     unique,
     waiting_rules,
     with_todo_list,
 )
-from zongjie.status import BuildStatus
+from zongjie.checks.run import check, check_document
+from zongjie.document.model import Document
+from zongjie.errors import ConfigError, ZongjieError
+from zongjie.fonts import document_fonts
+from zongjie.inputs.facts import FactSet
+from zongjie.inputs.loading import load
 from zongjie.inputs.textio import collect_gbk_files
 from zongjie.inputs.workspace import DistrictYear, Workspace
+from zongjie.location import Location
+from zongjie.output import refuse_linked_output_folder, safe_file_name, write_files
+from zongjie.pdf import stage
+from zongjie.status import BuildStatus
 from zongjie.writers import EXTENSIONS, WriteOptions, write
 
 

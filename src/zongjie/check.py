@@ -11,15 +11,15 @@ from pathlib import Path
 from zongjie.assemble import assemble_all, template_search_dirs
 from zongjie.checks.findings import CheckResult, Finding, Severity
 from zongjie.checks.lint import lint_source
+from zongjie.checks.progress import empty_groups, fill_progress, missing_fact_findings
 from zongjie.checks.report import DocumentChecks
 from zongjie.checks.run import check, check_document, lint_narrative
 from zongjie.checks.unused import source_text, unused_facts
 from zongjie.errors import ZongjieError
 from zongjie.inputs.loading import Loaded, load
-from zongjie.location import Location
-from zongjie.checks.progress import empty_groups, fill_progress, missing_fact_findings
-from zongjie.templating.render import compile_all
 from zongjie.inputs.workspace import DistrictYear, Workspace
+from zongjie.location import Location
+from zongjie.templating.render import compile_all
 
 
 def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:

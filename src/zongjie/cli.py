@@ -45,8 +45,8 @@ DebugOption = typer.Option(False, "--debug", help="出错时显示 Python 调用
 def _open_workspace(folder: Path, *typed: str | None):
     """The workspace; from here on messages speak its locale's script (what the user typed,
     `typed`, is quoted as typed)."""
-    from zongjie.messages import use_workspace_locale
     from zongjie.inputs.workspace import Workspace
+    from zongjie.messages import use_workspace_locale
 
     workspace = Workspace.open(folder)
     use_workspace_locale(workspace, typed)

@@ -6,7 +6,7 @@ Messages are Chinese, written for bureau writers: what is wrong, where, and what
 
 from __future__ import annotations
 
-from zongjie.location import Location, display_path  # noqa: F401 - re-exported until every module imports location.py
+from zongjie.location import Location
 
 
 class ZongjieError(Exception):

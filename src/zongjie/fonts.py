@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from zongjie.errors import ConfigError, Location
+from zongjie.errors import ConfigError
+from zongjie.location import Location
 from zongjie.script import fold
 
 # role → the official font it stands for (the names the DOCX styles are written with)

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 from zongjie import __version__
 from zongjie.importing.sources import SOURCES_FILE, source_file_signatures
-from zongjie.output import write_files
 from zongjie.inputs.workspace import DistrictYear, Workspace, previous_year_of
+from zongjie.output import write_files
 
 if TYPE_CHECKING:
     from zongjie.batch import BatchSettings

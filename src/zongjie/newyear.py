@@ -22,12 +22,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from zongjie.errors import WorkspaceError
 from zongjie.inputs.containment import ensure_inside, normalise_year
-from zongjie.errors import Location, WorkspaceError
 from zongjie.inputs.templateinfo import load_template_info
 from zongjie.inputs.textio import read_source
 from zongjie.inputs.workspace import CHECKS_FILE, FACTS_FILE, TEMPLATES_DIR, Workspace, is_plain_name
 from zongjie.inputs.yamlio import YMap, YNode, YScalar, YSeq, parse_yaml
+from zongjie.location import Location
 
 DRAFT_MARK = "{# 草稿：由{year}年度复制，请按本年度情况修改，改好后删去这一行 #}\n"
 DRAFT_PATTERN = re.compile(r"^\{# 草稿：")

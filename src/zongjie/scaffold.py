@@ -12,7 +12,8 @@ from pathlib import Path
 
 import zongjie_templates
 
-from zongjie.errors import Location, WorkspaceError
+from zongjie.errors import WorkspaceError
+from zongjie.location import Location
 
 SAMPLE_TEMPLATE = "医保年度工作总结"
 SAMPLE_DISTRICT = "示例区"

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-
 _CONFIGS = {"zh_Hant_TW": "s2tw", "zh_Hant_HK": "s2hk"}
 TRADITIONAL_LOCALES = tuple(_CONFIGS)
 # Character forms a locale writes differently from what OpenCC gives: Taiwan writes the 大写

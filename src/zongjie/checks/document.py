@@ -22,15 +22,15 @@ from zongjie.checks.expr import Call, Reference, summands
 from zongjie.checks.findings import Figure, Finding, Severity
 from zongjie.checks.lint import doubled_unit
 from zongjie.checks.rules import Rule
-from zongjie.location import Location
-from zongjie.inputs.facts import FactSet
 from zongjie.document.model import Block, Document, FactSpan, Heading, ListBlock, Table, Text, plain_text
+from zongjie.document.walk import inline_runs, iter_blocks, iter_inlines, walk_inlines
+from zongjie.inputs.facts import FactSet
+from zongjie.location import Location
 from zongjie.numbers.format import plain_decimal, rounded
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.quantity import Quantity
 from zongjie.numbers.units import convert, unit_of
 from zongjie.script import fold
-from zongjie.document.walk import inline_runs, iter_blocks, iter_inlines, walk_inlines
 
 PLAN_WORDS = ("打算", "计划", "下一步", "展望", "思路")
 _YEAR = re.compile(r"(\d{4})年")

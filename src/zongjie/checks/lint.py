@@ -16,10 +16,11 @@ from functools import cache
 from pathlib import Path
 
 from zongjie.checks.findings import Finding, Severity
-from zongjie.errors import Location, NumberFormatError
+from zongjie.errors import NumberFormatError
 from zongjie.inputs.facts import FactSet
-from zongjie.numbers.parse import parse_date, parse_quantity
 from zongjie.inputs.textio import read_source
+from zongjie.location import Location
+from zongjie.numbers.parse import parse_date, parse_quantity
 
 _CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
 _FULL_PUNCT = "，。；：、！？"

@@ -10,10 +10,10 @@ from pathlib import Path
 from zongjie.checks.engine import PREVIOUS_YEAR, expand_rules
 from zongjie.checks.expr import references
 from zongjie.checks.findings import Finding, Severity
-from zongjie.location import Location
 from zongjie.document.model import FactSpan, PageBreak, Paragraph, Strong, Text
-from zongjie.templating.placeholders import YEARS, Placeholder, declared_keys, declared_location
 from zongjie.document.sourceref import SourceRef
+from zongjie.location import Location
+from zongjie.templating.placeholders import YEARS, Placeholder, declared_keys, declared_location
 
 
 def unique(placeholders: list[Placeholder]) -> list[Placeholder]:

@@ -29,12 +29,13 @@ from pathlib import Path
 
 from zongjie.checks.expr import FormulaError, Relation, parse_relation, references, summed_references
 from zongjie.checks.findings import Severity
+from zongjie.errors import NumberFormatError, RuleError
 from zongjie.inputs.containment import ensure_inside
-from zongjie.errors import Location, NumberFormatError, RuleError
+from zongjie.inputs.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
+from zongjie.location import Location
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.quantity import Quantity
 from zongjie.script import fold
-from zongjie.inputs.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 SEVERITIES = {"错误": Severity.ERROR, "error": Severity.ERROR, "警告": Severity.WARNING, "warning": Severity.WARNING}
 _KEYS = {"名称", "关系", "级别", "小数", "说明", "例外", "例外差额", "对每个", "精确", "约数误差"}

@@ -22,10 +22,10 @@ from zongjie.checks.findings import CheckResult, Finding, Severity
 from zongjie.checks.lint import lint_source
 from zongjie.checks.plausibility import year_over_year
 from zongjie.checks.rules import load_year_over_year_factor
+from zongjie.document.model import Document
 from zongjie.importing.sources import import_findings
 from zongjie.inputs.loading import Loaded
 from zongjie.location import Location
-from zongjie.document.model import Document
 from zongjie.newyear import is_draft
 
 

@@ -15,8 +15,8 @@ from zongjie.checks.engine import PREVIOUS_YEAR
 from zongjie.checks.expr import references
 from zongjie.checks.findings import Finding, Severity
 from zongjie.inputs.facts import FactSet
-from zongjie.script import fold
 from zongjie.inputs.textio import read_source
+from zongjie.script import fold
 
 
 def source_text(paths: list[Path]) -> str:

@@ -23,14 +23,14 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from zongjie.errors import Location
-from zongjie.inputs.facts import Fact, FactGroup, FactNode, FactSet
 from zongjie.document.figures import FigureError
 from zongjie.document.model import Chart, ChartSeries, Document, FactSpan, ListBlock, plain_text
-from zongjie.numbers import format as fmt
-from zongjie.numbers.quantity import Quantity
 from zongjie.document.sourceref import SourceRef
 from zongjie.document.walk import iter_blocks
+from zongjie.inputs.facts import Fact, FactGroup, FactNode, FactSet
+from zongjie.location import Location
+from zongjie.numbers import format as fmt
+from zongjie.numbers.quantity import Quantity
 
 KINDS = {"柱形图": "bar", "柱状图": "bar", "bar": "bar", "折线图": "line", "line": "line",
          "饼图": "pie", "pie": "pie", "堆积柱形图": "stacked", "堆积柱状图": "stacked", "stacked": "stacked"}

@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from zongjie.errors import Location, YamlError, ZongjieError
 from zongjie.document.model import Chart, Merge, Paragraph, Picture, Table, Text, plain_text
-from zongjie.templating.origins import CHART_INFOS, parse_origin
-from zongjie.page import TEXT_WIDTH_MM
+from zongjie.errors import YamlError, ZongjieError
 from zongjie.inputs.yamlio import YMap, YScalar, YSeq, parse_yaml
+from zongjie.location import Location
+from zongjie.page import TEXT_WIDTH_MM
+from zongjie.templating.origins import CHART_INFOS, parse_origin
 
 __all__ = ["CHART_INFOS", "FigureError", "pictures_of", "chart_block", "merged_table", "attach_table_captions"]
 

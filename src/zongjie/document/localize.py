@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from zongjie.document.model import Block, Chart, Document, FactSpan, Heading, Inline, Text
-from zongjie.script import is_traditional, text_converter
 from zongjie.document.walk import map_blocks, map_inlines
+from zongjie.script import is_traditional, text_converter
 
 
 def convert_document(document: Document, locale: str, phrases: tuple[tuple[str, str], ...] = ()) -> Document:

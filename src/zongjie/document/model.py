@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Union, assert_never
 
-from zongjie.location import Location
 from zongjie.document.sourceref import SourceRef
+from zongjie.location import Location
 
 
 # ---- inlines -------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from zongjie.errors import TemplateError
 from zongjie.document.model import Counter, Document, Heading, LevelNumbering
+from zongjie.errors import TemplateError
 from zongjie.numbers.chinese import chinese_numeral
 
 _PLACEHOLDER = re.compile(r"\{(一|1|A|a|I|壹)\}")

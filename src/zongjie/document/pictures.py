@@ -20,11 +20,11 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from zongjie.errors import Location
 from zongjie.document.figures import FigureError
 from zongjie.document.image_header import plain_size
 from zongjie.document.model import Block, Document, Picture
 from zongjie.document.walk import iter_blocks, map_blocks
+from zongjie.location import Location
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from zongjie.document import figures
 from zongjie.document.model import (
     Block,
     Document,
@@ -32,7 +33,6 @@ from zongjie.document.model import (
     plain_text,
 )
 from zongjie.templating.provenance import SourceTable
-from zongjie.document import figures
 
 _DISABLED_RULES = [
     "code", "blockquote", "html_block", "reference", "lheading",

@@ -13,20 +13,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zongjie.errors import Location, NumberFormatError, ZongjieError, display_path
-from zongjie.inputs.facts import load_facts
+from zongjie.errors import NumberFormatError, ZongjieError
 from zongjie.importing.grid import SpreadsheetError, Workbook, cell_name
 from zongjie.importing.locate import find_cell
 from zongjie.importing.mapping import MAPPING_FILE, FactSource, load_mappings, mapping_paths
 from zongjie.importing.sources import SOURCES_FILE, file_digest, sources_path
 from zongjie.importing.update import UpdatedFile, dump_plain, update_facts
 from zongjie.importing.values import CellProblem, CellValue, read_cell
+from zongjie.inputs.facts import load_facts
+from zongjie.inputs.templateinfo import load_template_info
+from zongjie.inputs.workspace import Workspace
+from zongjie.location import Location, display_path
 from zongjie.numbers.parse import normalise_figure_text, parse_value
 from zongjie.numbers.quantity import YearMonth
 from zongjie.numbers.units import normalise_unit_name
 from zongjie.output import write_files
-from zongjie.inputs.templateinfo import load_template_info
-from zongjie.inputs.workspace import Workspace
 
 _LEADING_NUMBER = re.compile(r"^[^\d]*\d[\d,]*(?:\.\d+)?")
 SIDECAR_HEADER = (

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zongjie.errors import Location, ZongjieError
+from zongjie.errors import ZongjieError
 from zongjie.inputs.textio import read_bytes, read_source
+from zongjie.location import Location
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when an .xlsx is read (~150 ms)
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook

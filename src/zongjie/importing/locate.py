@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zongjie.errors import Location
 from zongjie.importing.grid import Grid, SpreadsheetError, cell_name, column_number, is_date
 from zongjie.importing.mapping import FactSource
+from zongjie.location import Location
 from zongjie.numbers.parse import normalise_figure_text
 from zongjie.numbers.units import normalise_unit_name
 

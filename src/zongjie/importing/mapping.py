@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from zongjie.errors import Location
 from zongjie.importing.grid import SpreadsheetError
 from zongjie.inputs.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
+from zongjie.location import Location
 
 MAPPING_FILE = "导入.yaml"
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")

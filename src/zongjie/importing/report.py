@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from zongjie.errors import display_path
 from zongjie.importing.command import ImportOutcome
+from zongjie.location import display_path
 
 
 def print_outcome(outcome: ImportOutcome, say: Callable[[str], None], verbatim: Callable[[str], None]) -> None:

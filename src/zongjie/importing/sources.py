@@ -20,8 +20,8 @@ from pathlib import Path
 
 from zongjie.checks.findings import Finding, Severity
 from zongjie.errors import ZongjieError
-from zongjie.location import Location
 from zongjie.inputs.yamlio import YMap, YScalar, load_yaml
+from zongjie.location import Location
 
 SOURCES_FILE = "导入来源.yaml"
 

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from zongjie.errors import Location
 from zongjie.importing.grid import SpreadsheetError
 from zongjie.inputs.textio import read_bytes, read_source
+from zongjie.location import Location
 
 _BOM = b"\xef\xbb\xbf"
 

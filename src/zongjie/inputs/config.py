@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from zongjie.errors import ConfigError, Location
+from zongjie.errors import ConfigError
 from zongjie.fonts import font_role
-from zongjie.script import fold
 from zongjie.inputs.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
+from zongjie.location import Location
+from zongjie.script import fold
 
 CONFIG_FILE = "config.yaml"
 FORMATS = ("docx", "html", "md")

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from zongjie.errors import Location, WorkspaceError
+from zongjie.errors import WorkspaceError
+from zongjie.location import Location
 
 CONTENT_DIR = "content"
 

@@ -16,14 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Union
 
-from zongjie.inputs.containment import ensure_inside
 from zongjie.errors import FactError, NumberFormatError
 from zongjie.importing.sources import SOURCES_FILE, attach_sources
+from zongjie.inputs.containment import ensure_inside
+from zongjie.inputs.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 from zongjie.location import Location
 from zongjie.numbers.parse import parse_value
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.script import fold
-from zongjie.inputs.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
 
 FactValue = Union[Quantity, datetime.date, YearMonth, str]
 

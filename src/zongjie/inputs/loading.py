@@ -15,9 +15,9 @@ from zongjie.checks.rules import Rule, load_rules
 from zongjie.inputs.containment import normalise_year
 from zongjie.inputs.facts import FactSet, load_facts
 from zongjie.inputs.rollup import load_city_facts, member_facts
-from zongjie.script import fold
 from zongjie.inputs.templateinfo import TemplateInfo, load_template_info
 from zongjie.inputs.workspace import DistrictYear, Workspace, previous_year_of
+from zongjie.script import fold
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from zongjie.checks.findings import Figure, Finding, Severity
 from zongjie.checks.measure import Measure
-from zongjie.errors import FactError, Location
+from zongjie.errors import FactError
 from zongjie.inputs.facts import Fact, FactGroup, FactSet, add_derived, load_facts
+from zongjie.location import Location
 from zongjie.numbers.format import plain_decimal
 from zongjie.numbers.quantity import Quantity
 from zongjie.numbers.units import compatible, convert

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from zongjie.inputs.containment import ensure_inside
-from zongjie.errors import Location, TemplateError
 from zongjie.document.model import LevelNumbering
 from zongjie.document.numbering import OFFICIAL_NUMBERING, parse_patterns
+from zongjie.errors import TemplateError
+from zongjie.inputs.containment import ensure_inside
 from zongjie.inputs.yamlio import YMap, YScalar, YSeq, load_yaml
+from zongjie.location import Location
 
 MANIFEST = "template.yaml"
 _KEYS = {"description", "entry", "numbering", "required_sections", "captions"}

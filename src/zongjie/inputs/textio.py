@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from zongjie.errors import InputEncodingError, Location
+from zongjie.errors import InputEncodingError
+from zongjie.location import Location
 
 # Control characters that python-docx rejects and that editors hide (Word pastes \x0b as a
 # manual line break). Tab, newline and carriage return are ordinary.

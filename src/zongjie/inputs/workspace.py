@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from zongjie.errors import WorkspaceError
 from zongjie.inputs.config import Config, DocumentSettings, load_config
 from zongjie.inputs.containment import ensure_inside
-from zongjie.errors import Location, WorkspaceError
+from zongjie.location import Location
 from zongjie.script import fold
 
 CONTENT_DIR = "content"

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
-from zongjie.errors import Location, YamlError
+from zongjie.errors import YamlError
 from zongjie.inputs.textio import read_source
+from zongjie.location import Location
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",

@@ -9,8 +9,8 @@ read as the simplified ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 _TEN_THOUSAND = Decimal(10000)
 _HUNDRED_MILLION = Decimal(100000000)

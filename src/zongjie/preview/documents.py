@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 from zongjie.assemble import assemble_all, document_title, localize
 from zongjie.checks.findings import CheckResult, Finding, Severity
+from zongjie.checks.progress import fill_progress
 from zongjie.checks.run import check, check_document, lint_narrative
+from zongjie.document.model import Document
 from zongjie.errors import ZongjieError
 from zongjie.inputs.loading import Loaded, load
-from zongjie.location import Location
-from zongjie.document.model import Document
-from zongjie.checks.progress import fill_progress
 from zongjie.inputs.workspace import DistrictYear, Workspace
+from zongjie.location import Location
 
 
 @dataclass

@@ -21,11 +21,11 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from zongjie.build import write_options
 from zongjie.errors import ZongjieError
+from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.messages import use_workspace_locale
 from zongjie.preview.changes import EVERYTHING, concerned, ignored
 from zongjie.preview.documents import Preview, rebuild
 from zongjie.preview.pages import document_page, error_page, index_page
-from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.writers import write
 
 DEFAULT_PORT = 8765

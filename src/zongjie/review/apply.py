@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zongjie.document.mdsyntax import escape_inline
+from zongjie.inputs.textio import read_bytes, read_source
 from zongjie.output import write_files
 from zongjie.review.diffing import DiffResult, ProseChange
 from zongjie.review.source_map import NarrativeParagraph
 from zongjie.script import fold, is_traditional
-from zongjie.inputs.textio import read_bytes, read_source
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")
 _HEADING_PREFIX = re.compile(r"^\s*#{1,6}\s+")

@@ -16,9 +16,9 @@ from zongjie.build import render_outputs, write_options
 from zongjie.checks.run import check, check_document
 from zongjie.errors import ZongjieError
 from zongjie.inputs.loading import load
+from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.output import refuse_linked_output_folder, safe_file_name, write_files
 from zongjie.review.notes import ReviewNotes
-from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.writers import EXTENSIONS
 
 REVIEW_MARK = "（审阅稿）"

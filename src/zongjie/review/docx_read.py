@@ -17,7 +17,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from zongjie.errors import Location, ZongjieError
+from zongjie.errors import ZongjieError
+from zongjie.location import Location
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"

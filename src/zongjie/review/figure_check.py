@@ -9,10 +9,10 @@ from decimal import Decimal
 from zongjie.checks.engine import expand_rules, path_pattern, run_rules
 from zongjie.checks.expr import references
 from zongjie.checks.findings import Severity
+from zongjie.document.model import FactSpan
 from zongjie.errors import NumberFormatError, ZongjieError
 from zongjie.inputs.facts import Fact
 from zongjie.inputs.loading import load_year_facts
-from zongjie.document.model import FactSpan
 from zongjie.numbers.parse import parse_value
 from zongjie.numbers.quantity import Quantity
 from zongjie.numbers.units import compatible, convert

@@ -14,9 +14,9 @@ from zongjie.checks.engine import expand_rules, path_pattern, run_rules
 from zongjie.checks.expr import references
 from zongjie.checks.findings import CheckResult, Finding, Severity
 from zongjie.checks.rules import Rule
+from zongjie.document.model import FactSpan
 from zongjie.inputs.facts import FactSet
 from zongjie.location import Location
-from zongjie.document.model import FactSpan
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from zongjie.assemble import assemble
 from zongjie.build import write_options
+from zongjie.document.localize import convert_document
 from zongjie.document.model import Document, FactSpan, Heading, Meta, Paragraph, plain_text
 from zongjie.document.reader import read_document
-from zongjie.review.docx_read import ReadParagraph, read_docx
-from zongjie.document.localize import convert_document
-from zongjie.inputs.textio import read_source
 from zongjie.document.walk import iter_blocks
+from zongjie.inputs.textio import read_source
+from zongjie.review.docx_read import ReadParagraph, read_docx
 from zongjie.writers import write
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")

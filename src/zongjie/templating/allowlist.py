@@ -17,9 +17,9 @@ from jinja2.runtime import BlockReference, LoopContext, Macro, TemplateReference
 from jinja2.utils import Cycler, Namespace
 
 from zongjie.inputs.facts import Fact, FactGroup, FactList
-from zongjie.templating.filters import Derived
 from zongjie.inputs.loading import YearsOfDistrict
 from zongjie.numbers.quantity import Quantity, YearMonth
+from zongjie.templating.filters import Derived
 from zongjie.templating.state import Narrative, NarrativeSet
 
 # ---- the allowlist -------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from zongjie.inputs.facts import Fact
-from zongjie.templating.filters import GLOBALS
 from zongjie.inputs.loading import Loaded, YearsOfDistrict
 from zongjie.location import Location
 from zongjie.numbers.quantity import Quantity
-from zongjie.templating.provenance import TracedNumber
 from zongjie.script import traditional_forms
+from zongjie.templating.filters import GLOBALS
+from zongjie.templating.provenance import TracedNumber
 
 
 def template_context(loaded: Loaded) -> dict:

@@ -24,20 +24,12 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from zongjie.document.mdsyntax import escape_inline
 from zongjie.errors import TemplateError
 from zongjie.inputs.facts import Fact, FactGroup, FactList, default_text
-from zongjie.templating.filters import FILTERS, GLOBALS, Derived
+from zongjie.inputs.textio import read_source
 from zongjie.location import Location
-from zongjie.document.mdsyntax import escape_inline
-from zongjie.templating.placeholders import (
-    DROP,
-    OptionalMissing,
-    Placeholder,
-    declared_location,
-    undefined_key,
-)
 from zongjie.privatecache import private_dir, read_private, write_private
-from zongjie.templating.provenance import TracedNumber, TracedText
 from zongjie.script import fold
 from zongjie.templating.allowlist import allowed_attribute, refusal_message
 from zongjie.templating.bounds import (
@@ -54,6 +46,15 @@ from zongjie.templating.bounds import (
     check_brace_format,
     check_string_size,
 )
+from zongjie.templating.filters import FILTERS, GLOBALS, Derived
+from zongjie.templating.placeholders import (
+    DROP,
+    OptionalMissing,
+    Placeholder,
+    declared_location,
+    undefined_key,
+)
+from zongjie.templating.provenance import TracedNumber, TracedText
 from zongjie.templating.state import (
     MarkdownText,
     Narrative,
@@ -61,7 +62,6 @@ from zongjie.templating.state import (
     RenderState,
     current_state,
 )
-from zongjie.inputs.textio import read_source
 
 
 # ---- loader --------------------------------------------------------------------------------

@@ -10,11 +10,11 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from zongjie.errors import NumberFormatError, TemplateError
-from zongjie.templating.filters import FilterError
 from zongjie.location import Location
 from zongjie.templating.bounds import (
     LimitError,
 )
+from zongjie.templating.filters import FilterError
 
 
 def _template_location(error: BaseException) -> Location | None:

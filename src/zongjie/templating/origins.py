@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jinja2.ext import Extension
 
-from zongjie.errors import Location
+from zongjie.location import Location
 
 ORIGIN_PREFIX = "zj:"
 CHART_INFOS = ("图表", "chart")

@@ -24,8 +24,8 @@ import jinja2
 
 from zongjie.errors import ZongjieError
 from zongjie.inputs.facts import FactGroup
-from zongjie.location import Location
 from zongjie.inputs.yamlio import YMap, load_yaml
+from zongjie.location import Location
 
 PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE = "【待填：", "】"
 YEARS = "历年"  # the template's name for every year of the district (templating's context)

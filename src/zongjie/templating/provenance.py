@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from zongjie.inputs.facts import Fact
 from zongjie.document.sourceref import SourceRef
+from zongjie.inputs.facts import Fact
 
 START, MIDDLE, END = "\ue000", "\ue001", "\ue002"
 _DIGIT_BASE = 0xE010

@@ -24,8 +24,8 @@ import jinja2
 
 from zongjie.errors import ZongjieError
 from zongjie.inputs.facts import FactSet
+from zongjie.inputs.textio import read_source
 from zongjie.location import Location
-from zongjie.templating.provenance import SourceTable
 from zongjie.templating.bounds import (
     CURRENT_BUDGET,
     LimitError,
@@ -33,8 +33,8 @@ from zongjie.templating.bounds import (
 )
 from zongjie.templating.environment import environment
 from zongjie.templating.errors import _as_template_error, _template_location
+from zongjie.templating.provenance import SourceTable
 from zongjie.templating.state import _STATE, Narrative, NarrativeSet, RenderState
-from zongjie.inputs.textio import read_source
 
 # What a template can make go wrong: Jinja's own errors (syntax, undefined, sandbox, missing
 # include) and the ordinary errors of the expressions it evaluates.

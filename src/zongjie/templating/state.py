@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zongjie.inputs.facts import FactSet
-from zongjie.templating.provenance import SourceTable
 from zongjie.script import fold
 from zongjie.templating.bounds import (
     Budget,
 )
+from zongjie.templating.provenance import SourceTable
 
 
 class MarkdownText(str):

@@ -15,8 +15,6 @@ from html import escape
 from pathlib import Path
 from typing import assert_never
 
-from zongjie.errors import display_path
-from zongjie.fonts import css_overrides
 from zongjie.document.model import (
     Block,
     Chart,
@@ -35,6 +33,8 @@ from zongjie.document.model import (
     Text,
     plain_text,
 )
+from zongjie.fonts import css_overrides
+from zongjie.location import display_path
 from zongjie.writers.html_figures import STYLE as FIGURE_STYLE
 from zongjie.writers.html_figures import chart_html, picture_html, span_attributes, table_caption
 from zongjie.writers.html_review import REVIEW_SCRIPT, REVIEW_STYLE, banner, review_fact

@@ -11,8 +11,8 @@ from __future__ import annotations
 from html import escape
 
 from zongjie.checks.findings import Severity
-from zongjie.messages import localized  # a Taiwan reviewer reads 來源, paths as on disk
 from zongjie.document.model import FactSpan
+from zongjie.messages import localized  # a Taiwan reviewer reads 來源, paths as on disk
 
 REVIEW_STYLE = """
 .review-banner { border: 2px solid #b00; color: #700; background: #fff4f4; padding: 0.6rem 0.9rem; margin: 0 0 1.6rem;

@@ -20,8 +20,8 @@ parts and adds new ones; the modules between write the document into them:
 
 from __future__ import annotations
 
-from zongjie.fonts import replacements
 from zongjie.document.model import Document, plain_text
+from zongjie.fonts import replacements
 from zongjie.page import TEXT_WIDTH_EMU
 from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.body import DocxWriter

@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
-from zongjie.messages import localized
 from zongjie.document.model import Inline
+from zongjie.messages import localized
 from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.body import styled_pieces
 from zongjie.writers.docx.package import DOCUMENT, DocxPackage

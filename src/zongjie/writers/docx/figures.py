@@ -12,8 +12,8 @@ from dataclasses import replace
 
 from zongjie.document.captions import caption_inlines
 from zongjie.document.model import Chart, Inline, Merge, Picture, Text, plain_text
-from zongjie.page import EMU_PER_MM, TEXT_WIDTH_EMU
 from zongjie.document.pictures import printed_size_mm
+from zongjie.page import EMU_PER_MM, TEXT_WIDTH_EMU
 from zongjie.writers.docx import drawing
 from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.chart import chart_space

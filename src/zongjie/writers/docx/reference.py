@@ -12,7 +12,8 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-from zongjie.errors import Location, OutputError
+from zongjie.errors import OutputError
+from zongjie.location import Location
 from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.package import STYLES, read_part
 
