@@ -37,6 +37,7 @@ from zongjie.writers.docx.tables import KEPT_FIRST_ROWS, SMALL_TABLE_ROWS, broke
 from zongjie.writers.layout import closing_positions, title_lines
 
 TEXT_WIDTH = TEXT_WIDTH_EMU
+BULLET = "●"  # an unordered list item's mark, set in the body's Chinese font (see _SHARED_PUNCTUATION)
 
 
 # ---- blocks --------------------------------------------------------------------------------
@@ -122,7 +123,8 @@ class DocxWriter:
                 self.paragraph(content, "Normal")
             case ListBlock():
                 for offset, item in enumerate(block.items):
-                    prefix = f"{block.start + offset}." if block.ordered else ""
+                    # each item its own paragraph, marked as in the HTML and Markdown: 3. / ●
+                    prefix = f"{block.start + offset}." if block.ordered else BULLET
                     for index, child in enumerate(item):
                         self.block(child, prefix if index == 0 else "")
             case Table():
@@ -200,7 +202,7 @@ class DocxWriter:
             apply_merges(element, table.merges, widths)
 
 
-_SHARED_PUNCTUATION = re.compile("([“”‘’—…·–]+)")
+_SHARED_PUNCTUATION = re.compile("([“”‘’—…·–●]+)")
 
 
 def _split_shared_punctuation(text: str) -> list[tuple[str, bool]]:
