@@ -4,8 +4,8 @@
     to Markdown → read it into the document model → number headings → convert script →
     write every format in memory → move the files into place.
 
-Each stage has its module: loading.py, checks/run.py, assemble.py (templating → reader →
-passes over the model), writers/, output.py. `build_document` runs them for one district-year
+Each stage has its module: inputs/loading.py, checks/run.py, assemble.py (templating/ →
+document/reader.py → the passes over the model), writers/, output.py. `build_document` runs them for one district-year
 and returns what happened, so a batch can go on when one district fails.
 """
 
@@ -128,8 +128,7 @@ def write_options(workspace: Workspace, district_year: DistrictYear) -> WriteOpt
                 "路径相对于工作区文件夹；请检查文件名，或删去这一项使用 zongjie 自带的样式。",
             )
     return WriteOptions(source_root=workspace.root, lang=_html_lang(settings.locale), reference_docx=reference,
-                        organisation=settings.organisation_for(district_year.district),
-                        cache_dir=workspace.output_dir / ".zongjie", fonts=_fonts(settings))
+                        organisation=settings.organisation_for(district_year.district), fonts=_fonts(settings))
 
 
 def _fonts(settings) -> tuple[tuple[str, str], ...]:

@@ -24,7 +24,6 @@ class WriteOptions:
     lang: str = "zh-CN"
     reference_docx: Path | None = None
     organisation: str = ""  # author and company in the DOCX properties
-    cache_dir: Path | None = None  # unused: the DOCX prototype is package data now (writers/docx/prototype.py)
     # A review copy (审阅稿): zongjie.review.notes.ReviewNotes saying where each figure comes
     # from and what the checks found. None (the default) writes the clean copy to publish,
     # which carries no internal keys, paths or line numbers.
