@@ -92,7 +92,7 @@ def assemble_all(workspace: Workspace, loaded: Loaded, missing: str = "collect",
 
 
 def template_search_dirs(workspace: Workspace, loaded: Loaded) -> tuple[Path, ...]:
-    """Where templates are looked up, most specific first (see templating.py)."""
+    """Where templates are looked up, most specific first (see templating/render.py)."""
     folders = (*loaded.district_year.override_dirs(), loaded.template.folder, workspace.templates_dir)
     return tuple(path.resolve() for path in folders)
 

@@ -63,7 +63,7 @@ def coverage_text(label: str, result: Coverage) -> str:
 
 
 def coverage_of(loaded) -> Coverage:
-    """The coverage of one loaded district-year (build.Loaded): its rules, and last year's
+    """The coverage of one loaded district-year (inputs/loading.Loaded): its rules, and last year's
     figures where the template sets 同比倍数."""
     plausible = set()
     if year_over_year_factor(loaded) is not None:

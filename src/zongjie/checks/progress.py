@@ -1,6 +1,6 @@
 """What a year still being filled in lacks: a final build's error per missing fact, the rules
 waiting for a fact, the fill progress `zongjie check` reports, and the to-do list at the end
-of a draft. The placeholders themselves are recorded while rendering (placeholders.py).
+of a draft. The placeholders themselves are recorded while rendering (templating/placeholders.py).
 """
 
 from __future__ import annotations

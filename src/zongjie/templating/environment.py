@@ -1,8 +1,8 @@
 """The Jinja environment templates render in: sandboxed, strict, contained.
 
 Templates are shared between bureaus, so they are semi-trusted: they render in Jinja's
-immutable sandbox narrowed to an allowlist of what they may reach (sandbox.py bounds sizes and
-time), a loader refuses paths (or symlinks) leading out of the template folders, and compiled
+immutable sandbox narrowed to an allowlist of what they may reach (allowlist.py; bounds.py bounds sizes
+and time), a loader refuses paths (or symlinks) leading out of the template folders, and compiled
 templates are cached only in the user's private cache folder (privatecache.py).
 """
 
@@ -154,7 +154,7 @@ GROUP_METHODS = ("items", "keys", "values", "get")  # what templates may call on
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox narrowed to an allowlist (sandbox.py), with bounds on what
+    """Jinja's immutable sandbox narrowed to an allowlist (allowlist.py), with bounds on what
     it does not bound, and fact keys that win over Python method names (a fact named `items`
     is the fact)."""
 

@@ -2,9 +2,9 @@
 
 Templates are shared between bureaus, so they are semi-trusted: they render in Jinja's
 immutable sandbox narrowed to an allowlist of what they may reach, with the size of what
-they build and the time they take bounded (sandbox.py), and a loader that refuses paths
+they build and the time they take bounded (allowlist.py, bounds.py), and a loader that refuses paths
 (or symlinks) leading out of the template folders. Compiled templates are cached only in the
-user's private cache folder (privatecache.py), never in the workspace or its build folder:
+user's private cache folder (environment.py, privatecache.py), never in the workspace or its build folder:
 nothing a shared folder holds is ever loaded as code. An undefined name is an error that
 names the fact and the template line, never an empty string.
 
@@ -65,7 +65,7 @@ class Rendered:
     # each narrative written into the document, by name: its file and rendered Markdown
     # (zongjie diff maps edited paragraphs back to the narrative they came from)
     narratives: dict[str, tuple[Path, str]] = field(default_factory=dict)
-    placeholders: tuple = ()  # facts the template asked for and did not get (placeholders.py)
+    placeholders: tuple = ()  # facts the template asked for and did not get (templating/placeholders.py)
 
 
 def render(request: RenderRequest) -> Rendered:
