@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import replace_in
 from word_edits import WordEdit
 
 REPORT = "岳阳楼区医疗保障局2023年度工作总结"
@@ -260,3 +261,37 @@ def test_review_copy_asked_as_pdf_says_which_formats_it_has(cli, workspace):
     assert run.code == 0, run.err
     assert "审阅稿只有 DOCX 和 HTML，不生成 pdf" in run.err
     assert not list((workspace / "build/岳阳楼区/2023").glob("*.pdf"))
+
+
+def test_review_notes_tell_last_years_figure_from_this_years(workspace):
+    """A figure from 上年 or 历年 carries the verdict of the rules about *that* figure, never
+    this year's verdict about the figure of the same name."""
+    from zongjie.checks.run import check
+    from zongjie.document.model import FactSpan
+    from zongjie.document.sourceref import SourceRef
+    from zongjie.inputs.facts import load_facts
+    from zongjie.inputs.loading import load
+    from zongjie.inputs.workspace import Workspace
+    from zongjie.review.notes import ReviewNotes
+
+    district = workspace / "content/岳阳楼区"
+    for year in ("2021", "2022"):  # earlier years, as written: consistent
+        (district / year).mkdir()
+        shutil.copy(district / "2023/facts.yaml", district / year / "facts.yaml")
+    replace_in(district / "2023/facts.yaml", "城乡居民缴费人数: 389888人", "城乡居民缴费人数: 389988人")  # 2023's sum fails
+    ws = Workspace.open(workspace)
+    loaded = load(ws, ws.district_year("岳阳楼区", "2023"))
+    notes = ReviewNotes(loaded.facts, loaded.rules, check(loaded), ws.root, loaded.previous)
+
+    def span(fact):
+        return FactSpan(fact.written, SourceRef.of((fact,)))
+
+    key = "参保.城乡居民缴费人数"
+    this_year, last_year = loaded.facts.get(key), loaded.previous.get(key)
+    earlier = load_facts(district / "2021/facts.yaml").get(key)
+    assert notes.fails(span(this_year)) and notes.findings_for(span(this_year))
+    assert not notes.fails(span(last_year)) and not notes.findings_for(span(last_year))
+    assert "错误" in notes.note(span(this_year))
+    assert "错误" not in notes.note(span(last_year)) and "2022/facts.yaml" in notes.note(span(last_year))
+    assert not notes.fails(span(earlier))
+    assert "这是 2021 年度的数字" in notes.note(span(earlier)) and "错误" not in notes.note(span(earlier))

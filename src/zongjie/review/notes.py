@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from zongjie.checks.engine import expand_rules, path_pattern, run_rules
+from zongjie.checks.engine import PREVIOUS_YEAR, expand_rules, path_pattern, run_rules
 from zongjie.checks.expr import references
 from zongjie.checks.findings import CheckResult, Finding, Severity
 from zongjie.checks.rules import Rule
@@ -33,15 +33,18 @@ class ReviewNotes:
                  previous: FactSet | None = None):
         self.facts = facts
         self.root = root.resolve()
+        self._this_year = facts.path.parent.name if facts.path else None
+        self._last_year = previous.path.parent.name if previous is not None and previous.path else None
         self.result = result
         self._rules = [(rule, _patterns(rule)) for rule in expand_rules(list(rules), facts)]
         self._status = {rule.name: _rule_status(rule, result, facts, previous) for rule, _ in self._rules}
         self.findings = [
-            PlacedFinding(number, finding_note(finding, self.where), tuple(figure.key for figure in finding.figures))
+            PlacedFinding(number, finding_note(finding, self.where),
+                          tuple(self._rule_key(figure.key, figure.location) or "" for figure in finding.figures))
             for number, finding in enumerate(result.findings) if finding.severity in (Severity.ERROR, Severity.WARNING)
         ]
-        self._failing = {figure.key for finding in result.findings if finding.severity == Severity.ERROR
-                         for figure in finding.figures}
+        self._failing = {self._rule_key(figure.key, figure.location) for finding in result.findings
+                         if finding.severity == Severity.ERROR for figure in finding.figures} - {None}
 
     # ---- what writers ask --------------------------------------------------------------
     def note(self, span: FactSpan) -> str:
@@ -57,7 +60,8 @@ class ReviewNotes:
                 lines.append(f"推算：facts.yaml 中没有填写，由校验规则算出（规则见 {self.where(location)}）")
             else:
                 lines.append(f"来源：{self.where(location)}")
-            lines.append(self.rule_status(key))
+            rule_key = self._rule_key(key, location)
+            lines.append(self.rule_status(rule_key) if rule_key else f"校验：这是 {_year_of(location)} 年度的数字，本年度的规则不核对它")
         if len(span.keys) > 1:
             lines.append(f"推算：由以上 {len(span.keys)} 项计算得出")
         elif span.derived and not any(line.startswith("推算") for line in lines):
@@ -65,10 +69,23 @@ class ReviewNotes:
         return "\n".join(lines)
 
     def fails(self, span: FactSpan) -> bool:
-        return any(key in self._failing for key in span.keys)
+        return any(self._rule_key(key, location) in self._failing for key, location in zip(span.keys, span.locations))
 
     def findings_for(self, span: FactSpan) -> list[PlacedFinding]:
-        return [finding for finding in self.findings if set(finding.keys) & set(span.keys)]
+        keys = {self._rule_key(key, location) for key, location in zip(span.keys, span.locations)} - {None}
+        return [finding for finding in self.findings if set(finding.keys) & keys]
+
+    def _rule_key(self, key: str, location: Location | None) -> str | None:
+        """The key a rule names this figure by: this year's `参保.参保人数`, last year's
+        `上年.参保.参保人数`, or None for an earlier year's (历年) that no rule of this year checks.
+        A figure is known by the year folder of its facts.yaml, so last year's 参保人数 never
+        shows this year's verdict."""
+        year = _year_of(location)
+        if year is None or year == self._this_year:  # this year's, or computed by a rule
+            return key
+        if year == self._last_year:
+            return f"{PREVIOUS_YEAR}.{key}"
+        return None
 
     def rule_status(self, key: str) -> str:
         checking = [rule for rule, patterns in self._rules if any(p.match(key) for p in patterns)]
@@ -78,6 +95,14 @@ class ReviewNotes:
 
     def where(self, location: Location | None) -> str:
         return source_place(location, self.root)
+
+
+def _year_of(location: Location | None) -> str | None:
+    """The year folder a figure was written in (content/<地区>/<年度>/facts.yaml), if any."""
+    if location is None:
+        return None
+    folder = Path(location.file).parent.name
+    return folder if len(folder) == 4 and folder.isdigit() else None
 
 
 def source_place(location: Location | None, root: Path) -> str:
