@@ -83,6 +83,31 @@ def test_downloads_are_the_current_document_and_unknown_paths_are_not_found(work
             assert _request(port, quote(path))[0] == 404
 
 
+def test_the_pdf_of_the_last_build_is_offered_and_nothing_outside_the_output_folder(workspace, tmp_path):
+    state = PreviewState(workspace, "岳阳楼区", "2023")
+    state.rebuild()
+    page_url = f"/doc/{quote('岳阳楼区')}/2023/"
+    with _running(state) as port:
+        status, _, body = _request(port, page_url)
+        assert "PDF 未生成" in body.decode() and "download.pdf" not in body.decode()
+        assert _request(port, page_url + "download.pdf")[0] == 404
+        # as `zongjie build --format pdf` leaves it (LibreOffice is too slow for every save)
+        folder = workspace / "build/岳阳楼区/2023"
+        folder.mkdir(parents=True)
+        pdf = folder / f"{state.previews[DOC].title}.pdf"
+        pdf.write_bytes(b"%PDF-1.4 last build")
+        status, _, body = _request(port, page_url)
+        assert "下载 PDF（上次生成）" in body.decode()
+        status, headers, body = _request(port, page_url + "download.pdf")
+        assert status == 200 and body == b"%PDF-1.4 last build" and headers["Content-Type"] == "application/pdf"
+        # a PDF that is a link out of the output folder is not served
+        outside = tmp_path / "secret.pdf"
+        outside.write_bytes(b"%PDF-1.4 not ours")
+        pdf.unlink()
+        pdf.symlink_to(outside)
+        assert _request(port, page_url + "download.pdf")[0] == 404
+
+
 def test_on_loopback_only_requests_naming_this_machine_are_answered(workspace):
     state = PreviewState(workspace, "岳阳楼区", "2023")
     state.rebuild()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from zongjie.assemble import assemble_all, document_title, localize
+from zongjie.build import output_paths
 from zongjie.checks.findings import CheckResult, Finding, Severity
 from zongjie.checks.progress import fill_progress
 from zongjie.checks.run import check, check_document, lint_narrative
@@ -86,3 +88,15 @@ def rebuild(workspace: Workspace, district_year: DistrictYear, version: int = 0)
         preview.error = "zongjie 内部错误：这不是您输入的问题。请运行 zongjie build --debug 查看详情，并发给维护者。"
     preview.milliseconds = (time.perf_counter() - started) * 1000
     return preview
+
+
+def last_built_pdf(workspace: Workspace, preview: Preview) -> Path | None:
+    """The PDF `zongjie build --format pdf` last wrote for this document (LibreOffice is too
+    slow to run on every save), if it is there and inside the output folder."""
+    if not preview.title:
+        return None
+    out_dir = workspace.output_dir
+    path = output_paths(out_dir, preview.district_year, preview.title, ("pdf",))["pdf"]
+    if not path.is_file() or not path.resolve().is_relative_to(out_dir.resolve()):
+        return None  # not built, or a link out of the output folder: never served
+    return path

@@ -109,8 +109,9 @@ def error_page(preview: Preview) -> str:
     return _page(preview.label + _t("：无法生成"), style, body, events_url(preview.label))
 
 
-def document_page(preview: Preview, options: WriteOptions) -> str:
-    """The built HTML of the document, with the findings at their figures."""
+def document_page(preview: Preview, options: WriteOptions, has_pdf: bool = False) -> str:
+    """The built HTML of the document, with the findings at their figures; `has_pdf`: a PDF
+    of the last `zongjie build --format pdf` is there to download."""
     assert preview.document is not None
     html = write("html", preview.document, replace(options, trace=True)).decode("utf-8")  # sources in tooltips
     html = _highlight(html, preview.findings)
@@ -120,16 +121,18 @@ def document_page(preview: Preview, options: WriteOptions) -> str:
         + '<div id="zj-tip" role="status"></div>'
         + f"<script>{RELOAD_SCRIPT % {'events': json.dumps(events_url(preview.label))}}</script>"
     )
-    html = html.replace("<body>\n", "<body>\n" + _bar(preview), 1)
+    html = html.replace("<body>\n", "<body>\n" + _bar(preview, has_pdf), 1)
     return html.replace("</body>", overlay + "</body>", 1)
 
 
-def _bar(preview: Preview) -> str:
+def _bar(preview: Preview, has_pdf: bool) -> str:
     base = document_url(preview)
+    pdf = (f'<a href="{base}download.pdf">{_t("下载 PDF（上次生成）")}</a>' if has_pdf else
+           f'<span title="{_t("运行 zongjie build --format pdf 生成 PDF 后可在此下载")}">{_t("PDF 未生成")}</span>')
     return (
         f'<nav id="zj-bar"><a href="/">{_t("← 全部文档")}</a><span>{escape(preview.label)}</span>'
         + f'<span>{_t(f"错误 {len(preview.errors)} · 警告 {len(preview.warnings)}")} · {preview.milliseconds:.0f} ms</span>'
-        + f'<a href="{base}download.docx">{_t("下载")} DOCX</a><a href="{base}download.md">{_t("下载")} Markdown</a></nav>'
+        + f'<a href="{base}download.docx">{_t("下载")} DOCX</a><a href="{base}download.md">{_t("下载")} Markdown</a>{pdf}</nav>'
     )
 
 

@@ -24,7 +24,7 @@ from zongjie.errors import ZongjieError
 from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.messages import use_workspace_locale
 from zongjie.preview.changes import EVERYTHING, concerned, ignored
-from zongjie.preview.documents import Preview, rebuild
+from zongjie.preview.documents import Preview, last_built_pdf, rebuild
 from zongjie.preview.pages import document_page, error_page, index_page
 from zongjie.writers import write
 
@@ -134,15 +134,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
         workspace = self.server.state.workspace
         assert workspace is not None, "a preview exists only once the workspace has opened"
         options = write_options(workspace, preview.district_year)
+        pdf = last_built_pdf(workspace, preview)
         if item == "":
-            return self._html(document_page(preview, options))
+            return self._html(document_page(preview, options, pdf is not None))
+        if item == "download.pdf":
+            if pdf is None:
+                return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8",
+                                  "还没有 PDF：请运行 zongjie build --format pdf。".encode())
+            return self._attachment(pdf.read_bytes(), "application/pdf", pdf.name)
         formats = {"download.docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
                    "download.md": ("md", "text/markdown; charset=utf-8")}
         if item not in formats:
             return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", "没有这个文件。".encode())
         name, content_type = formats[item]
-        data = write(name, preview.document, options)
-        filename = (preview.title or preview.label) + "." + name
+        self._attachment(write(name, preview.document, options), content_type, (preview.title or preview.label) + "." + name)
+
+    def _attachment(self, data: bytes, content_type: str, filename: str) -> None:
         self._send(HTTPStatus.OK, content_type, data,
                    {"Content-Disposition": "attachment; filename*=UTF-8''" + _quote_header(filename)})
 
