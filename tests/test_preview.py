@@ -149,12 +149,15 @@ def test_a_busy_port_is_a_chinese_message_and_the_default_takes_the_next_free_on
 
 def test_serve_builds_watches_and_stops_on_ctrl_c(workspace):
     """The real command in a child process: it rebuilds on save and Ctrl-C ends it cleanly."""
+    import os
     import signal
     import subprocess
     import sys
 
+    # faulthandler: if Ctrl-C ever hangs, SIGABRT below prints every thread's stack into the failure
     child = subprocess.Popen([sys.executable, "-m", "zongjie", "serve", "岳阳楼区", "2023", "-w", str(workspace)],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                             env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     try:
         port = _port_from(child)
         replace_in(workspace / "content/岳阳楼区/2023/facts.yaml", "城乡居民缴费人数: 389888人", "城乡居民缴费人数: 389988人")
@@ -162,7 +165,11 @@ def test_serve_builds_watches_and_stops_on_ctrl_c(workspace):
         assert "岳阳楼区 2023" in line and "校验错误" in line
         assert "389988人" in _request(port, f"/doc/{quote('岳阳楼区')}/2023/")[2].decode()
         child.send_signal(signal.SIGINT)
-        out, _ = child.communicate(timeout=10)
+        try:
+            out, _ = child.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGABRT)
+            pytest.fail("zongjie serve did not stop within 10 s of Ctrl-C:\n" + child.communicate(timeout=10)[0])
         assert child.returncode == 0 and "预览已停止" in out and "Traceback" not in out
     finally:
         child.kill()
