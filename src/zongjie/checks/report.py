@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from zongjie.checks.findings import CheckResult, Finding, Severity
+from zongjie.location import Location
 
 
 @dataclass(frozen=True)
@@ -17,17 +19,41 @@ class DocumentChecks:
     error: str = ""
 
 
-def finding_text(finding: Finding) -> str:
+@dataclass(frozen=True)
+class FindingLayout:
+    """How one Finding is laid out: the terminal's lines and a review copy's Word comment say
+    the same things (the verdict, each figure with its source, the rule, the fix) in two
+    layouts. `place` shows a location, `key` a fact key."""
+
+    head: str  # fields: where (the finding's location, "file:line: "), word (错误/警告/说明), message
+    figure: str  # fields: key, written, mark (（推算）), place
+    rule: str  # fields: name, place
+    hint: str  # field: hint
+    place: Callable[[Location | None], str] = str
+    key: Callable[[str], str] = str
+
+
+TERMINAL = FindingLayout("{where}{word}：{message}", "    {key} = {written}{mark}    ← {place}",
+                         "    规则“{name}”    ← {place}", "  → {hint}")
+
+
+def render_finding(finding: Finding, layout: FindingLayout) -> str:
     where = f"{finding.location}: " if finding.location else ""
-    lines = [f"{where}{Severity(finding.severity).word}：{finding.message}"]
+    lines = [layout.head.format(where=where, word=Severity(finding.severity).word, message=finding.message)]
     for figure in finding.figures:
         mark = "（推算）" if figure.derived else ""
-        lines.append(f"    {figure.key} = {figure.written}{mark}    ← {figure.location}")
+        lines.append(layout.figure.format(key=layout.key(figure.key), written=figure.written, mark=mark,
+                                          place=layout.place(figure.location)))
     if finding.check_location:
-        lines.append(f"    规则“{finding.check}”    ← {finding.check_location}")
+        lines.append(layout.rule.format(name=finding.check, place=layout.place(finding.check_location)))
     if finding.hint:
-        lines.append(f"  → {finding.hint}")
+        lines.append(layout.hint.format(hint=finding.hint))
     return "\n".join(lines)
+
+
+def finding_text(finding: Finding) -> str:
+    """A finding as the terminal shows it."""
+    return render_finding(finding, TERMINAL)
 
 
 def unchecked_text(result: CheckResult) -> str:

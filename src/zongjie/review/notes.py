@@ -13,6 +13,7 @@ from pathlib import Path
 from zongjie.checks.engine import PREVIOUS_YEAR, expand_rules, path_pattern, run_rules
 from zongjie.checks.expr import references
 from zongjie.checks.findings import CheckResult, Finding, Severity
+from zongjie.checks.report import FindingLayout, render_finding
 from zongjie.checks.rules import Rule
 from zongjie.document.model import FactSpan
 from zongjie.inputs.facts import FactSet
@@ -160,12 +161,8 @@ def column_letters(column: int) -> str:
 
 
 def finding_note(finding: Finding, where) -> str:
-    lines = [f"校验{Severity(finding.severity).word}：{finding.message}"]
-    for figure in finding.figures:
-        mark = "（推算）" if figure.derived else ""
-        lines.append(f"{key_words(figure.key)} = {figure.written}{mark}（{where(figure.location)}）")
-    if finding.check_location:
-        lines.append(f"规则“{finding.check}”（{where(finding.check_location)}）")
-    if finding.hint:
-        lines.append(f"建议：{finding.hint}")
-    return "\n".join(lines)
+    """A finding as a Word comment or the HTML review's note: report.render_finding's lines,
+    with the keys in words and the places workspace-relative."""
+    layout = FindingLayout("校验{word}：{message}", "{key} = {written}{mark}（{place}）", "规则“{name}”（{place}）",
+                           "建议：{hint}", place=where, key=key_words)
+    return render_finding(finding, layout)
