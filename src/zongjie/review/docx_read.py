@@ -19,6 +19,7 @@ from lxml import etree
 
 from zongjie.errors import ZongjieError
 from zongjie.location import Location
+from zongjie.writers.docx.package import SAFE_PARSER
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -33,7 +34,6 @@ _DELETED = {w("del"), w("moveFrom")}
 _SKIPPED = _DELETED | {w("instrText"), w("delInstrText"), w("pPr"), w("rPr"), w("txbxContent"), w("footnoteReference")}
 _KAITI = "楷体"
 # The edited file comes from outside: no entities expanded, nothing fetched, parts bounded.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 MAX_PART_BYTES = 200 * 1024 * 1024
 
 
@@ -78,7 +78,7 @@ def read_docx(data: bytes, path: Path | None = None) -> ReadDocument:
             styles = _style_names(archive.read("word/styles.xml")) if "word/styles.xml" in names else {}
             comments_name = _comments_part(archive, names)
             comments = _comments(archive.read(comments_name)) if comments_name else {}
-        root = etree.fromstring(body_xml, _PARSER)
+        root = etree.fromstring(body_xml, SAFE_PARSER)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as error:
         reason = {zipfile.BadZipFile: "不是有效的 .docx 文件", KeyError: "文件里没有正文部分"}.get(
             type(error), "文件内容已损坏")
@@ -106,12 +106,7 @@ def read_docx(data: bytes, path: Path | None = None) -> ReadDocument:
 
 
 def _inside_other_paragraph(element) -> bool:
-    parent = element.getparent()
-    while parent is not None:
-        if parent.tag == w("p"):
-            return True
-        parent = parent.getparent()
-    return False
+    return next(element.iterancestors(w("p")), None) is not None
 
 
 def _append(first: ReadParagraph, second: ReadParagraph) -> None:
@@ -189,12 +184,7 @@ def _on(element) -> bool:
 
 
 def _in_table(element) -> bool:
-    parent = element.getparent()
-    while parent is not None:
-        if parent.tag == w("tc"):
-            return True
-        parent = parent.getparent()
-    return False
+    return next(element.iterancestors(w("tc")), None) is not None
 
 
 def _normal_name(name: str) -> str:
@@ -203,7 +193,7 @@ def _normal_name(name: str) -> str:
 
 def _style_names(data: bytes) -> dict[str, str]:
     """styleId → normalised name; "" → the default paragraph style's name."""
-    root = etree.fromstring(data, _PARSER)
+    root = etree.fromstring(data, SAFE_PARSER)
     names: dict[str, str] = {}
     for style in root.iter(w("style")):
         if style.get(w("type")) != "paragraph":
@@ -220,7 +210,7 @@ def _style_names(data: bytes) -> dict[str, str]:
 def _comments_part(archive, names: set[str]) -> str | None:
     rels = "word/_rels/document.xml.rels"
     if rels in names:
-        for relationship in etree.fromstring(archive.read(rels), _PARSER).iter(f"{{{_REL}}}Relationship"):
+        for relationship in etree.fromstring(archive.read(rels), SAFE_PARSER).iter(f"{{{_REL}}}Relationship"):
             if relationship.get("Type") == _COMMENTS_TYPE:
                 target = relationship.get("Target", "").lstrip("/")
                 name = target if target.startswith("word/") else f"word/{target}"
@@ -230,7 +220,7 @@ def _comments_part(archive, names: set[str]) -> str | None:
 
 def _comments(data: bytes) -> dict[str, Comment]:
     found: dict[str, Comment] = {}
-    for comment in etree.fromstring(data, _PARSER).iter(w("comment")):
+    for comment in etree.fromstring(data, SAFE_PARSER).iter(w("comment")):
         paragraphs = ["".join(t.text or "" for t in p.iter(w("t"))) for p in comment.iter(w("p"))]
         number = comment.get(w("id"), "")
         found[number] = Comment(number, comment.get(w("author"), ""), "\n".join(paragraphs).strip())
