@@ -12,9 +12,10 @@ from zongjie.assemble import assemble_all, template_search_dirs
 from zongjie.checks.findings import CheckResult, Finding, Severity
 from zongjie.checks.lint import lint_source
 from zongjie.checks.progress import empty_groups, fill_progress, missing_fact_findings
-from zongjie.checks.report import DocumentChecks
+from zongjie.checks.report import DocumentChecks, finding_text, unchecked_text
 from zongjie.checks.run import check, check_document, lint_narrative
 from zongjie.checks.unused import source_text, unused_facts
+from zongjie.console import complain, say
 from zongjie.errors import ZongjieError
 from zongjie.inputs.loading import Loaded, load
 from zongjie.inputs.workspace import DistrictYear, Workspace
@@ -65,3 +66,24 @@ def _unused_facts(loaded: Loaded, search_dirs: tuple[Path, ...], template_texts:
         template_texts[search_dirs] = source_text(sorted({p for folder in search_dirs for p in folder.rglob("*.md")}))
     narrative = source_text(list(loaded.district_year.narrative_paths().values()))
     return unused_facts(loaded.facts, template_texts[search_dirs] + "\n" + narrative, loaded.rules)
+
+
+def report_checks(result: CheckResult, show_clean: bool, label: str = "") -> None:
+    """One document's findings on the terminal (errors to stderr); with `show_clean`, the rules
+    not checked and a one-line verdict."""
+    for finding in result.findings:
+        text = finding_text(finding)
+        if finding.severity == Severity.ERROR:
+            complain(text)
+        else:
+            say(text)
+    if show_clean:
+        if unchecked_text(result):
+            say(unchecked_text(result))
+    if show_clean and not result.errors:
+        derived = f"，推算 {len(result.derived)} 项" if result.derived else ""
+        warnings = f"，警告 {len(result.warnings)} 个" if result.warnings else ""
+        if result.checked == 0:
+            say(f"{label}：没有一条关系得到校验（原因见上），无法判断数字是否有误{warnings}。")
+        else:
+            say(f"{label}：校验 {result.checked} 条关系，无错误{warnings}{derived}。")

@@ -22,7 +22,7 @@ gc.set_threshold(50_000, 20, 20)
 import typer
 
 from zongjie import __version__
-from zongjie.console import Progress, complain, report_checks, report_result, say, shown, warn_gbk
+from zongjie.console import Progress, complain, report_result, say, shown, warn_gbk
 from zongjie.errors import ZongjieError
 from zongjie.output import refuse_output_among_inputs, refuse_output_outside_workspace
 from zongjie.status import BuildStatus
@@ -144,7 +144,7 @@ def check(
     debug: bool = DebugOption,
 ) -> None:
     """校验：数字之间的关系、单位、必需章节、文字（不写任何文件）。"""
-    from zongjie.check import check_all
+    from zongjie.check import check_all, report_checks
     from zongjie.checks.coverage import coverage_json, coverage_text
     from zongjie.checks.report import as_json, summary_text
     from zongjie.inputs.textio import collect_gbk_files

@@ -1,6 +1,6 @@
-"""What the command line prints: each document's result, a draft's to-do list, the findings
-of checks, a progress bar on long builds. In the workspace's script (messages.py); paths as
-they are spelled on disk."""
+"""What the command line prints: each document's result, a draft's to-do list, a progress bar
+on long builds (a check's findings: check.py). In the workspace's script (messages.py); paths
+as they are spelled on disk. Imported by every command, so it stays light."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from pathlib import Path
 
 import typer
 
-from zongjie.checks.findings import Severity
-from zongjie.checks.report import finding_text, unchecked_text
 from zongjie.location import display_path
 from zongjie.messages import localized
 from zongjie.status import BuildStatus
@@ -104,25 +102,6 @@ class Progress:
 def warn_gbk(paths: list[Path]) -> None:
     for path in paths:
         say(f"{shown(path)}: 提示：该文件是 GBK 编码，已按 GBK 读取。建议用记事本或 WPS“另存为”UTF-8 编码，以免在其他电脑上乱码。")
-
-
-def report_checks(result, show_clean: bool, label: str = "") -> None:
-    for finding in result.findings:
-        text = finding_text(finding)
-        if finding.severity == Severity.ERROR:
-            complain(text)
-        else:
-            say(text)
-    if show_clean:
-        if unchecked_text(result):
-            say(unchecked_text(result))
-    if show_clean and not result.errors:
-        derived = f"，推算 {len(result.derived)} 项" if result.derived else ""
-        warnings = f"，警告 {len(result.warnings)} 个" if result.warnings else ""
-        if result.checked == 0:
-            say(f"{label}：没有一条关系得到校验（原因见上），无法判断数字是否有误{warnings}。")
-        else:
-            say(f"{label}：校验 {result.checked} 条关系，无错误{warnings}{derived}。")
 
 
 def shown(path: Path) -> str:
