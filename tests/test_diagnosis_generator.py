@@ -82,7 +82,7 @@ def _cases():
 
 
 def _keys(expr, facts):
-    from zongjie.checks.engine import path_pattern
+    from zongjie.checks.expr import path_pattern
 
     for reference in references(expr):
         if reference.is_pattern:

@@ -64,9 +64,10 @@ def assemble_all(workspace: Workspace, loaded: Loaded, missing: str = "collect",
     all), or written as highlighted placeholders (`draft`); optional clauses without their
     figure are dropped (clauses.py)."""
     district_year = loaded.district_year
+    search_dirs = template_search_dirs(workspace, loaded)
     rendered = render(
         RenderRequest(
-            search_dirs=template_search_dirs(workspace, loaded),
+            search_dirs=search_dirs,
             entry=loaded.template.entry,
             context=template_context(loaded),
             narrative_paths=finished_narrative(district_year),
@@ -83,7 +84,7 @@ def assemble_all(workspace: Workspace, loaded: Loaded, missing: str = "collect",
         keep_rendered.append(rendered)
     markdown = drop_clauses(rendered.markdown, rendered.sources)
     document = read_document(markdown, rendered.sources)
-    document = resolve_pictures(document, (district_year.folder, *template_search_dirs(workspace, loaded)))
+    document = resolve_pictures(document, (district_year.folder, *search_dirs))
     document = resolve_charts(document, loaded.facts, flagged_keys(checks))
     document = number_captions(document, loaded.template.captions)
     document = number_headings(document, loaded.template.numbering)

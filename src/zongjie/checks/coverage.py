@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zongjie.checks.engine import PREVIOUS_YEAR, expand_rules, path_pattern
-from zongjie.checks.expr import references
+from zongjie.checks.engine import expand_rules
+from zongjie.checks.expr import PREVIOUS_YEAR, path_pattern, references
 from zongjie.checks.plausibility import comparable_pairs
 from zongjie.checks.rules import Rule
 from zongjie.checks.run import year_over_year_factor

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from zongjie.checks.expr import Call, Reference, Relation, summands
+from zongjie.checks.expr import PREVIOUS_YEAR, Call, Reference, Relation, path_pattern, summands
 from zongjie.checks.measure import Measure, unit_dimension
 from zongjie.inputs.facts import Fact
 from zongjie.numbers.format import plain_decimal
@@ -131,8 +131,7 @@ def _summand_facts(relation: Relation, facts: list[Fact]) -> list[Fact]:
 
 
 def _pattern(path: str) -> re.Pattern:
-    path = path.removeprefix("上年.")
-    return re.compile("^" + r"\.".join("[^.]+" if part == "*" else re.escape(part) for part in path.split(".")) + "$")
+    return path_pattern(path.removeprefix(f"{PREVIOUS_YEAR}."))
 
 
 def _figure(fact: Fact) -> Quantity:

@@ -17,8 +17,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from zongjie.checks.engine import path_pattern
-from zongjie.checks.expr import Call, Reference, summands
+from zongjie.checks.expr import Call, Reference, path_pattern, summands
 from zongjie.checks.findings import Figure, Finding, Severity
 from zongjie.checks.lint import doubled_unit
 from zongjie.checks.rules import Rule

@@ -9,13 +9,13 @@ figure with its file:line and, where a likely cause fits, says which.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import assert_never
 
 from zongjie.checks.diagnose import MAX_NAMED, diagnosis_text, find_causes
 from zongjie.checks.expr import (
+    PREVIOUS_YEAR,
     Binary,
     Call,
     DateLiteral,
@@ -26,6 +26,7 @@ from zongjie.checks.expr import (
     Unary,
     map_references,
     optional_references,
+    path_pattern,
     references,
 )
 from zongjie.checks.findings import CheckResult, Figure, Finding, Severity, Unchecked
@@ -37,8 +38,6 @@ from zongjie.inputs.facts import Fact, FactGroup, FactSet, add_derived
 from zongjie.numbers.format import rounded
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import unit_of
-
-PREVIOUS_YEAR = "上年"
 
 
 class _Missing(Exception):
@@ -313,11 +312,6 @@ def _inside(expr: Expr, prefix: str) -> Expr:
         return reference if reference.path.startswith(PREVIOUS_YEAR + ".") else Reference(f"{prefix}.{reference.path}")
 
     return map_references(expr, placed)
-
-
-def path_pattern(path: str) -> re.Pattern:
-    """A dotted key pattern: `*` stands for exactly one key."""
-    return re.compile("^" + r"\.".join("[^.]+" if part == "*" else re.escape(part) for part in path.split(".")) + "$")
 
 
 def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:

@@ -339,3 +339,11 @@ def summands(expr: Expr) -> list[tuple[int, Expr]] | None:
             return None
         case _:
             assert_never(expr)
+
+
+PREVIOUS_YEAR = "上年"  # the prefix of last year's keys in a formula: 上年.参保.参保人数
+
+
+def path_pattern(path: str) -> re.Pattern:
+    """A dotted key pattern: `*` stands for exactly one key."""
+    return re.compile("^" + r"\.".join("[^.]+" if part == "*" else re.escape(part) for part in path.split(".")) + "$")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zongjie.checks.engine import PREVIOUS_YEAR, expand_rules
-from zongjie.checks.expr import references
+from zongjie.checks.engine import expand_rules
+from zongjie.checks.expr import PREVIOUS_YEAR, references
 from zongjie.checks.findings import Finding, Severity
 from zongjie.document.model import FactSpan, PageBreak, Paragraph, Strong, Text
 from zongjie.document.sourceref import SourceRef

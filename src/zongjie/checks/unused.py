@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zongjie.checks.engine import PREVIOUS_YEAR
-from zongjie.checks.expr import references
+from zongjie.checks.expr import PREVIOUS_YEAR, references
 from zongjie.checks.findings import Finding, Severity
 from zongjie.inputs.facts import FactSet
 from zongjie.inputs.textio import read_source

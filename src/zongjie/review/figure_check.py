@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from zongjie.checks.engine import expand_rules, path_pattern, run_rules
-from zongjie.checks.expr import references
+from zongjie.checks.engine import expand_rules, run_rules
+from zongjie.checks.expr import path_pattern, references
 from zongjie.checks.findings import Severity
 from zongjie.document.model import FactSpan
 from zongjie.errors import NumberFormatError, ZongjieError

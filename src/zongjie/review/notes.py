@@ -10,12 +10,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from zongjie.checks.engine import PREVIOUS_YEAR, expand_rules, path_pattern, run_rules
-from zongjie.checks.expr import references
+from zongjie.checks.engine import expand_rules, run_rules
+from zongjie.checks.expr import PREVIOUS_YEAR, path_pattern, references
 from zongjie.checks.findings import CheckResult, Finding, Severity
 from zongjie.checks.report import FindingLayout, render_finding
 from zongjie.checks.rules import Rule
 from zongjie.document.model import FactSpan
+from zongjie.importing.grid import column_letters
 from zongjie.inputs.facts import FactSet
 from zongjie.location import Location
 
@@ -150,14 +151,6 @@ def _patterns(rule: Rule) -> list[re.Pattern]:
 def key_words(key: str) -> str:
     """参保.参保人数 → 参保 › 参保人数."""
     return " › ".join(part for part in key.split(".") if part)
-
-
-def column_letters(column: int) -> str:
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def finding_note(finding: Finding, where) -> str:

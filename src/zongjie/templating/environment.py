@@ -275,6 +275,7 @@ def _module_source(name: str) -> bytes:
     return Path(spec.origin).read_bytes()
 
 
+@lru_cache(maxsize=1)  # once per process: it hashes our compiler modules' source
 def _bytecode_cache() -> PrivateBytecodeCache | None:
     """The private cache of this version of the sandbox (its rewriting is in the code)."""
     key = hashlib.blake2b(
