@@ -295,3 +295,34 @@ def test_review_notes_tell_last_years_figure_from_this_years(workspace):
     assert "错误" not in notes.note(span(last_year)) and "2022/facts.yaml" in notes.note(span(last_year))
     assert not notes.fails(span(earlier))
     assert "这是 2021 年度的数字" in notes.note(span(earlier)) and "错误" not in notes.note(span(earlier))
+
+
+def test_diff_checks_an_edited_figure_against_the_rules_of_its_own_year(workspace):
+    """Editing last year's (or an earlier year's) figure in Word never stands in for this
+    year's figure of the same name when diff re-runs the rules."""
+    from zongjie.document.model import FactSpan
+    from zongjie.document.sourceref import SourceRef
+    from zongjie.inputs.facts import load_facts
+    from zongjie.inputs.loading import load
+    from zongjie.inputs.workspace import Workspace
+    from zongjie.review.figure_check import FigureChecker
+
+    district = workspace / "content/岳阳楼区"
+    for year in ("2021", "2022"):
+        (district / year).mkdir()
+        shutil.copy(district / "2023/facts.yaml", district / year / "facts.yaml")
+    replace_in(district / "2023/facts.yaml", "城乡居民缴费人数: 389888人", "城乡居民缴费人数: 389988人")
+    ws = Workspace.open(workspace)
+    loaded = load(ws, ws.district_year("岳阳楼区", "2023"))
+    checker = FigureChecker(ws, loaded)
+    key = "参保.城乡居民缴费人数"
+
+    def span(fact):
+        return FactSpan(fact.written, SourceRef.of((fact,)))
+
+    mended, messages = checker(span(loaded.facts.get(key)), "389888人")  # this year's, set right
+    assert mended is False and any("仍然相符" in m for m in messages), messages
+    _, messages = checker(span(loaded.previous.get(key)), "389888人")  # last year's: this year's sum untouched
+    assert not any("仍然相符" in m or "会违反" in m for m in messages if "上年" not in m), messages
+    _, messages = checker(span(load_facts(district / "2021/facts.yaml").get(key)), "1人")
+    assert messages and "这是 2021 年度的数字" in messages[0] and "2021/facts.yaml" in messages[0]

@@ -35,8 +35,7 @@ class ReviewNotes:
                  previous: FactSet | None = None):
         self.facts = facts
         self.root = root.resolve()
-        self._this_year = facts.path.parent.name if facts.path else None
-        self._last_year = previous.path.parent.name if previous is not None and previous.path else None
+        self._previous = previous
         self.result = result
         self._rules = [(rule, _patterns(rule)) for rule in expand_rules(list(rules), facts)]
         self._status = {rule.name: _rule_status(rule, result, facts, previous) for rule, _ in self._rules}
@@ -63,7 +62,7 @@ class ReviewNotes:
             else:
                 lines.append(f"来源：{self.where(location)}")
             rule_key = self._rule_key(key, location)
-            lines.append(self.rule_status(rule_key) if rule_key else f"校验：这是 {_year_of(location)} 年度的数字，本年度的规则不核对它")
+            lines.append(self.rule_status(rule_key) if rule_key else f"校验：这是 {year_of(location)} 年度的数字，本年度的规则不核对它")
         if len(span.keys) > 1:
             lines.append(f"推算：由以上 {len(span.keys)} 项计算得出")
         elif span.derived and not any(line.startswith("推算") for line in lines):
@@ -78,16 +77,7 @@ class ReviewNotes:
         return [finding for finding in self.findings if set(finding.keys) & keys]
 
     def _rule_key(self, key: str, location: Location | None) -> str | None:
-        """The key a rule names this figure by: this year's `参保.参保人数`, last year's
-        `上年.参保.参保人数`, or None for an earlier year's (历年) that no rule of this year checks.
-        A figure is known by the year folder of its facts.yaml, so last year's 参保人数 never
-        shows this year's verdict."""
-        year = _year_of(location)
-        if year is None or year == self._this_year:  # this year's, or computed by a rule
-            return key
-        if year == self._last_year:
-            return f"{PREVIOUS_YEAR}.{key}"
-        return None
+        return rule_key(key, location, self.facts, self._previous)
 
     def rule_status(self, key: str) -> str:
         checking = [rule for rule, patterns in self._rules if any(p.match(key) for p in patterns)]
@@ -99,7 +89,20 @@ class ReviewNotes:
         return source_place(location, self.root)
 
 
-def _year_of(location: Location | None) -> str | None:
+def rule_key(key: str, location: Location | None, facts: FactSet, previous: FactSet | None) -> str | None:
+    """The key a rule names a figure by: this year's `参保.参保人数`, last year's
+    `上年.参保.参保人数`, or None for an earlier year's (历年) that no rule of this year checks.
+    A figure is known by the year folder of its facts.yaml, so last year's 参保人数 never
+    carries this year's verdict (review notes) nor stands in for this year's figure (diff)."""
+    year = year_of(location)
+    if year is None or (facts.path is not None and year == facts.path.parent.name):  # this year's, or derived
+        return key
+    if previous is not None and previous.path is not None and year == previous.path.parent.name:
+        return f"{PREVIOUS_YEAR}.{key}"
+    return None
+
+
+def year_of(location: Location | None) -> str | None:
     """The year folder a figure was written in (content/<地区>/<年度>/facts.yaml), if any."""
     if location is None:
         return None
