@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -332,3 +332,14 @@ def test_a_numbering_pattern_without_exactly_one_placeholder_is_refused_in_chine
     for pattern in ("第一章", "{一}.{1}"):
         with pytest.raises(TemplateError, match="恰好有一个占位符"):
             parse_patterns(("{一}、", pattern))
+
+
+def test_a_merged_table_without_a_caption_gets_no_empty_caption_line_in_markdown():
+    from zongjie.document.model import Merge
+
+    table = Table(((Text("项目"),), (Text("金额"),), (Text(""),)), (((Text("收入"),), (Text("100万元"),), (Text(""),)),),
+                  ("", "", ""), merges=(Merge(0, 1, 1, 2),))
+    markdown = write("md", Document(Meta(), (table,)), OPTIONS).decode("utf-8")
+    assert "表：" not in markdown and "收入" in markdown
+    captioned = write("md", Document(Meta(), (replace(table, caption=(Text("基金收支"),)),)), OPTIONS).decode("utf-8")
+    assert "表：基金收支" in captioned

@@ -59,6 +59,9 @@ def figure_table(table: Table) -> str:
         if r == 0:
             aligns = list(table.align) + [""] * (columns - len(table.align))
             lines.append("| " + " | ".join(rule.get(a, "---") for a in aligns) + " |")
-    caption = caption_inlines(table.label, table.caption) if table.label else (Text("表："),) + table.caption
+    if table.label:
+        caption = caption_inlines(table.label, table.caption)
+    else:  # an unnumbered caption keeps its 表： so the reader of plain Markdown sees it is one
+        caption = ((Text("表："),) + table.caption) if table.caption else ()
     text = "\n".join(lines)
     return (_inline(caption) + "\n\n" + text) if caption else text
