@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from zongjie import __version__
 from zongjie.importing.sources import SOURCES_FILE, source_file_signatures
-from zongjie.inputs.workspace import DistrictYear, Workspace, previous_year_of
+from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.output import write_files
 
 if TYPE_CHECKING:
@@ -89,9 +89,7 @@ def _signatures(folder: str, out: list[str]) -> None:
 
 
 def document_fingerprint(workspace: Workspace, district_year: DistrictYear, settings: BatchSettings) -> str:
-    previous = str(int(district_year.year) - 1)
-    if not district_year.is_city:
-        previous = previous_year_of(district_year.folder.parent, district_year.year) or previous
+    previous = district_year.previous_year
     folders = [district_year.folder, district_year.folder.parent / previous, district_year.folder.parent / "templates"]
     for member in district_year.members:
         folders += [workspace.content_dir / member / district_year.year, workspace.content_dir / member / previous]

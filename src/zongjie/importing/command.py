@@ -86,7 +86,7 @@ def run_import(root: Path, district: str, year: str, files: list[Path], dry_run:
         raise SpreadsheetError("导入映射里还没有任何事实", Location(paths[-1]),
                                "在“表格:”下写明文件和“事实:”；写法见 README“从统计报表导入”一节。")
     facts = load_facts(district_year.facts_path)
-    previous_path = district_year.folder.parent / str(int(year) - 1) / "facts.yaml"
+    previous_path = district_year.folder.parent / district_year.previous_year / "facts.yaml"  # as the build reads 上年
     previous = load_facts(previous_path) if previous_path.is_file() else None
     located = _locate_files(sources, files, district_year.folder)
     imported = _read_all(sources, located, facts, previous)

@@ -16,7 +16,7 @@ from zongjie.inputs.containment import normalise_year
 from zongjie.inputs.facts import FactSet, load_facts
 from zongjie.inputs.rollup import load_city_facts, member_facts
 from zongjie.inputs.templateinfo import TemplateInfo, load_template_info
-from zongjie.inputs.workspace import DistrictYear, Workspace, previous_year_of
+from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.script import fold
 
 
@@ -46,9 +46,7 @@ def load(workspace: Workspace, district_year: DistrictYear) -> Loaded:
 
 def load_year_facts(workspace: Workspace, district_year: DistrictYear):
     """This year's and last year's facts; for a city, each completed with its members' sums."""
-    previous_year = str(int(district_year.year) - 1)
-    if not district_year.is_city:
-        previous_year = previous_year_of(district_year.folder.parent, district_year.year) or previous_year
+    previous_year = district_year.previous_year
     if district_year.is_city:
         members = member_facts(workspace.content_dir, district_year.members, district_year.year)
         facts, findings = load_city_facts(district_year.folder, members)

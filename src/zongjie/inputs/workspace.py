@@ -45,6 +45,16 @@ class DistrictYear:
     def label(self) -> str:
         return f"{self.district} {self.year}"
 
+    @property
+    def previous_year(self) -> str:
+        """The year `上年` means: the one before, or for a district that skipped a year the
+        latest earlier one with facts (previous_year_of); a city, whose members' years are
+        read, always means the year before."""
+        before = str(int(self.year) - 1)
+        if self.is_city:
+            return before
+        return previous_year_of(self.folder.parent, self.year) or before
+
     def narrative_paths(self) -> dict[str, Path]:
         """Narrative Markdown files of this year by name without extension; files in
         subfolders are named with their folder (说明/政策覆盖情况). Template overrides in
