@@ -275,15 +275,15 @@ def _module_source(name: str) -> bytes:
     return Path(spec.origin).read_bytes()
 
 
-@lru_cache(maxsize=1)  # once per process: it hashes our compiler modules' source
+@lru_cache(maxsize=1)  # the modules' source does not change while the process runs
+def _compiler_version() -> str:
+    return hashlib.blake2b(b"".join(_module_source(name) for name in _COMPILER_MODULES) + jinja2.__version__.encode(),
+                           digest_size=8).hexdigest()
+
+
 def _bytecode_cache() -> PrivateBytecodeCache | None:
     """The private cache of this version of the sandbox (its rewriting is in the code)."""
-    key = hashlib.blake2b(
-        b"".join(_module_source(name) for name in _COMPILER_MODULES)
-        + jinja2.__version__.encode(),
-        digest_size=8,
-    ).hexdigest()
-    folder = private_dir(f"jinja-{key}")
+    folder = private_dir(f"jinja-{_compiler_version()}")
     if folder is not None and not any(folder.iterdir()):  # a new version: drop the old ones' caches
         for old in folder.parent.glob("jinja-*"):
             if old != folder and old.is_dir() and not old.is_symlink():
