@@ -108,6 +108,24 @@ def test_the_pdf_of_the_last_build_is_offered_and_nothing_outside_the_output_fol
         assert _request(port, page_url + "download.pdf")[0] == 404
 
 
+def test_a_reference_docx_removed_after_the_rebuild_is_a_message_on_the_page(workspace):
+    from zongjie.build import write_options
+    from zongjie.writers.docx import write as write_docx  # a reference document: our own DOCX will do
+
+    state = PreviewState(workspace, "岳阳楼区", "2023")
+    state.rebuild()
+    reference = workspace / "参考.docx"
+    preview = state.previews[DOC]
+    reference.write_bytes(write_docx(preview.document, write_options(state.workspace, preview.district_year)))
+    config = workspace / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nreference_docx: 参考.docx\n", encoding="utf-8")
+    state.rebuild()
+    reference.unlink()  # deleted, and the page asked for before the watcher rebuilt
+    with _running(state) as port:
+        status, _, body = _request(port, f"/doc/{quote('岳阳楼区')}/2023/")
+    assert status == 200 and "找不到 reference_docx" in body.decode() and "config.yaml" in body.decode()
+
+
 def test_on_loopback_only_requests_naming_this_machine_are_answered(workspace):
     state = PreviewState(workspace, "岳阳楼区", "2023")
     state.rebuild()

@@ -14,6 +14,7 @@ import errno
 import socket
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -133,7 +134,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._html(error_page(preview))
         workspace = self.server.state.workspace
         assert workspace is not None, "a preview exists only once the workspace has opened"
-        options = write_options(workspace, preview.district_year)
+        try:
+            options = write_options(workspace, preview.district_year)
+        except ZongjieError as error:  # e.g. reference_docx deleted since the rebuild: the message, not a dropped page
+            return self._html(error_page(replace(preview, error=str(error))))
         pdf = last_built_pdf(workspace, preview)
         if item == "":
             return self._html(document_page(preview, options, pdf is not None))
