@@ -16,10 +16,9 @@ from zongjie.document.mdsyntax import escape_inline
 from zongjie.inputs.textio import read_bytes, read_source
 from zongjie.output import write_files
 from zongjie.review.diffing import DiffResult, ProseChange
-from zongjie.review.source_map import NarrativeParagraph
+from zongjie.review.source_map import TEMPLATE_SYNTAX, NarrativeParagraph
 from zongjie.script import fold, is_traditional
 
-_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")
 _HEADING_PREFIX = re.compile(r"^\s*#{1,6}\s+")
 
 
@@ -48,7 +47,7 @@ def plan_writes(result: DiffResult, locale: str = "zh_CN") -> tuple[list[Planned
         if split.kind == "split" and origin is not None and origin.applicable and not origin.heading:
             indent = _indent(origin.source)
             new = "\n\n".join(indent + _runs_markdown(runs) for runs in split.new_runs)
-            if not _TEMPLATE_SYNTAX.search(new):
+            if not TEMPLATE_SYNTAX.search(new):
                 planned.append(PlannedWrite(origin.path, origin.start, origin.end, origin.source, script(origin.source, new)))
     return planned, left
 
@@ -65,7 +64,7 @@ def _source_script(locale: str):
 
 def _markdown(change: ProseChange, origin: NarrativeParagraph) -> str | None:
     paragraphs = [_runs_markdown(runs) for runs in change.new_runs]
-    if any(_TEMPLATE_SYNTAX.search(text) for text in paragraphs):
+    if any(TEMPLATE_SYNTAX.search(text) for text in paragraphs):
         change.reason = "改后的文字里有 {{、{% 或 {#，会被当作模板语句：请在叙述文件中手工修改"
         change.applicable = False
         return None

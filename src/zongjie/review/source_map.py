@@ -23,7 +23,7 @@ from zongjie.inputs.textio import read_source
 from zongjie.review.docx_read import ReadParagraph, read_docx
 from zongjie.writers import write
 
-_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")
+TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")  # text a narrative paragraph cannot be written back over
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -42,7 +42,7 @@ class NarrativeParagraph:
 
     @property
     def has_template(self) -> bool:
-        return bool(_TEMPLATE_SYNTAX.search(self.source))
+        return bool(TEMPLATE_SYNTAX.search(self.source))
 
     @property
     def applicable(self) -> bool:
@@ -184,7 +184,7 @@ def _piece_for(block, text: str, pieces, by_line: bool):
                 return piece if _one_block(piece[3]) else None
         return None
     for piece in pieces:  # tags moved the lines: only a paragraph without template syntax matches
-        if not _TEMPLATE_SYNTAX.search(piece[3]) and normalised(_shown(piece[3])) == normalised(text):
+        if not TEMPLATE_SYNTAX.search(piece[3]) and normalised(_shown(piece[3])) == normalised(text):
             return piece
     return None
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from html import escape
 
-from zongjie.checks.findings import Severity
 from zongjie.document.model import FactSpan
 from zongjie.messages import localized  # a Taiwan reviewer reads 來源, paths as on disk
 
@@ -48,8 +47,7 @@ def review_fact(span: FactSpan, review) -> str:
 
 
 def banner(review) -> str:
-    errors = sum(1 for finding in review.result.findings if finding.severity == Severity.ERROR)
-    warnings = sum(1 for finding in review.result.findings if finding.severity == Severity.WARNING)
+    errors, warnings = len(review.result.errors), len(review.result.warnings)
     lines = [f"<p><strong>{localized('审阅稿，请勿发布。')}</strong>"
              + localized(f"点按或指向数字可查看其来源与校验结果；标红的数字未通过校验。校验错误 {errors} 个，警告 {warnings} 个。")
              + "</p>"]

@@ -69,10 +69,7 @@ class CommentWriter:
         comments part is added to the package."""
         rest = [finding.text for finding in self.review.findings if finding.number not in self._placed]
         if rest and self.first_paragraph is not None:
-            number = self._comment("审阅稿：以下校验结果不针对正文中的某个数字。\n\n" + "\n\n".join(rest))
-            self.first_paragraph.insert(_first_run_index(self.first_paragraph), _marker("w:commentRangeStart", number))
-            self.first_paragraph.append(_marker("w:commentRangeEnd", number))
-            self.first_paragraph.append(_reference_run(number))
+            self.comment_paragraph(self.first_paragraph, "审阅稿：以下校验结果不针对正文中的某个数字。\n\n" + "\n\n".join(rest))
         if self.comments:
             add_comments_part(package, self.comments)
         add_review_header(package)
