@@ -53,14 +53,12 @@ class ReadParagraph:
     runs: list[tuple[str, bool, bool]] = field(default_factory=list)  # text, bold, 楷体 (emphasis)
     comments: list[Comment] = field(default_factory=list)
     in_table: bool = False
-    pending: int = 0  # tracked changes not yet accepted in this paragraph
 
 
 @dataclass
 class ReadDocument:
     paragraphs: list[ReadParagraph]
-    comments: dict[str, Comment]
-    pending: int = 0
+    pending: int = 0  # tracked changes not yet accepted, in the whole document
 
 
 class DocxReadError(ZongjieError):
@@ -102,7 +100,7 @@ def read_docx(data: bytes, path: Path | None = None) -> ReadDocument:
         else:
             paragraphs.append(paragraph)
         merge_next = mark_deleted
-    return ReadDocument(paragraphs, comments, pending)
+    return ReadDocument(paragraphs, pending)
 
 
 def _inside_other_paragraph(element) -> bool:
@@ -113,7 +111,6 @@ def _append(first: ReadParagraph, second: ReadParagraph) -> None:
     offset = len(first.text)
     first.text += second.text
     first.runs += second.runs
-    first.pending += second.pending
     for comment in second.comments:
         comment.start += offset
         comment.end += offset
@@ -129,7 +126,6 @@ def _paragraph(element, styles: dict[str, str], default_style: str, comments: di
     mark_deleted = mark is not None and mark.find(w("del")) is not None
     paragraph = ReadParagraph("", style, in_table=_in_table(element))
     changes = sum(1 for _ in element.iter(w("ins"), w("del"), w("moveTo"), w("moveFrom")))
-    paragraph.pending = changes
     open_comments: dict[str, int] = {}
     _walk(element, paragraph, open_comments, comments)
     return paragraph, mark_deleted, changes

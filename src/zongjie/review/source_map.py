@@ -63,8 +63,6 @@ class ExpectedParagraph:
 @dataclass
 class Expected:
     paragraphs: list[ExpectedParagraph]
-    document: Document
-    narratives: list[NarrativeParagraph]
 
 
 class _FigureTracer:
@@ -96,7 +94,7 @@ def expected_document(workspace, loaded) -> Expected:
     paragraphs = [_expected(paragraph, tracer) for paragraph in read.paragraphs if paragraph.text.strip()]
     _assign_sections(paragraphs)
     _assign_origins(paragraphs, narratives)
-    return Expected(paragraphs, document, narratives)
+    return Expected(paragraphs)
 
 
 def _expected(paragraph: ReadParagraph, tracer: _FigureTracer) -> ExpectedParagraph:
