@@ -77,7 +77,10 @@ def locate(written: str, origin: Location) -> Path:
     return path
 
 
-@lru_cache(maxsize=64)
+# Bounded like _PREPARED below (the two hold the same prepared bytes): a batch of many photos
+# must not keep them all. This one spares re-reading an unchanged file; that one re-deciding
+# the same photo found under another path or line.
+@lru_cache(maxsize=16)
 def prepared_image(path: Path, mtime_ns: int, size: int, width_mm: float, origin: Location) -> tuple[bytes, str, tuple[int, int]]:
     """(bytes, mime type, pixel size) of the picture as it goes into the documents."""
     if size > MAX_BYTES:
