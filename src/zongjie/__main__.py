@@ -1,3 +1,3 @@
-from zongjie.cli import main
+from zongjie.cli import run
 
-main()
+run()

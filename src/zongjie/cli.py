@@ -369,6 +369,43 @@ def main() -> None:
         sys.exit(EXIT_INTERNAL)
 
 
+def run() -> None:
+    """The program's entry point (`zongjie`, `python -m zongjie`): main(), then leave.
+
+    Once the command has finished, tearing the interpreter down — freeing every module, class
+    and cached table one by one — costs about 50 ms of a 400 ms cold build and does nothing a
+    user can see. So, like mypy's hard exit, we run the exit handlers (logging, multiprocessing),
+    flush what we printed and end the process. Every file zongjie writes is closed by then
+    (written to a temporary name and renamed); a thread still at work is waited for as usual."""
+    try:
+        main()
+        code: int = EXIT_OK
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            code = done.code or EXIT_OK
+        else:  # as Python does with sys.exit("message")
+            print(done.code, file=sys.stderr)
+            code = 1
+    _leave(code)
+
+
+def _leave(code: int) -> None:
+    import atexit
+    import os
+    import threading
+
+    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+           if thread is not threading.main_thread()):
+        sys.exit(code)  # the interpreter waits for them
+    atexit._run_exitfuncs()  # noqa: SLF001 - the handlers a normal exit runs (logging, multiprocessing)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`zongjie … | head`) or a closed stream
+            pass
+    os._exit(code)
+
+
 def _print_traceback() -> None:
     import traceback  # only with --debug
 
