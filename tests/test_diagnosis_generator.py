@@ -9,11 +9,11 @@ or no cause at all — never a different cause named as the answer.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from conftest import REPO
+from msgspec.structs import replace
 
 from zongjie.checks.diagnose import UNIT_FAMILIES
 from zongjie.checks.engine import expand_rules, references, run_rules

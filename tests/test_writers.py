@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from msgspec.structs import replace
 
 from zongjie.document.model import Document, FactSpan, Heading, ListBlock, Meta, Paragraph, Strong, Table, Text
 from zongjie.document.numbering import number_headings, parse_patterns

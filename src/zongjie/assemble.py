@@ -9,8 +9,9 @@ The document stays in Simplified until `localize`, so every check reads one scri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from zongjie.checks.findings import CheckResult
 from zongjie.checks.run import flagged_keys
@@ -51,8 +52,7 @@ def assemble_source(workspace: Workspace, loaded: Loaded, keep_rendered: list | 
     return assemble_all(workspace, loaded, "raise", keep_rendered, checks).document
 
 
-@dataclass(frozen=True)
-class Assembly:
+class Assembly(Struct, frozen=True):
     document: Document  # in Simplified, before `localize`
     placeholders: tuple = ()  # every missing fact the template asked for (placeholders.Placeholder)
     used_keys: frozenset[str] = frozenset()  # the facts it wrote

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from zongjie.checks.report import finding_text
 from zongjie.errors import ZongjieError
@@ -23,16 +24,14 @@ from zongjie.status import BuildStatus
 from zongjie.writers import EXTENSIONS
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(Struct, frozen=True):
     district: str
     year: str
     fingerprint: str = ""
     earlier_outputs: tuple[str, ...] = ()  # what the manifest says an earlier build wrote
 
 
-@dataclass(frozen=True)
-class BatchSettings:
+class BatchSettings(Struct, frozen=True):
     root: Path
     out_dir: Path
     formats: tuple[str, ...] | None
@@ -43,8 +42,7 @@ class BatchSettings:
     draft: bool = False  # missing facts as placeholders (build --draft)
 
 
-@dataclass
-class JobResult:
+class JobResult(Struct):
     label: str
     status: BuildStatus
     paths: list[str] = field(default_factory=list)

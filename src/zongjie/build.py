@@ -11,8 +11,9 @@ and returns what happened, so a batch can go on when one district fails.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from zongjie.assemble import assemble_all, document_title, localize
 from zongjie.checks.findings import CheckResult
@@ -36,8 +37,7 @@ from zongjie.status import BuildStatus
 from zongjie.writers import EXTENSIONS, WriteOptions, write
 
 
-@dataclass
-class Outcome:
+class Outcome(Struct):
     district_year: DistrictYear
     status: BuildStatus
     checks: CheckResult | None = None

@@ -7,12 +7,12 @@ the rest of zongjie.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from msgspec import Struct
 
-@dataclass(frozen=True, order=True)
-class Location:
+
+class Location(Struct, frozen=True, order=True):
     """A place in a source file; line and column count from 1, as editors show them."""
 
     file: Path

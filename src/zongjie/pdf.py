@@ -20,8 +20,9 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from zongjie.errors import ZongjieError
 from zongjie.output import write_files
@@ -83,8 +84,7 @@ def for_libreoffice(docx: bytes) -> bytes:
     return package.to_bytes()
 
 
-@dataclass
-class Converted:
+class Converted(Struct):
     written: list[Path] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)  # targets LibreOffice made no PDF for
     substituted: dict[Path, tuple[list[str], list[str]]] = field(default_factory=dict)  # missing, used instead

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import subprocess
-from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
+
+from msgspec import Struct
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
@@ -26,8 +27,7 @@ BODY_LINE_HEIGHT = (16.2, 24.0)  # box heights of 16 pt body lines in LibreOffic
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
 
-@dataclass
-class Line:
+class Line(Struct):
     page: int
     x_min: float
     y_min: float
@@ -72,8 +72,7 @@ def read_lines(pdf: Path) -> list[list[Line]]:
     return pages
 
 
-@dataclass(frozen=True)
-class Closing:
+class Closing(Struct, frozen=True):
     """The signature block, in characters of the body grid."""
 
     signature_right_space: float | None  # 2 expected (GB/T 9704-2012 §7.3.5.2)

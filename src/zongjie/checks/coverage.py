@@ -6,7 +6,7 @@ lists them so a writer can add a rule (or see that last year's figure covers it)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from zongjie.checks.engine import expand_rules
 from zongjie.checks.expr import PREVIOUS_YEAR, path_pattern, references
@@ -16,8 +16,7 @@ from zongjie.checks.run import year_over_year_factor
 from zongjie.inputs.facts import Fact, FactSet
 
 
-@dataclass(frozen=True)
-class Coverage:
+class Coverage(Struct, frozen=True):
     numeric: tuple[Fact, ...]  # every figure written in facts.yaml
     uncovered: tuple[Fact, ...]  # those no rule or plausibility check looks at
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
+
+from msgspec import Struct
 
 from zongjie.checks.expr import PREVIOUS_YEAR, Call, Reference, Relation, path_pattern, summands
 from zongjie.checks.measure import Measure, unit_dimension
@@ -41,8 +42,7 @@ MAX_NAMED = 3  # more fitting causes than this say nothing useful about which fi
 Holds = Callable[[dict[int, Measure]], bool]
 
 
-@dataclass(frozen=True)
-class Cause:
+class Cause(Struct, frozen=True):
     """One correction of one figure that makes the relation hold."""
 
     kind: str  # unit | decimal | transposed | digit | twice | missing | rounded

@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NoReturn, Union, assert_never
+
+from msgspec import Struct
 
 from zongjie.errors import NumberFormatError
 from zongjie.numbers.parse import parse_date, parse_quantity
@@ -41,13 +42,11 @@ RELATIONS = {"=": "=", "==": "=", "≈": "=", "<=": "<=", "≤": "<=", ">=": ">=
 FUNCTIONS = {"求和": "sum", "合计": "sum", "sum": "sum", "缺省为零": "optional", "optional": "optional"}
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(Struct, frozen=True, dict=True):
     quantity: Quantity
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(Struct, frozen=True, dict=True):
     path: str  # may contain "*" segments
 
     @property
@@ -55,26 +54,22 @@ class Reference:
         return "*" in self.path.split(".")
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(Struct, frozen=True, dict=True):
     function: str
     argument: Reference
 
 
-@dataclass(frozen=True)
-class Unary:
+class Unary(Struct, frozen=True, dict=True):
     operand: "Expr"
 
 
-@dataclass(frozen=True)
-class Binary:
+class Binary(Struct, frozen=True, dict=True):
     operator: str  # + - * /
     left: "Expr"
     right: "Expr"
 
 
-@dataclass(frozen=True)
-class DateLiteral:
+class DateLiteral(Struct, frozen=True, dict=True):
     value: datetime.date
     text: str
 
@@ -82,8 +77,7 @@ class DateLiteral:
 Expr = Union[Number, DateLiteral, Reference, Call, Unary, Binary]
 
 
-@dataclass(frozen=True)
-class Relation:
+class Relation(Struct, frozen=True):
     left: Expr
     operator: str  # = <= >= < >
     right: Expr
@@ -282,13 +276,13 @@ def children(expr: Expr) -> tuple[Expr, ...]:
 def nodes(expr: Expr) -> tuple[Expr, ...]:
     """Every node, depth-first, left to right: the order the formula is written in.
 
-    The nodes below are remembered on the node (trees are immutable; not a dataclass field, so
+    The nodes below are remembered in the node's __dict__ (trees are immutable; not a field, so
     equality, hashing and replace() ignore it; never the node itself, so no reference cycle):
     a document's checks ask the same rules' keys hundreds of times."""
     below: tuple[Expr, ...] | None = expr.__dict__.get("_below")
     if below is None:
         below = tuple(node for child in children(expr) for node in nodes(child))
-        object.__setattr__(expr, "_below", below)
+        expr.__dict__["_below"] = below
     return (expr, *below)
 
 

@@ -7,9 +7,10 @@ each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from zongjie.location import Location
 
@@ -35,8 +36,7 @@ class Severity(StrEnum):
 _WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "说明"}
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(Struct, frozen=True):
     key: str
     written: str
     location: Location
@@ -47,8 +47,7 @@ class Figure:
         return cls(fact.key, fact.written, fact.location, fact.derived)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Struct, frozen=True):
     """One thing a check found. `check` names the rule (or the document check) that found it;
     `location` is where the user should look first."""
 
@@ -66,8 +65,7 @@ class Finding:
     causes: tuple = ()  # diagnose.Cause: single-figure corrections that make the relation hold
 
 
-@dataclass(frozen=True)
-class Unchecked:
+class Unchecked(Struct, frozen=True):
     """A rule that was not evaluated for this document, with the reason in the writer's words."""
 
     rule: str
@@ -75,8 +73,7 @@ class Unchecked:
     location: Location | None
 
 
-@dataclass
-class CheckResult:
+class CheckResult(Struct):
     findings: list[Finding] = field(default_factory=list)
     derived: list[Fact] = field(default_factory=list)
     checked: int = 0

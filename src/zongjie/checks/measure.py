@@ -13,9 +13,10 @@ powers, so 人次 ÷ 人次 is a plain ratio and comparing 人 with 人次 is an
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+
+from msgspec import Struct
 
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import unit_of
@@ -127,8 +128,7 @@ def _step(value: Decimal, decimals: int) -> Decimal:
     return Decimal(10) ** zeros if value else Decimal(1)
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(Struct, frozen=True):
     """A figure (or a result computed from figures) as an interval in base units."""
 
     low: Decimal

@@ -102,7 +102,7 @@ def with_todo_list(document, placeholders: list[Placeholder], facts_path: Path |
     """A draft ends with its to-do list — every placeholder with the facts.yaml line to fill —
     so a writer who only opens the document (not the terminal) sees it too. Plain paragraphs,
     not a heading: the list is no chapter and takes no chapter number."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
 
     items = unique(placeholders)

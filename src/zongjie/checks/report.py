@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from zongjie.checks.findings import CheckResult, Finding, Severity
 from zongjie.location import Location
 
 
-@dataclass(frozen=True)
-class DocumentChecks:
+class DocumentChecks(Struct, frozen=True):
     """The checks of one district-year, for reporting; `error` when its input was unusable."""
 
     label: str
@@ -19,8 +19,7 @@ class DocumentChecks:
     error: str = ""
 
 
-@dataclass(frozen=True)
-class FindingLayout:
+class FindingLayout(Struct, frozen=True):
     """How one Finding is laid out: the terminal's lines and a review copy's Word comment say
     the same things (the verdict, each figure with its source, the rule, the fix) in two
     layouts. `place` shows a location, `key` a fact key."""

@@ -22,10 +22,11 @@ every district using it), the district folder and the year folder.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+
+from msgspec import Struct
 
 from zongjie.checks.expr import FormulaError, Relation, parse_relation, references, summed_references
 from zongjie.checks.findings import Severity
@@ -42,8 +43,7 @@ _KEYS = {"名称", "关系", "级别", "小数", "说明", "例外", "例外差�
 _LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     name: str
     relation: Relation
     location: Location

@@ -3,7 +3,7 @@ document order, when the template asks for them (template.yaml `captions: true`)
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from zongjie.document.model import Block, Chart, Document, Inline, Picture, Table, Text
 from zongjie.document.walk import map_blocks

@@ -20,8 +20,9 @@ A chart whose facts a rule marks as wrong is withheld: the writers print a notic
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
+
+from msgspec.structs import replace
 
 from zongjie.document.figures import FigureError
 from zongjie.document.model import Chart, ChartSeries, Document, FactSpan, ListBlock, plain_text

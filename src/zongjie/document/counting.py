@@ -10,7 +10,8 @@ Chinese numeral taken from a fact and followed by a measure word is a count, and
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from zongjie.document.model import Block, Document, Emphasis, FactSpan, Heading, Paragraph, Strong, Table, Text
 from zongjie.document.walk import map_blocks

@@ -86,7 +86,7 @@ def _source_path(src: str) -> str:
 
 
 def _with_width(picture: Picture, match: re.Match) -> Picture:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     number, unit = float(match.group(1)), match.group(2)
     text_width_mm = TEXT_WIDTH_MM
@@ -146,7 +146,7 @@ def attach_table_captions(blocks: list) -> list:
             first = caption.content[0]
             rest = _TABLE_CAPTION.sub("", first.text)
             content = ((Text(rest),) if rest else ()) + caption.content[1:]
-            from dataclasses import replace
+            from msgspec.structs import replace
 
             block = replace(block, caption=content)
         out.append(block)

@@ -3,7 +3,7 @@ workspace's own phrases), the figures' sources and a chart's data left as they a
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from zongjie.document.model import Block, Chart, Document, FactSpan, Heading, Inline, Text
 from zongjie.document.walk import map_blocks, map_inlines

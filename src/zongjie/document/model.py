@@ -1,6 +1,6 @@
 """The one document model every writer reads.
 
-Frozen dataclasses, in the spirit of pandoc's AST: a Document is metadata plus blocks; blocks
+Frozen records (msgspec Structs), in the spirit of pandoc's AST: a Document is metadata plus blocks; blocks
 hold inlines. The Markdown reader produces it, passes (heading numbering, checks) transform it,
 and the DOCX, HTML and Markdown writers consume it. No writer parses another writer's output.
 `FactSpan` is an inline that came from a fact, so every figure stays traceable to its line.
@@ -8,22 +8,21 @@ and the DOCX, HTML and Markdown writers consume it. No writer parses another wri
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Union, assert_never
+
+from msgspec import Struct, field
 
 from zongjie.document.sourceref import SourceRef
 from zongjie.location import Location
 
 
 # ---- inlines -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Text:
+class Text(Struct, frozen=True):
     text: str
 
 
-@dataclass(frozen=True)
-class FactSpan:
+class FactSpan(Struct, frozen=True):
     """Text produced from a fact (or a filter over facts): `429198人` from 参保.参保人数,
     with the record of its facts the rendering made (the same object, not a copy)."""
 
@@ -51,18 +50,15 @@ class FactSpan:
         return self.source.placeholder
 
 
-@dataclass(frozen=True)
-class Strong:
+class Strong(Struct, frozen=True):
     children: tuple["Inline", ...]
 
 
-@dataclass(frozen=True)
-class Emphasis:
+class Emphasis(Struct, frozen=True):
     children: tuple["Inline", ...]
 
 
-@dataclass(frozen=True)
-class LineBreak:
+class LineBreak(Struct, frozen=True):
     pass
 
 
@@ -70,29 +66,25 @@ Inline = Union[Text, FactSpan, Strong, Emphasis, LineBreak]
 
 
 # ---- blocks --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Heading:
+class Heading(Struct, frozen=True):
     level: int  # 1 = 一、, 2 = （一）, 3 = 1., 4 = （1）
     content: tuple[Inline, ...]
     number: str = ""  # filled by the numbering pass, e.g. "一、"
     line: int | None = None  # line in the rendered Markdown
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(Struct, frozen=True):
     content: tuple[Inline, ...]
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class ListBlock:
+class ListBlock(Struct, frozen=True):
     ordered: bool
     items: tuple[tuple["Block", ...], ...]
     start: int = 1
 
 
-@dataclass(frozen=True)
-class Merge:
+class Merge(Struct, frozen=True):
     """Cells joined into one: the cell at (row, column) of the table's grid (row 0 is the
     first header row) spans `rows` × `columns` cells; the cells it covers are left empty."""
 
@@ -102,8 +94,7 @@ class Merge:
     columns: int = 1
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Struct, frozen=True):
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     align: tuple[str, ...]  # "left" | "center" | "right" | "" per column
@@ -113,8 +104,7 @@ class Table:
     label: str = ""  # "表1", set by the caption pass when the template numbers captions
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(Struct, frozen=True):
     """A photo with its caption below. `path` is resolved and checked by the pictures pass,
     which also fills in the (downscaled) image data."""
 
@@ -128,15 +118,13 @@ class Picture:
     label: str = ""  # "图1"
 
 
-@dataclass(frozen=True)
-class ChartSeries:
+class ChartSeries(Struct, frozen=True):
     name: str
     values: tuple["FactSpan | None", ...]  # one per category; None: no figure
     numbers: tuple["float | None", ...]  # the same figures in the chart's unit
 
 
-@dataclass(frozen=True)
-class Chart:
+class Chart(Struct, frozen=True):
     """A chart over facts. `spec` is what the template wrote (filled in by the charts pass
     into categories and series); `withheld` says why a chart is not drawn."""
 
@@ -151,8 +139,7 @@ class Chart:
     label: str = ""  # "图1"
 
 
-@dataclass(frozen=True)
-class PageBreak:
+class PageBreak(Struct, frozen=True):
     pass
 
 
@@ -160,8 +147,7 @@ Block = Union[Heading, Paragraph, ListBlock, Table, PageBreak, Picture, Chart]
 
 
 # ---- document ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Meta:
+class Meta(Struct, frozen=True):
     title: tuple[Inline, ...] = ()
     subtitle: tuple[Inline, ...] = ()
     signature: tuple[Inline, ...] = ()  # 落款: issuing body
@@ -179,16 +165,14 @@ class Counter(StrEnum):
     DAXIE = "壹"  # 大写: 壹 贰 叁
 
 
-@dataclass(frozen=True)
-class LevelNumbering:
+class LevelNumbering(Struct, frozen=True):
     """One heading level's number: "（{一}）" is before "（", Counter.CHINESE, after "）"."""
     before: str
     counter: Counter
     after: str
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Struct, frozen=True):
     meta: Meta
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     # each heading level's numbering (None: unnumbered), set by the numbering pass, so a

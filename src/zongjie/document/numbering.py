@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from zongjie.document.model import Counter, Document, Heading, LevelNumbering
 from zongjie.errors import TemplateError

@@ -16,9 +16,10 @@ measured from its header (image_header.py) and goes in as it is.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from zongjie.document.figures import FigureError
 from zongjie.document.image_header import plain_size

@@ -8,8 +8,9 @@ there, without the model importing the templating layer or the data layer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol, Sequence
+
+from msgspec import Struct
 
 from zongjie.location import Location
 
@@ -25,8 +26,7 @@ class _Fact(Protocol):
     def derived(self) -> bool: ...
 
 
-@dataclass(frozen=True)
-class SourceRef:
+class SourceRef(Struct, frozen=True):
     keys: tuple[str, ...]  # the facts the figure was made from (one, or several for a sum)
     locations: tuple[Location, ...]  # where each is written
     derived: bool = False  # computed by a rule or a sum, not typed by the user

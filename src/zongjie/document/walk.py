@@ -22,8 +22,9 @@ the first walk instead of being skipped in silence, and mypy names the walk that
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable, Iterable, Iterator, TypeVar, assert_never, overload
+
+from msgspec.structs import replace
 
 from zongjie.document.model import (
     Block,

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from zongjie.errors import NumberFormatError, ZongjieError
 from zongjie.importing.grid import SpreadsheetError, Workbook, cell_name
@@ -48,8 +49,7 @@ class ImportProblems(SpreadsheetError):
         return f"{listed}\n没有写入任何文件（共 {len(self.problems)} 处问题，改正后重新运行 zongjie import）。"
 
 
-@dataclass
-class Imported:
+class Imported(Struct):
     source: FactSource
     origin: str  # 基金收支.xlsx 基金收支!C5
     written: str | None  # None: the cell is empty
@@ -57,8 +57,7 @@ class Imported:
     comment: str = ""
 
 
-@dataclass
-class ImportOutcome:
+class ImportOutcome(Struct):
     facts_file: UpdatedFile
     imported: list[Imported]
     changed_keys: list[str]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from zongjie.errors import ZongjieError
 from zongjie.inputs.textio import read_bytes, read_source
@@ -29,8 +30,7 @@ class SpreadsheetError(ZongjieError):
     kind = "导入错误"
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(Struct, frozen=True):
     value: object  # None, int, float, str, bool, datetime
     number_format: str = "General"
     formula: str = ""  # the formula text when the cell holds one
@@ -42,8 +42,7 @@ class Cell:
         return self.value is None or (isinstance(self.value, str) and not self.value.strip())
 
 
-@dataclass
-class Grid:
+class Grid(Struct):
     """One sheet: cells by (row, column), both counted from 1 as spreadsheets show them."""
 
     file_name: str
@@ -54,8 +53,8 @@ class Grid:
     max_row: int = 0
     max_column: int = 0
     is_csv: bool = False
-    _merged_at: dict | None = field(default=None, repr=False)
-    row_labels: dict = field(default_factory=dict, repr=False)  # row → its labels (locate's cache)
+    _merged_at: dict | None = None
+    row_labels: dict = field(default_factory=dict)  # row → its labels (locate's cache)
 
     def cell(self, row: int, column: int) -> Cell:
         return self.cells.get((row, column), Cell(None))

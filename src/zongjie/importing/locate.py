@@ -9,7 +9,8 @@ levels). A label found nowhere or twice is an error naming the cells, never a gu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from zongjie.importing.grid import Grid, SpreadsheetError, cell_name, column_number, is_date
 from zongjie.importing.mapping import FactSource
@@ -23,8 +24,7 @@ _CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(Struct, frozen=True):
     row: int
     column: int
     header_unit: str = ""  # from （万元） in the column header or row label, or 单位：万元 above

@@ -16,8 +16,9 @@ or, rarely, per year, and reused every year; a more specific file wins fact by f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from zongjie.importing.grid import SpreadsheetError
 from zongjie.inputs.yamlio import YMap, YNode, YScalar, YSeq, load_yaml
@@ -27,8 +28,7 @@ MAPPING_FILE = "导入.yaml"
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
 
-@dataclass(frozen=True)
-class FactSource:
+class FactSource(Struct, frozen=True):
     key: str
     file: str
     sheet: str | None  # None: the first sheet

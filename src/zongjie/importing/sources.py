@@ -14,9 +14,11 @@ This module is on the build path: it must stay light (no openpyxl).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from zongjie.checks.findings import Finding, Severity
 from zongjie.errors import ZongjieError
@@ -26,22 +28,19 @@ from zongjie.location import Location
 SOURCES_FILE = "导入来源.yaml"
 
 
-@dataclass(frozen=True)
-class ImportedFact:
+class ImportedFact(Struct, frozen=True):
     key: str
     origin: str  # 基金收支.xlsx 基金收支!C5
     written: str  # the value as imported ("" for an empty cell)
 
 
-@dataclass(frozen=True)
-class ImportedFile:
+class ImportedFile(Struct, frozen=True):
     name: str
     path: Path
     digest: str
 
 
-@dataclass(frozen=True)
-class ImportRecord:
+class ImportRecord(Struct, frozen=True):
     path: Path
     facts: dict[str, ImportedFact]
     files: dict[str, ImportedFile]

@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from zongjie.importing.grid import SpreadsheetError
 from zongjie.inputs.textio import read_bytes, read_source
@@ -24,8 +25,7 @@ class _Verbatim(str):
     """A value written as it is: plain, whatever YAML would otherwise read it as."""
 
 
-@dataclass(frozen=True)
-class UpdatedFile:
+class UpdatedFile(Struct, frozen=True):
     path: Path
     before: str
     after: str

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from msgspec import Struct
 
 from zongjie.errors import NumberFormatError
 from zongjie.importing.grid import Cell
@@ -24,8 +25,7 @@ _ESCAPED = re.compile(r"\\(.)")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 
 
-@dataclass(frozen=True)
-class CellValue:
+class CellValue(Struct, frozen=True):
     """What a cell says: `number` as written (no unit), or a date, or nothing (empty)."""
 
     number: str | None = None

@@ -8,8 +8,10 @@ one district; anything not set there falls back to the top level.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from zongjie.errors import ConfigError
 from zongjie.fonts import font_role
@@ -23,8 +25,7 @@ OPT_IN_FORMATS = ("pdf",)  # chosen by name only: needs LibreOffice
 LOCALES = ("zh_CN", "zh_Hant_TW", "zh_Hant_HK")
 
 
-@dataclass(frozen=True)
-class DocumentSettings:
+class DocumentSettings(Struct, frozen=True):
     """Everything that decides how one district's documents are made."""
 
     organisation: str = "{地区}医疗保障局"
@@ -41,8 +42,7 @@ class DocumentSettings:
         return self.organisation.replace("{地区}", district)
 
 
-@dataclass(frozen=True)
-class City:
+class City(Struct, frozen=True):
     """A city (or province) whose summary rolls up its member districts."""
 
     name: str
@@ -51,8 +51,7 @@ class City:
     settings: DocumentSettings = DocumentSettings()
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Struct, frozen=True):
     root: Path
     path: Path | None
     defaults: DocumentSettings = DocumentSettings()

@@ -16,6 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Union
 
+from msgspec import Struct
+
 from zongjie.errors import FactError, NumberFormatError
 from zongjie.importing.sources import SOURCES_FILE, attach_sources
 from zongjie.inputs.containment import ensure_inside
@@ -39,8 +41,7 @@ def reserved_names() -> frozenset[str]:
     return RESERVED_NAMES | FUNCTION_NAMES
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(Struct, frozen=True):
     key: str
     value: FactValue
     written: str
@@ -80,6 +81,8 @@ def default_text(value: FactValue) -> str:
     return str(value)
 
 
+# A group and a list stay dataclasses: they are a Mapping and a Sequence for templates, and
+# collections.abc's metaclass cannot be combined with msgspec's.
 @dataclass(frozen=True)
 class FactGroup(Mapping):
     """A mapping of facts; `path` is its dotted key ('' for the root)."""
@@ -129,8 +132,7 @@ class FactList(Sequence):
 FactNode = Union[Fact, FactGroup, FactList]
 
 
-@dataclass(frozen=True)
-class FactSet:
+class FactSet(Struct, frozen=True):
     """All facts of one district-year, as a tree and as a flat index by dotted key."""
 
     path: Path

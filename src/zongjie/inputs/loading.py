@@ -8,8 +8,10 @@ renderer opens.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from zongjie.checks.rules import Rule, load_rules
 from zongjie.inputs.containment import normalise_year
@@ -20,8 +22,7 @@ from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.script import fold
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(Struct, frozen=True):
     """Everything read from disk for one district-year."""
 
     district_year: DistrictYear

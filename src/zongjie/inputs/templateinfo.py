@@ -11,9 +11,10 @@ skeleton `zongjie new` starts a first year from is `facts.yaml` in the same fold
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from msgspec import Struct
 
 from zongjie.document.model import LevelNumbering
 from zongjie.document.numbering import OFFICIAL_NUMBERING, parse_patterns
@@ -27,8 +28,7 @@ _KEYS = {"description", "entry", "numbering", "required_sections", "captions"}
 _TRUE, _FALSE = {"true", "yes", "on", "是", "编号"}, {"false", "no", "off", "否", "不编号"}
 
 
-@dataclass(frozen=True)
-class TemplateInfo:
+class TemplateInfo(Struct, frozen=True):
     name: str
     folder: Path
     entry: str = "正文.md"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextvars
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from zongjie.errors import InputEncodingError
 from zongjie.location import Location
@@ -30,8 +31,7 @@ def collect_gbk_files() -> list[Path]:
     return files
 
 
-@dataclass(frozen=True)
-class SourceText:
+class SourceText(Struct, frozen=True):
     path: Path
     text: str
     encoding: str  # "utf-8" or "gb18030"

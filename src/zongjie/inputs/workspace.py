@@ -8,9 +8,10 @@ Layout: `config.yaml`, `templates/<模板>/`, `content/<地区>/<年度>/facts.y
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+
+from msgspec import Struct
 
 from zongjie.errors import WorkspaceError
 from zongjie.inputs.config import Config, DocumentSettings, load_config
@@ -25,8 +26,7 @@ CHECKS_FILE = "checks.yaml"
 _YEAR = re.compile(r"^\d{4}$")
 
 
-@dataclass(frozen=True)
-class DistrictYear:
+class DistrictYear(Struct, frozen=True):
     district: str
     year: str
     folder: Path
@@ -77,8 +77,7 @@ class DistrictYear:
         return [path for path in candidates if path.is_file()]
 
 
-@dataclass(frozen=True)
-class Workspace:
+class Workspace(Struct, frozen=True, dict=True):
     root: Path
     config: Config
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
+
+from msgspec import Struct, field
 
 from zongjie.errors import YamlError
 from zongjie.inputs.textio import read_source
@@ -31,15 +32,13 @@ _STANDARD_TAGS = {
 _NULL_TEXT = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass(frozen=True)
-class YScalar:
+class YScalar(Struct, frozen=True):
     text: str
     location: Location
     is_null: bool = False
 
 
-@dataclass(frozen=True)
-class YMap:
+class YMap(Struct, frozen=True):
     location: Location
     # key text -> (key scalar, value node); dict keeps the written order
     entries: dict[str, tuple[YScalar, "YNode"]] = field(default_factory=dict)
@@ -49,8 +48,7 @@ class YMap:
         return entry[1] if entry else None
 
 
-@dataclass(frozen=True)
-class YSeq:
+class YSeq(Struct, frozen=True):
     location: Location
     items: tuple["YNode", ...] = ()
 
@@ -58,8 +56,7 @@ class YSeq:
 YNode = Union[YScalar, YMap, YSeq]
 
 
-@dataclass(frozen=True)
-class YamlDocument:
+class YamlDocument(Struct, frozen=True):
     root: YNode | None
     encoding: str
 

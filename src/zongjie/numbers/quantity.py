@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import NamedTuple
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 PREFIX_QUALIFIERS = ("约", "近", "超过", "逾")
 SUFFIX_QUALIFIERS = ("余", "多")
 TRAILING_QUALIFIERS = ("左右", "以上", "以下", "以内")  # after the unit: 99%以上, 300万元左右
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(Struct, frozen=True):
     """A figure as written: `11720.82万元` is Quantity(Decimal('11720.82'), '万元').
 
     `value` keeps the written exponent (Decimal('21469.1') stays one decimal), which is what

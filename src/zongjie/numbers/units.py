@@ -8,9 +8,10 @@ read as the simplified ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+
+from msgspec import Struct
 
 _TEN_THOUSAND = Decimal(10000)
 _HUNDRED_MILLION = Decimal(100000000)
@@ -19,8 +20,7 @@ _HUNDRED_MILLION = Decimal(100000000)
 TRADITIONAL_TO_SIMPLIFIED = str.maketrans({"萬": "万", "億": "亿", "個": "个", "點": "点", "筆": "笔"})
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(Struct, frozen=True):
     name: str
     dimension: str
     factor: Decimal  # how many base units one of this is

@@ -9,8 +9,9 @@ the page shows until the file is fixed.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from zongjie.assemble import assemble_all, document_title, localize
 from zongjie.build import output_paths
@@ -24,8 +25,7 @@ from zongjie.inputs.workspace import DistrictYear, Workspace
 from zongjie.location import Location
 
 
-@dataclass
-class Preview:
+class Preview(Struct):
     """The latest rebuild of one district-year: a document, or the reason there is none."""
 
     district_year: DistrictYear

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from html import escape
 from urllib.parse import quote
+
+from msgspec.structs import replace
 
 from zongjie.checks.findings import Finding, Severity
 from zongjie.checks.report import finding_text

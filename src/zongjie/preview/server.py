@@ -14,11 +14,12 @@ import errno
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from msgspec.structs import replace
 
 from zongjie.build import write_options
 from zongjie.errors import ZongjieError

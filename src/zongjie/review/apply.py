@@ -9,8 +9,9 @@ line endings, byte-order mark and every other line; it is replaced whole or not 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from zongjie.document.mdsyntax import escape_inline
 from zongjie.inputs.textio import read_bytes, read_source
@@ -22,8 +23,7 @@ from zongjie.script import fold, is_traditional
 _HEADING_PREFIX = re.compile(r"^\s*#{1,6}\s+")
 
 
-@dataclass(frozen=True)
-class PlannedWrite:
+class PlannedWrite(Struct, frozen=True):
     path: Path
     start: int  # lines replaced, from 1, inclusive
     end: int

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from zongjie.checks.run import check
 from zongjie.errors import ZongjieError
@@ -16,8 +17,7 @@ from zongjie.review.notes import source_place
 from zongjie.review.source_map import expected_document
 
 
-@dataclass
-class DiffRun:
+class DiffRun(Struct):
     label: str
     result: DiffResult
     root: Path

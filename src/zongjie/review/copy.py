@@ -8,8 +8,10 @@ place for notes, so a review copy is DOCX and HTML only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from zongjie.assemble import assemble_source, document_title, localize
 from zongjie.build import render_outputs, write_options
@@ -26,8 +28,7 @@ REVIEW_MARK_TRADITIONAL = "（審閱稿）"  # a Traditional workspace's file na
 REVIEW_FORMATS = ("docx", "html")
 
 
-@dataclass
-class ReviewCopy:
+class ReviewCopy(Struct):
     label: str
     paths: list[Path] = field(default_factory=list)
     errors: int = 0

@@ -11,7 +11,8 @@ are reported too, so that nothing done in Word goes unseen.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from zongjie.errors import NumberFormatError
 from zongjie.numbers.parse import parse_value
@@ -29,8 +30,7 @@ class NotThisDocument(Exception):
         self.same, self.total = same, total
 
 
-@dataclass
-class FigureChange:
+class FigureChange(Struct):
     keys: tuple[str, ...]
     places: tuple[str, ...]  # where each fact is written (facts.yaml 第 n 行)
     built: str
@@ -42,8 +42,7 @@ class FigureChange:
     note: str = ""
 
 
-@dataclass
-class ProseChange:
+class ProseChange(Struct):
     kind: str  # narrative | template | added | deleted
     section: str
     old: str
@@ -55,8 +54,7 @@ class ProseChange:
     new_runs: list[list[tuple[str, bool, bool]]] = field(default_factory=list)
 
 
-@dataclass
-class StructureChange:
+class StructureChange(Struct):
     kind: str  # split | merged
     section: str
     old: list[str]
@@ -65,24 +63,21 @@ class StructureChange:
     new_runs: list[list[tuple[str, bool, bool]]] = field(default_factory=list)
 
 
-@dataclass
-class StyleChange:
+class StyleChange(Struct):
     section: str
     text: str
     built: str
     edited: str
 
 
-@dataclass
-class CommentFound:
+class CommentFound(Struct):
     author: str
     text: str
     anchor: str
     section: str
 
 
-@dataclass
-class DiffResult:
+class DiffResult(Struct):
     figures: list[FigureChange] = field(default_factory=list)
     prose: list[ProseChange] = field(default_factory=list)
     structure: list[StructureChange] = field(default_factory=list)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
+from msgspec import Struct, field
 
 from zongjie.errors import ZongjieError
 from zongjie.location import Location
@@ -37,8 +37,7 @@ _KAITI = "楷体"
 MAX_PART_BYTES = 200 * 1024 * 1024
 
 
-@dataclass
-class Comment:
+class Comment(Struct):
     number: str
     author: str
     text: str
@@ -46,8 +45,7 @@ class Comment:
     end: int = 0
 
 
-@dataclass
-class ReadParagraph:
+class ReadParagraph(Struct):
     text: str
     style: str  # the style's name, normalised ("heading1", "title", "normal")
     runs: list[tuple[str, bool, bool]] = field(default_factory=list)  # text, bold, 楷体 (emphasis)
@@ -55,8 +53,7 @@ class ReadParagraph:
     in_table: bool = False
 
 
-@dataclass
-class ReadDocument:
+class ReadDocument(Struct):
     paragraphs: list[ReadParagraph]
     pending: int = 0  # tracked changes not yet accepted, in the whole document
 

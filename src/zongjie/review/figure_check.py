@@ -3,8 +3,9 @@ checks again, on a fresh copy of the facts (checks derive totals into the set th
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
+
+from msgspec.structs import replace
 
 from zongjie.checks.engine import expand_rules, run_rules
 from zongjie.checks.expr import PREVIOUS_YEAR, path_pattern, references

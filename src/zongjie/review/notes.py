@@ -7,8 +7,9 @@ Writers ask `ReviewNotes` about a `FactSpan`; they never see facts, rules or pat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from zongjie.checks.engine import expand_rules, run_rules
 from zongjie.checks.expr import PREVIOUS_YEAR, path_pattern, references
@@ -23,8 +24,7 @@ from zongjie.location import Location
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
 
 
-@dataclass(frozen=True)
-class PlacedFinding:
+class PlacedFinding(Struct, frozen=True):
     number: int  # stable id, so each finding is placed once per document
     text: str
     keys: tuple[str, ...]

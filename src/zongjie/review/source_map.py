@@ -10,8 +10,10 @@ numbers, title lines, tables and lists agree by construction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from zongjie.assemble import assemble
 from zongjie.build import write_options
@@ -27,8 +29,7 @@ TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")  # text a narrative paragraph cann
 _WHITESPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class NarrativeParagraph:
+class NarrativeParagraph(Struct, frozen=True):
     """One paragraph of a narrative Markdown file, as written and as the document shows it."""
 
     name: str  # the narrative's name (特色亮点, 说明/政策覆盖情况)
@@ -50,8 +51,7 @@ class NarrativeParagraph:
         return self.number > 0 and not self.has_template
 
 
-@dataclass
-class ExpectedParagraph:
+class ExpectedParagraph(Struct):
     text: str
     style: str
     figures: list[tuple[int, int, FactSpan]] = field(default_factory=list)  # ranges in `text`
@@ -60,8 +60,7 @@ class ExpectedParagraph:
     in_table: bool = False
 
 
-@dataclass
-class Expected:
+class Expected(Struct):
     paragraphs: list[ExpectedParagraph]
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime
 import functools
-from dataclasses import dataclass
 from decimal import Decimal
 
 import jinja2
+from msgspec import Struct
 
 from zongjie.errors import NumberFormatError
 from zongjie.inputs.facts import Fact
@@ -30,8 +30,7 @@ class FilterError(ValueError):
     """A filter used on a value it cannot take; the renderer adds the template line."""
 
 
-@dataclass(frozen=True)
-class Derived:
+class Derived(Struct, frozen=True):
     """A figure computed in a template from facts (合计, 差额, 占比)."""
 
     quantity: Quantity

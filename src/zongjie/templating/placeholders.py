@@ -16,11 +16,11 @@ go there; deleting the line says "we have no such figure this year".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from msgspec import Struct
 
 from zongjie.errors import ZongjieError
 from zongjie.inputs.facts import FactGroup
@@ -41,8 +41,7 @@ class OptionalMissing:
         self.undefined = undefined
 
 
-@dataclass(frozen=True)
-class Placeholder:
+class Placeholder(Struct, frozen=True):
     """A fact the document needs and facts.yaml does not give (yet)."""
 
     key: str

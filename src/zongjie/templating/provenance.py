@@ -9,7 +9,8 @@ marked text into `FactSpan`s and no marker survives into any output.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from zongjie.document.sourceref import SourceRef
 from zongjie.inputs.facts import Fact
@@ -57,8 +58,7 @@ class TracedNumber(int):
         return TracedNumber(result, self.facts) if isinstance(result, int) else result
 
 
-@dataclass
-class SourceTable:
+class SourceTable(Struct):
     """Sources of the figures in one rendering, in the order they were written."""
 
     sources: list[SourceRef] = field(default_factory=list)

@@ -16,11 +16,11 @@ full name (`{% extends "医保年度工作总结/正文.md" %}`) and overrides o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from msgspec import Struct, field
 
 from zongjie.errors import ZongjieError
 from zongjie.inputs.facts import FactSet
@@ -44,8 +44,7 @@ _TEMPLATE_FAILURES = (
 
 
 # ---- rendering -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RenderRequest:
+class RenderRequest(Struct, frozen=True):
     search_dirs: tuple[Path, ...]
     entry: str
     context: dict
@@ -58,8 +57,7 @@ class RenderRequest:
     fact_files: tuple[Path, ...] = ()
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(Struct, frozen=True):
     markdown: str
     sources: SourceTable
     # each narrative written into the document, by name: its file and rendered Markdown

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from zongjie.inputs.facts import FactSet
 from zongjie.script import fold
@@ -21,8 +22,7 @@ class MarkdownText(str):
     """Markdown that goes into the output as it is (rendered narrative), not escaped."""
 
 
-@dataclass
-class RenderState:
+class RenderState(Struct):
     """What filters and finalize need during one rendering."""
 
     sources: SourceTable = field(default_factory=SourceTable)

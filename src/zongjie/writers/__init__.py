@@ -9,8 +9,9 @@ model. Modules are imported only when their format is built: the DOCX writer wit
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from zongjie.document.model import Document
 
@@ -18,8 +19,7 @@ EXTENSIONS = {"docx": ".docx", "html": ".html", "md": ".md", "pdf": ".pdf"}  # p
 _MODULES = {"docx": "zongjie.writers.docx", "html": "zongjie.writers.html", "md": "zongjie.writers.markdown"}
 
 
-@dataclass(frozen=True)
-class WriteOptions:
+class WriteOptions(Struct, frozen=True):
     source_root: Path | None = None  # figures' source locations are shown relative to it
     lang: str = "zh-CN"
     reference_docx: Path | None = None
@@ -35,6 +35,9 @@ class WriteOptions:
     fonts: tuple[tuple[str, str], ...] = ()
 
 
-def write(format_name: str, document: Document, options: WriteOptions = WriteOptions()) -> bytes:
+CLEAN_COPY = WriteOptions()
+
+
+def write(format_name: str, document: Document, options: WriteOptions = CLEAN_COPY) -> bytes:
     module = importlib.import_module(_MODULES[format_name])
     return module.write(document, options)

@@ -8,7 +8,7 @@ and chart is a part of the package (word/media/…, word/charts/… with its emb
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from zongjie.document.captions import caption_inlines
 from zongjie.document.model import Chart, Inline, Merge, Picture, Text, plain_text

@@ -7,7 +7,7 @@ indents, twentieths of a point for character spacing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 LINE_PITCH_PT = 28.95  # 225 mm ÷ 22 lines
 # 28 characters in the 156 mm (442.2 pt) line: a 16 pt character condensed by 0.25 pt takes
@@ -18,8 +18,7 @@ LATIN = "Times New Roman"
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"
 
 
-@dataclass(frozen=True)
-class StyleSpec:
+class StyleSpec(Struct, frozen=True):
     style_id: str
     name: str
     east_asia: str

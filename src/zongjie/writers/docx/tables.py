@@ -4,7 +4,7 @@ The widths are shared out of the text block (版心) in characters of the table'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from zongjie.document.model import FactSpan, Inline, LineBreak, Table, Text, plain_text
 from zongjie.page import EMU_PER_PT, TEXT_WIDTH_EMU
@@ -18,8 +18,7 @@ SMALL_TABLE_ROWS = 8  # a table this short is kept on one page when it fits on t
 KEPT_FIRST_ROWS = 2  # a longer one keeps its header with this many rows
 
 
-@dataclass(frozen=True)
-class ColumnPlan:
+class ColumnPlan(Struct, frozen=True):
     widths: list[int]  # EMU
     break_header: list[bool]  # the header goes on two lines, broken before its unit （万元）
 
