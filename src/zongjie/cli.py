@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Optional
 
 # A cold start creates ~50k objects that live as long as the process (modules, classes, typer,
-# Jinja and markdown-it tables); with CPython's default thresholds the collector scans them
-# again and again while they are imported (93 collections in one cold build; 2 with this).
-# So collect rarely from here on, before the heavy imports, as batch.tune_garbage_collector
-# does for the build itself. Measured: −9 ms CPU (3%) of a cold `zongjie build` of one document.
-gc.set_threshold(50_000, 20, 20)
+# Jinja and markdown-it tables), and one document's build ~100k more, nearly all freed by
+# reference counting. With CPython's default thresholds the collector scans them again and
+# again (93 collections in one cold build); at 50 000 it still ran 3 times (12 ms CPU). So a
+# one-document command runs no collection at all; a longer one (a batch in this process, a
+# worker) freezes what it imported and collects every 50 000 (batch.tune_garbage_collector).
+gc.set_threshold(200_000, 20, 20)
 
 import typer
 
