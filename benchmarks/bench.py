@@ -284,7 +284,7 @@ def resource_path(markdown: Path) -> str:
     return f"--resource-path={workspace / 'content' / district.name / year.name}"
 
 
-def cold_document(workspace: Path, markdown: Path, tmp: Path, runs: int = 15) -> None:
+def cold_document(workspace: Path, markdown: Path, tmp: Path, runs: int = 25) -> None:
     """One cold `zongjie build` of one document (3 formats) against pandoc's DOCX + HTML of its
     Markdown, interleaved. Compared on CPU time (user + sys of the child processes): on a busy
     machine wall time measures the other processes as much as ours."""
