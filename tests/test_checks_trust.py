@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import check, findings, replace_in
+from conftest import check, findings, line_of, replace_in
 
 FACTS = "content/岳阳楼区/2023/facts.yaml"
 RULES = "content/岳阳楼区/checks.yaml"
@@ -120,6 +120,34 @@ def test_percentage_points_and_compound_units_are_checked_dimensionally(workspac
     add_rules(workspace, "  - 名称: 量纲不符\n    关系: 比率.结余 = 比率.月支出\n")
     unit = next(f for f in check(cli, workspace)[1]["findings"] if f["check"] == "量纲不符")
     assert unit["code"] == "unit" and "元 与 元/月 不能比较" in unit["message"]
+
+
+def test_a_difference_of_percentages_written_in_percent_is_an_error(workspace, cli):
+    """提高0.3% says "rose by 0.3 per cent of 96.19%" — 0.29个百分点 — though the number agrees."""
+    add_facts(workspace, "比率:\n  今年参保率: 96.49%\n  上年参保率: 96.19%\n  提高: 0.3%\n  差距: 0.3个百分点\n"
+                         "  支出占比: 61.5%\n  结余占比: 38.5%\n  报销比例: 80%\n  实际比例: 65.2%\n  比例差距: 14.8%\n")
+    add_rules(workspace, "  - 关系: 比率.提高 = 比率.今年参保率 - 比率.上年参保率\n"
+                         "  - 关系: 比率.差距 = 比率.今年参保率 - 比率.上年参保率\n"
+                         "  - 关系: 比率.今年参保率 = 比率.上年参保率 + 比率.差距\n"
+                         "  - 关系: 比率.结余占比 = 100% - 比率.支出占比\n"
+                         "  - 关系: 比率.支出占比 + 比率.结余占比 = 100%\n"
+                         "  - 名称: 报销差距\n    关系: 比率.报销比例 - 比率.实际比例 = 比率.比例差距\n"
+                         "  - 关系: 比率.新增 = 比率.今年参保率 - 比率.上年参保率\n")
+    code, document = check(cli, workspace)
+    errors = findings(document, severity="error")
+    assert code == 1 and {error["code"] for error in errors} == {"percentage-points"}, errors
+    by_check = {error["check"]: error for error in errors}
+    assert set(by_check) == {"比率.提高 = 比率.今年参保率 - 比率.上年参保率", "报销差距"}
+    raised = by_check["比率.提高 = 比率.今年参保率 - 比率.上年参保率"]
+    assert "比率.提高 写作“0.3%”" in raised["message"] and "0.3个百分点" in raised["hint"]
+    assert raised["location"].endswith(f"{line_of(workspace / FACTS, '提高: 0.3%')}")
+    assert "比率.比例差距 写作“14.8%”" in by_check["报销差距"]["message"]
+    derived = {fact["key"]: fact["value"] for fact in document["derived"]}
+    assert derived["比率.新增"] == "0.30个百分点"  # a difference left out is filled in 个百分点
+    replace_in(workspace / FACTS, "提高: 0.3%", "提高: 0.3个百分点")
+    replace_in(workspace / FACTS, "比例差距: 14.8%", "比例差距: 14.8个百分点")
+    code, document = check(cli, workspace)
+    assert code == 0, findings(document, severity="error")
 
 
 # --- dates and operators as typed ----------------------------------------------------------

@@ -235,7 +235,7 @@ def _mistyped_digits(fact: Fact, quantity: Quantity) -> Iterator[Cause]:
 
 def _scaled(measure: Measure, factor: int) -> Measure:
     times = Decimal(factor)
-    return Measure(measure.low * times, measure.high * times, measure.value * times, measure.dimension)
+    return Measure(measure.low * times, measure.high * times, measure.value * times, measure.dimension, measure.kind)
 
 
 def _rounded_rate_causes(relation: Relation, facts: list[Fact], holds: Holds) -> list[Cause]:
@@ -265,7 +265,7 @@ def _significant(value: Decimal, digits: int) -> Decimal:
 def _rounded_measure(fact: Fact, digits: int) -> Measure:
     measure = Measure.of(_figure(fact))
     value = _significant(measure.value, digits)
-    return Measure(value, value, value, measure.dimension)
+    return Measure(value, value, value, measure.dimension, measure.kind)
 
 
 def _rounded_text(fact: Fact, digits: int) -> str:

@@ -31,12 +31,12 @@ from zongjie.checks.expr import (
     references,
 )
 from zongjie.checks.findings import CheckResult, Figure, Finding, Severity, Unchecked
-from zongjie.checks.measure import Measure, UnitMismatch, apply
+from zongjie.checks.measure import POINTS, Measure, UnitMismatch, apply, points_written_as_percent
 from zongjie.checks.rules import Rule
 from zongjie.checks.wording import amount, display_unit, formula_text, numbers_in
 from zongjie.checks.wording import difference as gap_text
 from zongjie.inputs.facts import Fact, FactGroup, FactSet, add_derived
-from zongjie.numbers.format import rounded
+from zongjie.numbers.format import plain_decimal, rounded
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import unit_of
 
@@ -108,7 +108,7 @@ class _Resolver:
             case Binary():
                 return apply(expr.operator, self.measure(expr.left, used), self.measure(expr.right, used))
             case Number():
-                return Measure.exact(expr.quantity)
+                return Measure.constant(expr.quantity)
             case Call(function="optional"):
                 try:
                     facts = self.facts_for(expr.argument)
@@ -343,6 +343,8 @@ def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
         _report_unit(rule, error, used, result)
         return "failed"
     result.checked += 1
+    if points_written_as_percent(left, right):
+        _report_points_as_percent(rule, left, used, result)
     try:
         holds = left.compare(relation.operator, right)
     except UnitMismatch as error:
@@ -450,6 +452,29 @@ def _single_fact(expr: Expr, used: list[Fact]) -> Fact | None:
     return None
 
 
+def _report_points_as_percent(rule: Rule, left: Measure, used: list[Fact], result: CheckResult) -> None:
+    """A figure in % equated with a difference of percentages: 提高0.3% where 0.3个百分点 is
+    meant (or a rule that should divide by last year's rate)."""
+    relation = rule.relation
+    percent_side, points_side = ((relation.left, relation.right) if left.kind != POINTS
+                                 else (relation.right, relation.left))
+    fact = _single_fact(percent_side, used)
+    figures = tuple(Figure.of(fact) for fact in _unique(used))
+    difference = formula_text(points_side)
+    if fact is not None and fact.quantity is not None:
+        written, location = f"{fact.key} 写作“{fact.written}”", fact.location
+        points = f"{plain_decimal(fact.quantity.value)}个百分点"
+    else:
+        written, location, points = f"{formula_text(percent_side)} 是百分比", rule.location, "…个百分点"
+    result.findings.append(Finding(
+        "percentage-points", Severity.ERROR, rule.name,
+        f"{written}，而 {difference} 是两个百分比之差，单位是“个百分点”，不是 %",
+        location, figures, check_location=rule.location,
+        hint=(f"两个比率相减（如比上年提高、差距）请写作“{points}”；写成 % 读作相对增减。若这个数确是"
+              f"增长率，请把规则改为“(本年 − 上年) ÷ 上年”。"),
+    ))
+
+
 def _report_unit(rule: Rule, error: Exception, used: list[Fact], result: CheckResult) -> None:
     figures = tuple(Figure.of(fact) for fact in _unique(used))
     units = "、".join(f"{fact.key}（{fact.written}）" for fact in _unique(used))
@@ -474,8 +499,8 @@ def _derive(rule: Rule, right: Measure, used: list[Fact], resolver: _Resolver, r
     parts = [fact.quantity for fact in used if fact.quantity]
     if any(part.approx for part in parts) or len(right.dimension) == 1 and right.dimension[0][0] in ("日期", "天"):
         return False  # a total of 20余人 and 30人 is not a figure to print
-    if right.dimension == ():
-        unit, decimals = "%", rule.decimals if rule.decimals is not None else 2
+    if right.dimension == ():  # a difference of two percentages is in 个百分点
+        unit, decimals = "个百分点" if right.kind == POINTS else "%", rule.decimals if rule.decimals is not None else 2
         value = rounded(right.value * 100, decimals)
     else:
         unit = parts[0].unit if parts else ""

@@ -8,6 +8,13 @@ calculation checks use `decimals`).
 
 Values are kept in base units (元, 人, 人次 …); a dimension is a product of base units with
 powers, so 人次 ÷ 人次 is a plain ratio and comparing 人 with 人次 is an error in itself.
+
+A measure also knows whether it is a percentage or a difference of percentages (its `kind`):
+96.49% − 96.19% is 0.3个百分点, and a writer who wrote it as 0.3% said "rose by 0.3 per cent"
+(of 96.19%, i.e. 0.29个百分点) — the same number, a different claim. Sums keep a
+percentage a percentage (shares adding up to 100%, 96.19% + 0.3个百分点); only the
+difference of two percentages is in 百分点. A constant written in a rule (100%, 1%) is
+neutral, so 100% − 支出率 stays a percentage.
 """
 
 from __future__ import annotations
@@ -26,6 +33,9 @@ DIMENSIONLESS: Dimension = ()
 ANY_DIMENSION: Dimension = (("*", 0),)  # the 0 of an absent optional figure fits any unit
 DATE: Dimension = (("日期", 1),)  # a day, as its ordinal; date − date is 天, date ± 天 a date
 DAYS: Dimension = (("天", 1),)
+
+PERCENT, POINTS = "%", "百分点"  # a Measure's kind: a percentage, a difference of two
+_POINT_UNITS = ("个百分点", "百分点")
 
 
 class UnitMismatch(ValueError):
@@ -135,23 +145,32 @@ class Measure(Struct, frozen=True):
     high: Decimal
     value: Decimal  # the point value from the figures as written
     dimension: Dimension
+    kind: str = ""  # PERCENT, POINTS or "" (anything else, or not known)
 
     @classmethod
     def of(cls, quantity: Quantity, tolerance: Decimal | None = None) -> "Measure":
         dimension, factor = unit_dimension(quantity.unit)
         value = quantity.value * factor
+        kind = PERCENT if quantity.unit == "%" else POINTS if quantity.unit in _POINT_UNITS else ""
         if quantity.approx:
             low, high = approximate_bounds(quantity, tolerance)
-            return cls(low * factor, high * factor, value, dimension)
+            return cls(low * factor, high * factor, value, dimension, kind)
         if is_exact_count(quantity):
-            return cls(value, value, value, dimension)
+            return cls(value, value, value, dimension, kind)
         half = Decimal(5).scaleb(-quantity.decimals - 1)  # half a unit of the last written digit
-        return cls((quantity.value - half) * factor, (quantity.value + half) * factor, value, dimension)
+        return cls((quantity.value - half) * factor, (quantity.value + half) * factor, value, dimension, kind)
 
     @classmethod
     def exact(cls, quantity: Quantity) -> "Measure":
         measure = cls.of(quantity)
-        return cls(measure.value, measure.value, measure.value, measure.dimension)
+        return cls(measure.value, measure.value, measure.value, measure.dimension, measure.kind)
+
+    @classmethod
+    def constant(cls, quantity: Quantity) -> "Measure":
+        """A number written in a rule: exact, and a percentage there is neutral (100% − 支出率
+        is a percentage, (达标线 − 知晓率) ÷ 1% a number)."""
+        measure = cls.exact(quantity)
+        return measure if measure.kind != PERCENT else cls(measure.low, measure.high, measure.value, measure.dimension)
 
     @classmethod
     def of_date(cls, value: datetime.date | YearMonth) -> "Measure":
@@ -171,20 +190,21 @@ class Measure(Struct, frozen=True):
             if self.dimension == other.dimension == DATE:  # two days of the calendar have no sum
                 raise UnitMismatch(DATE, DATE, "相加")
         return Measure(self.low + other.low, self.high + other.high, self.value + other.value,
-                       dimension or self._joint(other))
+                       dimension or self._joint(other), _sum_kind(self.kind, other.kind))
 
     def __sub__(self, other: "Measure") -> "Measure":
         dimension = {(DATE, DATE): DAYS, (DATE, DAYS): DATE}.get((self.dimension, other.dimension))
         if dimension is None:
             self._same(other, "相减")
+        kind = POINTS if self.kind == other.kind == PERCENT else _sum_kind(self.kind, other.kind)
         return Measure(self.low - other.high, self.high - other.low, self.value - other.value,
-                       dimension or self._joint(other))
+                       dimension or self._joint(other), kind)
 
     def _joint(self, other: "Measure") -> Dimension:
         return other.dimension if self.dimension == ANY_DIMENSION else self.dimension
 
     def __neg__(self) -> "Measure":
-        return Measure(-self.high, -self.low, -self.value, self.dimension)
+        return Measure(-self.high, -self.low, -self.value, self.dimension, self.kind)
 
     def __mul__(self, other: "Measure") -> "Measure":
         self._not_a_date(other, "相乘")
@@ -228,6 +248,19 @@ class Measure(Struct, frozen=True):
         if operator == ">":
             return self.high > other.low
         raise ValueError(operator)
+
+
+def _sum_kind(left: str, right: str) -> str:
+    """A percentage plus or minus points is a percentage; percentages add up to one; what is
+    not known takes the other's kind."""
+    if PERCENT in (left, right):
+        return PERCENT
+    return left or right
+
+
+def points_written_as_percent(left: Measure, right: Measure) -> bool:
+    """One side a difference of percentages, the other a figure written in %."""
+    return {left.kind, right.kind} == {PERCENT, POINTS}
 
 
 def apply(operator: str, left: Measure, right: Measure) -> Measure:
