@@ -319,6 +319,8 @@ def _check(rule: Rule, resolver: _Resolver, result: CheckResult) -> str:
     resolver.exact = frozenset(rule.exact)
     resolver.tolerance = rule.tolerance
     relation = rule.relation
+    if _report_number_fused_with_a_key(rule, resolver.facts, result):
+        return "failed"
     used: list[Fact] = []
     try:
         right = resolver.measure(relation.right, used)
@@ -450,6 +452,27 @@ def _single_fact(expr: Expr, used: list[Fact]) -> Fact | None:
     if isinstance(expr, Reference):
         return next((fact for fact in used if fact.key == expr.path and fact.quantity is not None), None)
     return None
+
+
+def _report_number_fused_with_a_key(rule: Rule, facts: FactSet, result: CheckResult) -> bool:
+    """`100人/参保人数` or `5乙` reads as a constant whose unit is 人/参保人数 or 乙 (any Chinese
+    after a number is its unit); when that "unit" is the name of a fact, the writer meant to
+    divide or multiply by it, and the rule would check something else."""
+    for number in numbers_in(rule.relation.left) + numbers_in(rule.relation.right):
+        key = next((part for part in number.unit.split("/") if part in facts.root.members), None)
+        if key is None:
+            continue
+        shown = f"{plain_decimal(number.value)}{number.unit.partition('/')[0] if '/' in number.unit else ''}"
+        operator = "÷" if "/" in number.unit else "×"
+        result.checked += 1
+        result.findings.append(Finding(
+            "number-next-to-key", Severity.ERROR, rule.name,
+            f"规则“{rule.name}”中的“{number}”被读作一个单位为“{number.unit}”的数，而“{key}”是一个事实的键",
+            rule.location, check_location=rule.location,
+            hint=f"若要{'除以' if operator == '÷' else '乘以'}这个事实，请写成“{shown} {operator} {key}”。",
+        ))
+        return True
+    return False
 
 
 def _report_points_as_percent(rule: Rule, left: Measure, used: list[Fact], result: CheckResult) -> None:
