@@ -241,3 +241,21 @@ def _get_page(state: PreviewState, path: str) -> str:
         status, _, body = _request(port, path)
         assert status == 200
         return body.decode("utf-8")
+
+
+def test_a_finding_about_last_years_figure_does_not_light_this_years(workspace):
+    """Both years' facts.yaml call it 参保.参保人数: the finding is matched by the key a rule
+    names it by (上年.参保.参保人数), not by the bare key."""
+    last_year = workspace / "content/岳阳楼区/2022/facts.yaml"
+    last_year.parent.mkdir()
+    last_year.write_text("参保:\n  参保人数: 420000人\n", encoding="utf-8")
+    rules = workspace / "content/岳阳楼区/checks.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8")
+                     + "  - 名称: 上年参保人数上限\n    关系: 上年.参保.参保人数 <= 1000人\n", encoding="utf-8")
+    state = PreviewState(workspace, "岳阳楼区", "2023")
+    state.rebuild()
+    assert [f.check for f in state.previews[DOC].errors] == ["上年参保人数上限"]
+    page = _get_page(state, f"/doc/{quote('岳阳楼区')}/2023/")
+    assert 'class="fact" data-fact="参保.参保人数" title' in page  # this year's 429198人 is not lit
+    assert 'class="fact zj-error"' not in page  # and no figure of last year is shown
+    assert '<li class="error" data-finding="0">' in page and "2022/facts.yaml:2" in page  # listed, with its line

@@ -4,13 +4,13 @@ and the message of a document that cannot be built.
 A document page is the HTML the build writes, with three additions before `</body>`: a style
 for highlighted figures, a panel listing the findings (file:line and what to do), and a small
 script that reloads on the server's signal and shows a figure's source and finding on tap
-(phones have no hover). Highlights are put in on the server, so they show without script.
+(phones have no hover). The HTML writer marks the figures itself (options.marks: FindingMarks
+below), so the highlights show without script.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from html import escape
 from urllib.parse import quote
 
@@ -18,8 +18,11 @@ from msgspec.structs import replace
 
 from zongjie.checks.findings import Finding, Severity
 from zongjie.checks.report import finding_text
+from zongjie.document.model import FactSpan
+from zongjie.location import Location
 from zongjie.messages import localized as _t  # the workspace's script; names on disk kept
 from zongjie.preview.documents import Preview
+from zongjie.review.notes import rule_key
 from zongjie.writers import WriteOptions, write
 
 STATUS_TEXT = {"ok": "通过", "errors": "校验有错误", "failed": "无法生成"}
@@ -44,14 +47,10 @@ RELOAD_SCRIPT = """
   source.addEventListener("reload", function () { location.reload(); });
   var tip = document.getElementById("zj-tip");
   document.addEventListener("click", function (event) {
-    var item = event.target.closest && event.target.closest("#zj-panel li[data-keys]");
+    var item = event.target.closest && event.target.closest("#zj-panel li[data-finding]");
     if (item) {
-      var keys = item.getAttribute("data-keys").split(" ");
-      var spans = document.querySelectorAll("span.fact");
-      for (var i = 0; i < spans.length; i++) {
-        var own = (spans[i].getAttribute("data-fact") || "").split(" ");
-        if (own.some(function (k) { return keys.indexOf(k) >= 0; })) { spans[i].scrollIntoView({block: "center"}); break; }
-      }
+      var figure = document.querySelector('span.fact[data-findings~="' + item.getAttribute("data-finding") + '"]');
+      if (figure) figure.scrollIntoView({block: "center"});
       return;
     }
     var span = event.target.closest && event.target.closest("span.fact");
@@ -114,11 +113,11 @@ def document_page(preview: Preview, options: WriteOptions, has_pdf: bool = False
     """The built HTML of the document, with the findings at their figures; `has_pdf`: a PDF
     of the last `zongjie build --format pdf` is there to download."""
     assert preview.document is not None
-    html = write("html", preview.document, replace(options, trace=True)).decode("utf-8")  # sources in tooltips
-    html = _highlight(html, preview.findings)
+    marks = FindingMarks(preview)
+    html = write("html", preview.document, replace(options, trace=True, marks=marks)).decode("utf-8")
     overlay = (
         f"<style>{OVERLAY_STYLE}</style>"
-        + _panel(preview.findings)
+        + _panel(marks.shown)
         + '<div id="zj-tip" role="status"></div>'
         + f"<script>{RELOAD_SCRIPT % {'events': json.dumps(events_url(preview.label))}}</script>"
     )
@@ -137,40 +136,51 @@ def _bar(preview: Preview, has_pdf: bool) -> str:
     )
 
 
-def _panel(findings: list[Finding]) -> str:
-    shown = [finding for finding in findings if finding.severity in (Severity.ERROR, Severity.WARNING)]
+def _panel(shown: list[Finding]) -> str:
+    """The errors and warnings, numbered as FindingMarks numbers them: a tap on one scrolls to
+    the first figure it concerns."""
     if not shown:
         return f'<section id="zj-panel"><h2>{_t("校验通过")}</h2><p>{_t("没有错误或警告。")}</p></section>'
-    items = []
-    for finding in shown:
-        keys = " ".join(figure.key for figure in finding.figures)
-        items.append(f'<li class="{finding.severity}" data-keys="{escape(keys)}">{escape(_t(finding_text(finding)))}</li>')
+    items = [f'<li class="{finding.severity}" data-finding="{number}">{escape(_t(finding_text(finding)))}</li>'
+             for number, finding in enumerate(shown)]
     return f'<section id="zj-panel"><h2>{_t(f"校验结果（{len(shown)}）")}</h2><ol>{"".join(items)}</ol></section>'
 
 
-_FACT_SPAN = re.compile(r'<span class="fact" data-fact="([^"]*)" title="([^"]*)">')
+class FindingMarks:
+    """The errors and warnings at each figure of the page, for the HTML writer (options.marks).
 
+    A figure is matched by the key a rule names it by (review.notes.rule_key): this year's
+    参保.参保人数 and last year's 上年.参保.参保人数 are different figures, so a finding about
+    last year's never lights this year's, though both are 参保.参保人数 in their facts.yaml."""
 
-def _highlight(html: str, findings: list[Finding]) -> str:
-    """Mark each figure that a finding concerns, and add the finding to its tooltip."""
-    concerns: dict[str, list[Finding]] = {}
-    for finding in findings:
-        if finding.severity in (Severity.ERROR, Severity.WARNING):
+    def __init__(self, preview: Preview):
+        self.shown = [finding for finding in preview.findings if finding.severity in (Severity.ERROR, Severity.WARNING)]
+        loaded = preview.loaded
+        self._facts = loaded.facts if loaded is not None else None
+        self._previous = loaded.previous if loaded is not None else None
+        self._concerns: dict[str, list[int]] = {}
+        for number, finding in enumerate(self.shown):
             for figure in finding.figures:
-                concerns.setdefault(figure.key, []).append(finding)
-    if not concerns:
-        return html
+                key = self._rule_key(figure.key, figure.location)
+                if key is not None and number not in self._concerns.get(key, ()):
+                    self._concerns.setdefault(key, []).append(number)
 
-    def mark(match: re.Match) -> str:
-        keys, title = match.group(1), match.group(2)
-        found = [f for key in keys.split(" ") for f in concerns.get(key, ())]
-        if not found:
-            return match.group(0)
+    def mark(self, span: FactSpan) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
+        """The figure's severity ("error", "warning" or ""), the findings' messages for its
+        tooltip, and their numbers in the panel."""
+        numbers = sorted({number for key, location in zip(span.keys, span.locations)
+                          for number in self._concerns.get(self._rule_key(key, location) or "", ())})
+        if not numbers:
+            return "", (), ()
+        found = [self.shown[number] for number in numbers]
         severity = Severity.ERROR if any(f.severity == Severity.ERROR for f in found) else Severity.WARNING
-        note = "&#10;".join(escape(_t(f"{Severity(f.severity).word}：{f.message}")) for f in found)
-        return f'<span class="fact zj-{severity}" data-fact="{keys}" title="{title}&#10;{note}">'
+        notes = tuple(_t(f"{Severity(f.severity).word}：{f.message}") for f in found)
+        return str(severity), notes, tuple(numbers)
 
-    return _FACT_SPAN.sub(mark, html)
+    def _rule_key(self, key: str, location: Location | None) -> str | None:
+        if self._facts is None:
+            return key
+        return rule_key(key, location, self._facts, self._previous)
 
 
 def _page(title: str, style: str, body: str, events: str) -> str:

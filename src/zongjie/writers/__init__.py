@@ -31,6 +31,10 @@ class WriteOptions(Struct, frozen=True):
     # The local preview (zongjie serve) only: each figure's key and file:line in its tooltip,
     # for the writer at their own desk. Never set for files that are written.
     trace: bool = False
+    # The local preview only: what the checks found at each figure (preview.pages.FindingMarks,
+    # asked `mark(span) -> (severity, notes, finding numbers)`), so a figure is highlighted by
+    # what concerns it.
+    marks: object | None = None
     # role → East Asian font of this document (zongjie.fonts.document_fonts); () = the official ones
     fonts: tuple[tuple[str, str], ...] = ()
 

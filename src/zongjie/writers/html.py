@@ -5,7 +5,8 @@ The page to publish carries no internal key, path or line number: a figure is pl
 In a review copy (审阅稿, `options.review`) every figure is a `<span class="fact">` whose note
 (its source, the rules that check it, what they found) shows on hover and, on a phone, on tap;
 figures a rule finds wrong are highlighted. The local preview (`zongjie serve`, never a written
-file) asks for `options.trace`: each figure's key and file:line in its tooltip.
+file) asks for `options.trace`: each figure's key and file:line in its tooltip, and with
+`options.marks` the findings that concern it (highlighted, their messages in the tooltip).
 """
 
 from __future__ import annotations
@@ -112,13 +113,13 @@ _SHORT_PARAGRAPH = 26 + 28 + 28  # characters in three printed lines
 
 
 def write(document: Document, options) -> bytes:
-    return render(document, options.source_root, options.lang, getattr(options, "review", None),
-                  getattr(options, "trace", False), getattr(options, "fonts", ())).encode("utf-8")
+    return render(document, options.source_root, options.lang, options.review, options.trace, options.fonts,
+                  options.marks).encode("utf-8")
 
 
 def render(document: Document, source_root: Path | None = None, lang: str = "zh-CN", review=None,
-           trace: bool = False, fonts: tuple[tuple[str, str], ...] = ()) -> str:
-    writer = _HtmlWriter(source_root, review, trace)
+           trace: bool = False, fonts: tuple[tuple[str, str], ...] = (), marks=None) -> str:
+    writer = _HtmlWriter(source_root, review, trace, marks)
     title = plain_text(document.meta.title) or "工作总结"
     body = []
     extra_head = ""
@@ -167,9 +168,10 @@ def _locale_fonts(fonts: tuple[tuple[str, str], ...], lang: str) -> str:
 
 
 class _HtmlWriter:
-    def __init__(self, source_root: Path | None, review=None, trace: bool = False):
+    def __init__(self, source_root: Path | None, review=None, trace: bool = False, marks=None):
         self.review = review  # ReviewNotes of a review copy, else None
         self.trace = trace  # the local preview: keys and file:line in tooltips
+        self.marks = marks  # the local preview: findings at each figure (FindingMarks), else None
         self.root_prefix = str(source_root) + os.sep if source_root is not None else None
         self._places: dict = {}  # location → "file:line", computed once per location
 
@@ -320,7 +322,12 @@ class _HtmlWriter:
         if span.derived:
             sources += "（推算）"
         keys = " ".join(span.keys)
-        return f'<span class="fact" data-fact="{escape(keys)}" title="{escape(sources)}">{escape(span.text)}</span>'
+        severity, notes, numbers = self.marks.mark(span) if self.marks is not None else ("", (), ())
+        css = f"fact zj-{severity}" if severity else "fact"
+        title = "\n".join((sources, *notes))
+        findings = f' data-findings="{" ".join(map(str, numbers))}"' if numbers else ""
+        return (f'<span class="{css}" data-fact="{escape(keys)}"{findings} title="{escape(title)}">'
+                f'{escape(span.text)}</span>')
 
     def _where(self, location) -> str:
         place = self._places.get(location)

@@ -45,18 +45,18 @@ def write(document: Document, options) -> bytes:
     numbered_levels = number_headings(package, document.numbering)
     body = package.part(DOCUMENT).find(xml.qn("w:body"))
     comments = None
-    if getattr(options, "review", None) is not None:  # a review copy: a comment on every figure
+    if options.review is not None:  # a review copy: a comment on every figure
         comments = CommentWriter(options.review)
     writer = DocxWriter(package, body, numbered_levels, comments)
-    if getattr(options, "fonts", ()):  # a chart part is written whole: its labels get the locale's font now
+    if options.fonts:  # a chart part is written whole: its labels get the locale's font now
         writer.font_replacements = replacements(dict(options.fonts))
     writer.write(document)
     if comments is not None:
         comments.finish(package)
-    organisation = getattr(options, "organisation", "") or plain_text(document.meta.signature)
+    organisation = options.organisation or plain_text(document.meta.signature)
     set_document_properties(package.part(CORE), package.part(APP), plain_text(document.meta.title).replace("\n", ""),
                             organisation, build_time())
-    set_language(package.part(SETTINGS), package.part(STYLES), getattr(options, "lang", "zh-CN") or "zh-CN")
+    set_language(package.part(SETTINGS), package.part(STYLES), options.lang or "zh-CN")
     _localize(package, options)
     return package.to_bytes()
 
