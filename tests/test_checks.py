@@ -219,6 +219,18 @@ def test_figure_shown_without_unit_and_followed_by_another_unit(workspace, cli):
     assert error["code"] == "unit-shown" and "117208200元" in error["message"]
 
 
+def test_the_unit_after_a_bare_figure_is_read_from_one_list_of_units(workspace, cli):
+    """个月 after a figure in 个月 is its unit (not 个 + 月); 户 after a figure in 人 is not."""
+    facts = workspace / FACTS
+    facts.write_text(facts.read_text(encoding="utf-8") + "测试:\n  可支付月数: 45.5个月\n  救助人数: 120人\n",
+                     encoding="utf-8")
+    template = workspace / "templates/医保年度工作总结/章节/基金收支.md"
+    replace_in(template, "职工医保统筹基金收入{{ 统筹.收入 }}",
+               "可支付{{ 测试.可支付月数 | 数字 }}个月，救助{{ 测试.救助人数 | 数字 }}户。职工医保统筹基金收入{{ 统筹.收入 }}")
+    shown = findings(check(cli, workspace)[1], code="unit-shown")
+    assert [f["message"] for f in shown] == ["事实 测试.救助人数（120人）显示为“120”，后面写的单位却是“户”"]
+
+
 def test_rounded_parts_that_no_longer_add_up_as_shown(workspace, cli):
     facts = workspace / FACTS
     replace_in(facts, "自查退回: 370891元", "自查退回: 370850元")

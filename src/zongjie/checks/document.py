@@ -28,7 +28,7 @@ from zongjie.location import Location
 from zongjie.numbers.format import plain_decimal, rounded
 from zongjie.numbers.parse import parse_quantity
 from zongjie.numbers.quantity import Quantity
-from zongjie.numbers.units import convert, unit_of
+from zongjie.numbers.units import COMMON_UNIT_PATTERN, convert, unit_of
 from zongjie.script import fold
 
 PLAN_WORDS = ("打算", "计划", "下一步", "展望", "思路")
@@ -154,7 +154,7 @@ def _bare_scale(facts: FactSet) -> list[Finding]:
     return findings
 
 
-_UNIT_AFTER = re.compile(r"^(个百分点|万人次|亿元|万元|万人|人次|元|人|家|个|次|%)")
+_UNIT_AFTER = re.compile(rf"^({COMMON_UNIT_PATTERN})")
 _UNIT_IN_HEADER = re.compile(r"[（(]([^（）()]{1,4})[）)]\s*$")
 
 
@@ -310,7 +310,7 @@ def _shown_sum(rule: Rule, total_key: str, part_keys: list[str], shown: Shown, f
 
 
 # ---- prose where template and fact meet ---------------------------------------------------------------------
-_UNITS_AT_END = re.compile(r"(个百分点|万人次|人次|万元|亿元|万人|台次|场次|元|人|家|个|次|项|条|%)$")
+_UNITS_AT_END = re.compile(rf"({COMMON_UNIT_PATTERN})$")
 
 
 def _repeated_unit(shown: str, following: str) -> str:

@@ -21,6 +21,7 @@ from zongjie.inputs.facts import FactSet
 from zongjie.inputs.textio import read_source
 from zongjie.location import Location
 from zongjie.numbers.parse import parse_date, parse_quantity
+from zongjie.numbers.units import COMMON_UNIT_PATTERN
 
 _CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
 _FULL_PUNCT = "，。；：、！？"
@@ -32,8 +33,7 @@ _FIGURE = re.compile(r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?(?:[%‰]|[\u4e00-\u9
 _DATE_IN_PROSE = re.compile(r"(?<![\d.])\d{4}(?:年\d{1,2}月(?:\d{1,2}日|底)?|[-/.]\d{1,2}[-/.]\d{1,2})(?![\d])")
 # A unit typed twice after a figure: 300万元元, 20人人, 5家家. (种种, 年年 are words, not slips:
 # only a repeat right after a figure's unit counts, and words that begin with a unit are kept.)
-_UNITS = "万人次|人次|万元|亿元|万人|万户|元|人|户|家|个|项|次|件|所|篇|期|场|条|批|份|册|台|块|年|月|天|日|分|岁|颗|名"
-_DOUBLED_UNIT = re.compile(rf"\d(?:[\d,]*\d)?(?:\.\d+)?({_UNITS})")
+_DOUBLED_UNIT = re.compile(rf"\d(?:[\d,]*\d)?(?:\.\d+)?({COMMON_UNIT_PATTERN})")
 WORDS_STARTING_WITH_A_UNIT = (
     "年度", "年底", "年初", "年末", "年内", "年中", "年龄", "个人", "人均", "人员", "人口", "人数", "人民", "人社",
     "次均", "次年", "次数", "元旦", "家庭", "家属", "家门口", "项目", "户籍", "户口", "月底", "月初", "月末",

@@ -45,6 +45,18 @@ _SPECIAL: dict[str, Unit] = {
 }
 
 
+# The units a figure is written with in a summary: the closed list the text checks look for
+# right after a figure (in prose any word may follow a number; only these are its unit).
+# Longest first, so a pattern made of them reads 万人次 before 万人, and 个月 before 个.
+COMMON_UNITS: tuple[str, ...] = tuple(sorted({
+    "个百分点", "百分点", "%", "‰",
+    "亿元", "万元", "元", "万人次", "人次", "万人", "人", "万户", "户", "万家", "家",
+    "台次", "场次", "个月", "个", "项", "次", "件", "所", "篇", "期", "场", "条", "批", "份", "册", "台", "块", "名", "颗",
+    "年", "月", "天", "日", "分", "岁",
+}, key=lambda unit: (-len(unit), unit)))
+COMMON_UNIT_PATTERN = "|".join(COMMON_UNITS)  # a regex alternation: no unit holds a special character
+
+
 def normalise_unit_name(name: str) -> str:
     return name.translate(TRADITIONAL_TO_SIMPLIFIED)
 
