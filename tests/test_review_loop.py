@@ -223,6 +223,21 @@ def test_apply_writes_prose_back_and_never_figures(cli, workspace):
     assert report["paragraphs"] == [] and report["structure"] == [] and len(report["figures"]) == 1
 
 
+def test_apply_keeps_a_windows_narratives_bom_and_line_endings(cli, workspace):
+    plan = workspace / "content/岳阳楼区/2023/工作打算.md"
+    windows = b"\xef\xbb\xbf" + plan.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-8")
+    plan.write_bytes(windows)
+    out = build(cli, workspace, "岳阳楼区", "2023")
+    edited = workspace / "编辑后.docx"
+    edit = WordEdit((out / f"岳阳楼区/2023/{REPORT}.docx").read_bytes())
+    edit.accepted_replace("确保基金安全", "守住基金安全底线")
+    edited.write_bytes(edit.to_bytes())
+    cli("diff", "岳阳楼区", "2023", str(edited), "--apply", "--yes", cwd=workspace)
+    data = plan.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\n") == data.count(b"\r\n")
+    assert data.replace("守住基金安全底线".encode(), "确保基金安全".encode()) == windows  # only the edit
+
+
 def test_review_notes_name_a_spreadsheet_cell(tmp_path):
     from zongjie.location import Location
     from zongjie.review.notes import source_place

@@ -15,10 +15,8 @@ from pathlib import Path
 from msgspec import Struct
 
 from zongjie.importing.grid import SpreadsheetError
-from zongjie.inputs.textio import read_bytes, read_source
+from zongjie.inputs.textio import read_source
 from zongjie.location import Location
-
-_BOM = b"\xef\xbb\xbf"
 
 
 class _Verbatim(str):
@@ -69,7 +67,6 @@ def update_facts(path: Path, values: dict[str, str | None]) -> UpdatedFile:
     from ruamel.yaml.comments import CommentedMap
 
     source = read_source(path)
-    raw = read_bytes(path)
     yaml = _yaml()
     document = yaml.load(source.text)
     if document is None:
@@ -93,7 +90,7 @@ def update_facts(path: Path, values: dict[str, str | None]) -> UpdatedFile:
     stream = io.StringIO()
     yaml.dump(document, stream)
     after = _keep_comment_spacing(source.text, stream.getvalue())
-    return UpdatedFile(path, source.text, after, _encode(after, raw, source.encoding))
+    return UpdatedFile(path, source.text, after, source.encode(after))  # its encoding, BOM and line endings kept
 
 
 _COMMENT_GAP = re.compile(r"(?<=\S) #(?= |$)")
@@ -111,12 +108,6 @@ def _keep_comment_spacing(before: str, after: str) -> str:
                     new[j] = _COMMENT_GAP.sub("  #", new[j], count=1)
     return "".join(new)
 
-
-def _encode(text: str, raw: bytes, encoding: str) -> bytes:
-    if b"\r\n" in raw:
-        text = text.replace("\n", "\r\n")
-    data = text.encode(encoding)
-    return _BOM + data if raw.startswith(_BOM) else data
 
 
 def dump_plain(document: dict) -> str:

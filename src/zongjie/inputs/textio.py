@@ -31,10 +31,22 @@ def collect_gbk_files() -> list[Path]:
     return files
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 class SourceText(Struct, frozen=True):
     path: Path
-    text: str
+    text: str  # lines end in "\n", whatever the file uses
     encoding: str  # "utf-8" or "gb18030"
+    bom: bool = False  # a UTF-8 file saved with a byte-order mark (Windows Notepad)
+    newline: str = "\n"  # "\r\n" for a file saved on Windows
+
+    def encode(self, text: str) -> bytes:
+        """`text` (lines ending in "\n") as the bytes of this file saved again: the same
+        encoding, BOM and line endings, so a change zongjie writes (an import, a review's
+        edit) shows in a diff as that change only."""
+        data = text.replace("\n", self.newline).encode(self.encoding)
+        return _BOM + data if self.bom else data
 
 
 def read_source(path: Path) -> SourceText:
@@ -64,7 +76,7 @@ def read_source(path: Path) -> SourceText:
             ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _reject_control_characters(path, text)
-    return SourceText(path, text, encoding)
+    return SourceText(path, text, encoding, data.startswith(_BOM), "\r\n" if b"\r\n" in data else "\n")
 
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a year's facts or a narrative is a few KB; /dev/zero is endless

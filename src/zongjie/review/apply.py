@@ -14,7 +14,7 @@ from pathlib import Path
 from msgspec import Struct
 
 from zongjie.document.mdsyntax import escape_inline
-from zongjie.inputs.textio import read_bytes, read_source
+from zongjie.inputs.textio import read_source
 from zongjie.output import write_files
 from zongjie.review.diffing import DiffResult, ProseChange
 from zongjie.review.source_map import TEMPLATE_SYNTAX, NarrativeParagraph
@@ -105,14 +105,10 @@ def apply_writes(planned: list[PlannedWrite]) -> list[Path]:
     for write in planned:
         by_path.setdefault(write.path, []).append(write)
     for path, writes in by_path.items():
-        data = read_bytes(path)
-        encoding = read_source(path).encoding
-        bom = data.startswith(b"\xef\xbb\xbf")
-        newline = "\r\n" if b"\r\n" in data else "\n"
-        lines = read_source(path).text.split("\n")
+        source = read_source(path)
+        lines = source.text.split("\n")
         for write in sorted(writes, key=lambda w: w.start, reverse=True):
             lines[write.start - 1 : write.end] = write.new.split("\n")
-        text = "\n".join(lines).replace("\n", newline)
-        files[path] = (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+        files[path] = source.encode("\n".join(lines))  # its encoding, BOM and line endings kept
     write_files(files)
     return list(files)
