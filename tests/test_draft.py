@@ -130,6 +130,22 @@ def test_a_draft_never_replaces_the_final_document(workspace, cli):
     assert len(list((workspace / "build/岳阳楼区/2023").glob("*（草稿）.md"))) == 1
 
 
+def test_a_long_titles_draft_and_review_copy_keep_their_marks_and_their_own_names(workspace, cli):
+    """File names are cut to fit every file system; the cut takes the title, never the mark,
+    or a draft of a long title would take (and replace) the final document's name."""
+    long_title = "岳阳楼区医疗保障局关于" + "深化医疗保障制度改革推进" * 12 + "的年度工作总结"
+    replace_in(workspace / "templates/医保年度工作总结/正文.md",
+               "{% block 标题 %}{{ 单位名称 }}{{ 年度 }}年度工作总结{% endblock +%}",
+               "{% block 标题 %}" + long_title + "{% endblock +%}")
+    for flags in ([], ["--draft"], ["--review"]):
+        assert cli("build", "岳阳楼区", "2023", "-f", "html", *flags, cwd=workspace).code == 0
+    names = sorted(path.name for path in (workspace / "build/岳阳楼区/2023").glob("*.html"))
+    assert len(names) == 3 and all(len(name.encode("utf-8")) <= 255 - 20 for name in names)
+    assert [name for name in names if name.endswith("（草稿）.html")] and [n for n in names if n.endswith("（审阅稿）.html")]
+    final = next(name for name in names if not name.endswith(("稿）.html",)))
+    assert final.startswith("岳阳楼区医疗保障局关于深化")
+
+
 def test_a_deleted_optional_line_is_dropped_even_from_the_draft(workspace, cli, year_2025):
     facts = year_2025
     text = facts.read_text(encoding="utf-8")

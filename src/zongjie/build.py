@@ -58,9 +58,12 @@ def render_outputs(document: Document, formats: tuple[str, ...], options: WriteO
     return data
 
 
-def output_paths(out_dir: Path, district_year: DistrictYear, title: str, formats: tuple[str, ...]) -> dict[str, Path]:
+def output_paths(out_dir: Path, district_year: DistrictYear, title: str, formats: tuple[str, ...],
+                 suffix: str = "") -> dict[str, Path]:
+    """Where a document's files go: build/<地区>/<年度>/<标题><suffix>.<ext>, the suffix
+    (（草稿）, （审阅稿）) kept whole however long the title."""
     folder = out_dir / district_year.district / district_year.year
-    name = safe_file_name(title)
+    name = safe_file_name(title, suffix)
     return {fmt: folder / f"{name}{EXTENSIONS[fmt]}" for fmt in formats}
 
 
@@ -94,7 +97,7 @@ def build_document(workspace: Workspace, district_year: DistrictYear, out_dir: P
         formats = formats or district_year.settings.formats
         options = write_options(workspace, district_year)
         data = render_outputs(document, formats, options)
-        paths = output_paths(out_dir, district_year, outcome.title + (DRAFT_SUFFIX if draft else ""), formats)
+        paths = output_paths(out_dir, district_year, outcome.title, formats, DRAFT_SUFFIX if draft else "")
         refuse_linked_output_folder(out_dir, paths[formats[0]].parent)
         write_files({paths[fmt]: data[fmt] for fmt in formats if fmt != "pdf"})
         if "pdf" in formats:

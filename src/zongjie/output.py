@@ -21,14 +21,16 @@ MAX_NAME = 120
 MAX_NAME_BYTES = 200
 
 
-def safe_file_name(title: str) -> str:
+def safe_file_name(title: str, suffix: str = "") -> str:
     """A document title as a file name: no path separators or characters Windows forbids, and
-    short enough for every file system (255 bytes, less the extension and temp suffix)."""
+    short enough for every file system (255 bytes, less the extension and temp suffix).
+    A `suffix` (（草稿）, （审阅稿）) is kept whole and the title cut to make room for it, so a
+    long title's draft or review copy never takes the clean copy's name."""
     name = _UNSAFE.sub("", title).strip().strip(".")
-    name = re.sub(r"\s+", " ", name)[:MAX_NAME]
-    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+    name = re.sub(r"\s+", " ", name)[:MAX_NAME - len(suffix)]
+    while len((name + suffix).encode("utf-8")) > MAX_NAME_BYTES:
         name = name[:-1]
-    return name or "工作总结"
+    return (name or "工作总结") + suffix
 
 
 def write_files(files: dict[Path, bytes]) -> None:

@@ -14,14 +14,13 @@ from msgspec import Struct, field
 from msgspec.structs import replace
 
 from zongjie.assemble import assemble_source, document_title, localize
-from zongjie.build import render_outputs, write_options
+from zongjie.build import output_paths, render_outputs, write_options
 from zongjie.checks.run import check, check_document
 from zongjie.errors import ZongjieError
 from zongjie.inputs.loading import load
 from zongjie.inputs.workspace import DistrictYear, Workspace
-from zongjie.output import refuse_linked_output_folder, safe_file_name, write_files
+from zongjie.output import refuse_linked_output_folder, write_files
 from zongjie.review.notes import ReviewNotes
-from zongjie.writers import EXTENSIONS
 
 REVIEW_MARK = "（审阅稿）"
 REVIEW_MARK_TRADITIONAL = "（審閱稿）"  # a Traditional workspace's file names are Traditional too
@@ -43,10 +42,8 @@ def review_formats(chosen: tuple[str, ...] | None, district_year: DistrictYear) 
 
 
 def review_paths(out_dir: Path, district_year: DistrictYear, title: str, formats: tuple[str, ...]) -> dict[str, Path]:
-    folder = out_dir / district_year.district / district_year.year
     mark = REVIEW_MARK_TRADITIONAL if district_year.settings.locale.startswith("zh_Hant") else REVIEW_MARK
-    name = safe_file_name(title) + mark
-    return {fmt: folder / f"{name}{EXTENSIONS[fmt]}" for fmt in formats}
+    return output_paths(out_dir, district_year, title, formats, mark)
 
 
 def build_review_copy(workspace: Workspace, district_year: DistrictYear, out_dir: Path,
