@@ -344,3 +344,18 @@ def test_a_merged_table_without_a_caption_gets_no_empty_caption_line_in_markdown
     assert "表：" not in markdown and "收入" in markdown
     captioned = write("md", Document(Meta(), (replace(table, caption=(Text("基金收支"),)),)), OPTIONS).decode("utf-8")
     assert "表：基金收支" in captioned
+
+
+def test_html_aligns_and_keeps_a_captioned_or_merged_table_as_the_docx_does():
+    """Figures right-aligned where the Markdown did not say, and a short table kept whole when
+    printed, whether or not the table has a caption or merged cells."""
+    from zongjie.document.model import Merge
+
+    rows = tuple(((Text(f"险种{n}"),), (Text(f"{n}0.5"),), (Text("+1.2%"),)) for n in range(1, 4))
+    plain = Table(((Text("险种"),), (Text("收入（万元）"),), (Text("增幅"),)), rows, ("", "", ""))
+    for table in (plain, replace(plain, caption=(Text("基金收入"),)), replace(plain, merges=(Merge(1, 0, 2, 1),))):
+        html = write("html", Document(Meta(), (table,)), OPTIONS).decode("utf-8")
+        assert '<td class="right">20.5</td>' in html and '<td class="right">+1.2%</td>' in html, html
+        assert '<div class="table-wrap small">' in html
+    long = replace(plain, rows=rows * 3, caption=(Text("基金收入"),))
+    assert '<div class="table-wrap">' in write("html", Document(Meta(), (long,)), OPTIONS).decode("utf-8")

@@ -39,7 +39,7 @@ from zongjie.location import display_path
 from zongjie.writers.html_figures import STYLE as FIGURE_STYLE
 from zongjie.writers.html_figures import chart_html, picture_html, span_attributes, table_caption
 from zongjie.writers.html_review import REVIEW_SCRIPT, REVIEW_STYLE, banner, review_fact
-from zongjie.writers.layout import text_width
+from zongjie.writers.layout import SMALL_TABLE_ROWS, guess_alignment, text_width
 
 STYLE = """
 /* Digits and Latin letters in Times New Roman (or its metric twins), as in the DOCX; the
@@ -167,6 +167,11 @@ def _locale_fonts(fonts: tuple[tuple[str, str], ...], lang: str) -> str:
     return css_overrides(dict(fonts), {"zh-TW": "zh_Hant_TW", "zh-HK": "zh_Hant_HK"}.get(lang, "zh_CN"))
 
 
+def _table_wrap(table: Table) -> str:
+    """A short table is printed whole, on the next page if need be (as the DOCX keeps it)."""
+    return "table-wrap small" if len(table.rows) <= SMALL_TABLE_ROWS else "table-wrap"
+
+
 class _HtmlWriter:
     def __init__(self, source_root: Path | None, review=None, trace: bool = False, marks=None):
         self.review = review  # ReviewNotes of a review copy, else None
@@ -211,14 +216,10 @@ class _HtmlWriter:
             return self.figure_table(table)
         aligns = list(table.align) + [""] * (len(table.header) - len(table.align))
         head = "".join(cell("th", c, a) for c, a in zip(table.header, aligns))
-        def figure_or(align: str, inlines) -> str:  # figures right-aligned and whole, as in the DOCX
-            text = plain_text(inlines).strip()
-            return align or ("right" if text[:1].isdigit() or text[:1] in "+-−" else "")
-
-        rows = "".join("<tr>" + "".join(cell("td", c, figure_or(a, c)) for c, a in zip(row, aligns)) + "</tr>"
+        # figures right-aligned and whole, as in the DOCX
+        rows = "".join("<tr>" + "".join(cell("td", c, a or guess_alignment(c)) for c, a in zip(row, aligns)) + "</tr>"
                        for row in table.rows)
-        small = " small" if len(table.rows) <= 8 else ""  # printed whole, on the next page if need be (as the DOCX)
-        return f'<div class="table-wrap{small}"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+        return f'<div class="{_table_wrap(table)}"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
 
     def header(self, inlines) -> str:
         """A header cell whose unit（万元）never breaks inside: the cell may break before it."""
@@ -244,11 +245,11 @@ class _HtmlWriter:
                 extra = spans.get((r, c))
                 if extra == "":
                     continue
-                align = "" if is_head else aligns[c]
+                align = "" if is_head else aligns[c] or guess_alignment(inlines)  # as the DOCX
                 css = f' class="{align}"' if align in ("right", "center") else ""
                 cells.append(f"<{tag}{css}{(extra or '').rstrip()}>{self.inlines(inlines)}</{tag}>")
             (head if is_head else body).append("<tr>" + "".join(cells) + "</tr>")
-        return (f'<div class="table-wrap"><table>{table_caption(table, self.inlines)}<thead>{"".join(head)}</thead>'
+        return (f'<div class="{_table_wrap(table)}"><table>{table_caption(table, self.inlines)}<thead>{"".join(head)}</thead>'
                 f'<tbody>{"".join(body)}</tbody></table></div>')
 
     def chart_source(self, span: FactSpan) -> str:

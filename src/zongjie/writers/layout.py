@@ -1,5 +1,6 @@
 """Layout decisions shared by the page-oriented writers: where a long title breaks, how far
-the signature and date stand from the right margin. Widths are in characters of the font
+the signature and date stand from the right margin, which way a table cell aligns and which
+tables are kept on one page. Widths are in characters of the font
 (a Chinese character is 1, a digit or Latin letter about half)."""
 
 from __future__ import annotations
@@ -7,7 +8,10 @@ from __future__ import annotations
 import math
 import re
 
+from zongjie.document.model import plain_text
+
 TITLE_CHARS_PER_LINE = 20  # 2号 (22 pt) in the 156 mm text block
+SMALL_TABLE_ROWS = 8  # a table this short is kept on one page (moved whole to the next if need be)
 # Places where a title may break, with how good a break they are (GB/T 9704: keep words and
 # names whole; lines shaped as a trapezoid, the upper one not longer than the lower).
 _GOOD_BREAK_AFTER = [(re.compile(r"(局|厅|委|办|院|区|县|市|省|镇|街道)$"), 6),
@@ -127,3 +131,9 @@ def closing_positions(signature: str, date: str, line_width: float, char: float,
     if date_width <= signature_width:
         return {"signature": ("right", 2 * char), "date": ("left", line_width - signature_width)}
     return {"signature": ("left", line_width - 4 * char - date_width), "date": ("right", 2 * char)}
+
+
+def guess_alignment(inlines) -> str:
+    """Figures right-aligned, words left-aligned, when the Markdown did not say."""
+    text = plain_text(inlines).strip()
+    return "right" if text[:1].isdigit() or text[:1] in "+-−" else "left"

@@ -33,8 +33,8 @@ from zongjie.writers.docx import oxml as xml
 from zongjie.writers.docx.figures import FigureWriter, apply_merges, without_spanning_text
 from zongjie.writers.docx.package import DocxPackage
 from zongjie.writers.docx.styles import HEADING_STYLES, KAITI, LATIN, SPECS
-from zongjie.writers.docx.tables import KEPT_FIRST_ROWS, SMALL_TABLE_ROWS, broken_header, guess_alignment, plan_columns
-from zongjie.writers.layout import closing_positions, title_lines
+from zongjie.writers.docx.tables import KEPT_FIRST_ROWS, broken_header, plan_columns
+from zongjie.writers.layout import SMALL_TABLE_ROWS, closing_positions, guess_alignment, title_lines
 
 TEXT_WIDTH = TEXT_WIDTH_EMU
 BULLET = "●"  # an unordered list item's mark, set in the body's Chinese font (see _SHARED_PUNCTUATION)

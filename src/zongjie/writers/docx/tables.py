@@ -9,12 +9,11 @@ from msgspec import Struct
 from zongjie.document.model import FactSpan, Inline, LineBreak, Table, Text, plain_text
 from zongjie.page import EMU_PER_PT, TEXT_WIDTH_EMU
 from zongjie.writers.docx.styles import TABLE_FONT_SIZE
-from zongjie.writers.layout import display_width
+from zongjie.writers.layout import display_width, guess_alignment
 
 TEXT_WIDTH = TEXT_WIDTH_EMU
 
 _CELL_PADDING = 1.2  # cell margins, in characters of the table's font
-SMALL_TABLE_ROWS = 8  # a table this short is kept on one page when it fits on the next
 KEPT_FIRST_ROWS = 2  # a longer one keeps its header with this many rows
 
 
@@ -80,11 +79,3 @@ def broken_header(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     if len(parts) < 2 or any(not isinstance(inline, (Text, FactSpan)) for inline in inlines):
         return inlines
     return (Text(parts[0]), LineBreak(), Text(parts[1]))
-
-
-def guess_alignment(inlines) -> str:
-    """Figures right-aligned, words left-aligned, when the Markdown did not say."""
-    text = plain_text(inlines).strip()
-    return "right" if text[:1].isdigit() or text[:1] in "+-−" else "left"
-
-
