@@ -155,10 +155,11 @@ def test_a_number_written_against_a_key_is_not_taken_for_a_unit(workspace, cli):
     name, the writer meant × or ÷, and the rule would silently check something else."""
     add_facts(workspace, "甲: 10人\n乙: 2人\n人数: 5人\n丙: 500人\n")
     add_rules(workspace, "  - 甲 = 5乙\n  - 名称: 人均\n    关系: 丙 ÷ 100人/人数 = 1\n"
-                         "  - 甲 = 5 × 乙\n  - 名称: 每百人\n    关系: 丙 ÷ 100 ÷ 人数 = 1\n")
+                         "  - 甲 = 5 × 乙\n  - 名称: 每百人\n    关系: 丙 ÷ 100 ÷ 人数 = 1\n"
+                         "  - 名称: 人均（繁体）\n    关系: 丙 ÷ 100人/人數 = 1\n")
     code, document = check(cli, workspace)
     errors = {error["check"]: error for error in findings(document, severity="error")}
-    assert code == 1 and set(errors) == {"甲 = 5乙", "人均"}
+    assert code == 1 and set(errors) == {"甲 = 5乙", "人均", "人均（繁体）"}
     assert errors["甲 = 5乙"]["code"] == "number-next-to-key" and "5 × 乙" in errors["甲 = 5乙"]["hint"]
     assert "100人 ÷ 人数" in errors["人均"]["hint"] and errors["人均"]["location"].startswith(RULES)
 

@@ -39,6 +39,7 @@ from zongjie.inputs.facts import Fact, FactGroup, FactSet, add_derived
 from zongjie.numbers.format import plain_decimal, rounded
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import unit_of
+from zongjie.script import fold
 
 
 class _Missing(Exception):
@@ -459,7 +460,7 @@ def _report_number_fused_with_a_key(rule: Rule, facts: FactSet, result: CheckRes
     after a number is its unit); when that "unit" is the name of a fact, the writer meant to
     divide or multiply by it, and the rule would check something else."""
     for number in numbers_in(rule.relation.left) + numbers_in(rule.relation.right):
-        key = next((part for part in number.unit.split("/") if part in facts.root.members), None)
+        key = next((part for part in number.unit.split("/") if fold(part) in facts.root.members), None)  # keys are Simplified
         if key is None:
             continue
         shown = f"{plain_decimal(number.value)}{number.unit.partition('/')[0] if '/' in number.unit else ''}"
