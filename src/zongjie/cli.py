@@ -398,6 +398,8 @@ def _leave(code: int) -> None:
     if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
            if thread is not threading.main_thread()):
         sys.exit(code)  # the interpreter waits for them
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # `python -m cProfile -m zongjie`, a debugger: they report after we return
     atexit._run_exitfuncs()  # noqa: SLF001 - the handlers a normal exit runs (logging, multiprocessing)
     for stream in (sys.stdout, sys.stderr):
         try:
