@@ -663,3 +663,23 @@ def test_a_traditional_workspace_speaks_traditional_and_shows_the_file_as_it_is(
     assert run.code == 0, run.err
     assert "+      总费用: 7408.56万元" in run.out  # the file's own text, not converted
     assert "试运行" not in run.out  # the message itself is in Traditional
+
+
+def test_a_workbook_saved_again_while_it_is_imported_is_known_as_changed(workspace, cli, monkeypatch):
+    """The fingerprint recorded is that of the bytes whose values were imported: a save in
+    Excel during the import leaves the record saying the file changed since."""
+    from zongjie.importing import command
+
+    path = workspace / YEAR / "报表/基金收支.xlsx"
+    read_one = command._read_one
+
+    def read_then_saved_again(book, source, *args):
+        imported = read_one(book, source, *args)
+        if book.path == path and b"saved again" not in path.read_bytes():
+            path.write_bytes(path.read_bytes() + b"saved again")  # the writer saves while we read
+        return imported
+
+    monkeypatch.setattr(command, "_read_one", read_then_saved_again)
+    assert cli("import", "岳阳楼区", "2023", cwd=workspace).code == 0
+    check = cli("check", "岳阳楼区", "2023", cwd=workspace)
+    assert "基金收支.xlsx 在导入后改动过" in check.out + check.err

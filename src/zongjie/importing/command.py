@@ -88,11 +88,11 @@ def run_import(root: Path, district: str, year: str, files: list[Path], dry_run:
     previous_path = district_year.folder.parent / district_year.previous_year / "facts.yaml"  # as the build reads 上年
     previous = load_facts(previous_path) if previous_path.is_file() else None
     located = _locate_files(sources, files, district_year.folder)
-    imported = _read_all(sources, located, facts, previous)
+    imported, digests = _read_all(sources, located, facts, previous)
     values = {item.source.key: item.written for item in imported}
     updated = update_facts(district_year.facts_path, values)
     changed = [item.source.key for item in imported if _written_now(facts, item.source.key) != (item.written or "")]
-    sidecar = _sidecar_text(imported, located, district_year.folder)
+    sidecar = _sidecar_text(imported, located, digests, district_year.folder)
     _check_loadable(updated)
     if not dry_run:
         _write(updated, sources_path(district_year.facts_path), sidecar)
@@ -142,7 +142,9 @@ def _locate_files(sources: dict[str, FactSource], given: list[Path], year_folder
     return located
 
 
-def _read_all(sources: dict[str, FactSource], located: dict[str, Path], facts, previous) -> list[Imported]:
+def _read_all(sources: dict[str, FactSource], located: dict[str, Path], facts,
+              previous) -> tuple[list[Imported], dict[str, str]]:
+    """Every mapped fact read, and the fingerprint of each file as it was read."""
     books: dict[str, Workbook | ZongjieError] = {}
     problems: list[ZongjieError] = []
     imported: list[Imported] = []
@@ -165,7 +167,7 @@ def _read_all(sources: dict[str, FactSource], located: dict[str, Path], facts, p
                 problems.append(problem)
     if problems:
         raise ImportProblems(problems)
-    return imported
+    return imported, {name: book.digest for name, book in books.items() if isinstance(book, Workbook)}
 
 
 def _check_key(source: FactSource) -> None:
@@ -255,11 +257,11 @@ def _unit_of(facts, key: str) -> str | None:
     return fact.quantity.unit if fact is not None and fact.quantity is not None else None
 
 
-def _sidecar_text(imported: list[Imported], located: dict[str, Path], year_folder: Path) -> str:
+def _sidecar_text(imported: list[Imported], located: dict[str, Path], digests: dict[str, str], year_folder: Path) -> str:
     files = {}
     for name, path in sorted(located.items()):
         where = path.relative_to(year_folder).as_posix() if path.is_relative_to(year_folder) else path.as_posix()
-        files[name] = {"路径": where, "摘要": file_digest(path)}
+        files[name] = {"路径": where, "摘要": digests[name] if name in digests else file_digest(path)}
     facts = {item.source.key: {"单元格": item.origin, "值": item.written or ""} for item in imported}
     return SIDECAR_HEADER + dump_plain({"事实": facts, "表格": files})
 

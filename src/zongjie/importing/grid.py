@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from msgspec import Struct, field
 
 from zongjie.errors import ZongjieError
-from zongjie.inputs.textio import read_bytes, read_source
+from zongjie.importing.sources import content_digest
+from zongjie.inputs.textio import decode_source, read_bytes
 from zongjie.location import Location
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when an .xlsx is read (~150 ms)
@@ -97,7 +98,9 @@ def column_number(letters: str) -> int:
 
 
 class Workbook:
-    """The sheets of one file, read once per import."""
+    """The sheets of one file, read once per import: its bytes are read once, and the values
+    imported and the fingerprint recorded for them (`digest`) come from the same bytes, even
+    if the file is saved again while the import runs."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -105,12 +108,14 @@ class Workbook:
         self._sheet_names: list[str] = []
         self._book: OpenpyxlWorkbook | None = None  # formulas as written
         self._values: OpenpyxlWorkbook | None = None  # formulas' cached results
+        data = read_bytes(path)
+        self.digest = content_digest(data)
         if path.suffix.lower() in CSV_SUFFIXES:
-            grid = _read_csv(path)
+            grid = _read_csv(path, data)
             self._grids[grid.sheet] = grid
             self._sheet_names = [grid.sheet]
         else:
-            self._open_xlsx()
+            self._open_xlsx(data)
 
     @property
     def is_csv(self) -> bool:
@@ -131,8 +136,7 @@ class Workbook:
             self._grids[sheet] = _xlsx_grid(self.path.name, self._book[sheet], self._values[sheet])
         return self._grids[sheet]
 
-    def _open_xlsx(self) -> None:
-        data = _read_all(self.path)
+    def _open_xlsx(self, data: bytes) -> None:
         if data.startswith(_OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data:
             raise SpreadsheetError(
                 "这个表格设置了打开密码，无法读取",
@@ -152,8 +156,8 @@ class Workbook:
         try:
             with warnings.catch_warnings():  # "data validation not supported" and the like
                 warnings.simplefilter("ignore")
-                self._book = openpyxl.load_workbook(self.path, data_only=False)
-                self._values = openpyxl.load_workbook(self.path, data_only=True)
+                self._book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+                self._values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
             raise SpreadsheetError(
                 "无法读取这个表格文件：文件已损坏，或不是真正的 .xlsx",
@@ -161,10 +165,6 @@ class Workbook:
                 "文件可能已损坏或不是 .xlsx 格式：请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。",
             ) from None
         self._sheet_names = list(self._book.sheetnames)
-
-
-def _read_all(path: Path) -> bytes:
-    return read_bytes(path)
 
 
 def _openpyxl():
@@ -200,9 +200,9 @@ def _xlsx_grid(file_name: str, sheet, values) -> Grid:
     return grid
 
 
-def _read_csv(path: Path) -> Grid:
+def _read_csv(path: Path, data: bytes) -> Grid:
     """CSV with a header row, UTF-8 (BOM or not) or GBK, comma or tab separated."""
-    text = read_source(path).text
+    text = decode_source(path, data).text
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:

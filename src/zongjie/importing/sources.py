@@ -57,7 +57,12 @@ def file_digest(path: Path) -> str:
 
 @lru_cache(maxsize=256)
 def _digest(path: Path, mtime_ns: int, size: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    return content_digest(path.read_bytes())
+
+
+def content_digest(data: bytes) -> str:
+    """The fingerprint of a spreadsheet's bytes recorded at import, to tell later whether it changed."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def read_record(facts_path: Path) -> ImportRecord | None:

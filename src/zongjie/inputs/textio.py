@@ -50,13 +50,17 @@ class SourceText(Struct, frozen=True):
 
 
 def read_source(path: Path) -> SourceText:
-    """Read a user file as UTF-8 (BOM allowed), accepting GBK/GB18030 as a fallback.
+    """Read a user file as UTF-8 (BOM allowed), accepting GBK/GB18030 as a fallback."""
+    return decode_source(path, read_bytes(path, MAX_INPUT_BYTES))
+
+
+def decode_source(path: Path, data: bytes) -> SourceText:
+    """A user file's bytes (already read) as text: UTF-8 (BOM allowed), or GBK/GB18030.
 
     UTF-8 is tried first and strictly: a UTF-8 file can decode "successfully" as GB18030 into
     nonsense, never the other way round, so a file that fails as UTF-8 and passes as GB18030
     really is GBK (the usual Windows Notepad/WPS save). The caller warns about it.
     """
-    data = read_bytes(path, MAX_INPUT_BYTES)
     try:
         text = data.decode("utf-8-sig")
         encoding = "utf-8"
