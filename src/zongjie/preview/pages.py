@@ -74,7 +74,8 @@ def events_url(label: str) -> str:
 def index_page(previews: list[Preview], workspace_error: str = "") -> str:
     rows = []
     for preview in previews:
-        counts = _t(f"错误 {len(preview.errors)} · 警告 {len(preview.warnings)}") if not preview.error else "—"
+        counts = (f'<span>{_t(f"错误 {len(preview.errors)}")}</span><span class="sep"> · </span>'
+                  f'<span>{_t(f"警告 {len(preview.warnings)}")}</span>') if not preview.error else "—"
         rows.append(
             f'<tr class="{preview.status}"><td><a href="{document_url(preview)}">{escape(preview.label)}</a></td>'
             f"<td>{escape(preview.title or '')}</td><td>{_t(STATUS_TEXT[preview.status])}</td>"
@@ -91,8 +92,10 @@ def index_page(previews: list[Preview], workspace_error: str = "") -> str:
         "body{font:15px/1.6 system-ui,'Noto Sans CJK SC',sans-serif;margin:0 auto;max-width:60rem;padding:1rem;}"
         "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}"
         "pre{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #a50e0e;padding:.8rem;font:inherit}"
-        "td:first-child,td:nth-child(3){white-space:nowrap}"
-        "@media(max-width:480px){td:nth-child(5),th:nth-child(5){display:none}}"
+        "td:first-child,td:nth-child(3),td:nth-child(4) span{white-space:nowrap}"
+        # a phone: no build time, and the counts on two lines rather than broken inside
+        "@media(max-width:480px){td:nth-child(5),th:nth-child(5){display:none}td:nth-child(4) span{display:block}"
+        "td:nth-child(4) span.sep{display:none}}"
         ".wrap{overflow-x:auto}tr.errors td:nth-child(3){color:#a50e0e}tr.failed td:nth-child(3){color:#fff;background:#a50e0e}"
     )
     return _page(_t("zongjie 预览"), style, body, events_url("*"))
