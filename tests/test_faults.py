@@ -296,3 +296,20 @@ def test_a_damaged_compiled_template_cache_is_rebuilt(workspace, cli, tmp_path, 
     finally:
         privatecache.private_dir.cache_clear()
         environment.environment.cache_clear()
+
+
+def test_ctrl_c_during_a_build_says_so_and_leaves_no_half_written_file(workspace, cli, monkeypatch):
+    import zongjie.build as build
+
+    assert cli("build", "岳阳楼区", "2023", "-f", "md", cwd=workspace).code == 0
+    written = next((workspace / "build/岳阳楼区/2023").glob("*.md"))
+    before = written.read_bytes()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "render_outputs", interrupted)  # while the document is being written
+    run = cli("build", "岳阳楼区", "2023", "-f", "md", "--force", cwd=workspace)
+    assert run.code == 130 and "已中断（Ctrl-C）" in run.err and "Traceback" not in run.err
+    assert written.read_bytes() == before
+    assert not [p for p in written.parent.iterdir() if p.name.startswith(".zongjie-")]  # no temporary file left

@@ -1,7 +1,7 @@
 """The `zongjie` command: the only place that turns errors into messages and exit codes.
 
 Exit codes (like ruff/mypy): 0 success, 1 checks found errors, 2 unusable input (bad YAML,
-unknown district, template error), 3 an internal error of zongjie itself.
+unknown district, template error), 3 an internal error of zongjie itself, 130 interrupted (Ctrl-C).
 Heavy modules are imported inside the commands, so `zongjie --help` starts quickly.
 """
 
@@ -29,6 +29,8 @@ from zongjie.output import refuse_output_among_inputs, refuse_output_outside_wor
 from zongjie.status import BuildStatus
 
 EXIT_OK, EXIT_CHECKS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it (typer returns it too)
+INTERRUPTED = "已中断（Ctrl-C）。zongjie 写文件总是整份替换：已写完的文件完好，没写完的不会留下半份。"
 
 app = typer.Typer(
     name="zongjie",
@@ -354,7 +356,12 @@ def main() -> None:
     use_simplified()  # until a workspace's config.yaml says otherwise
     try:
         code = app(standalone_mode=False)
+        if code == EXIT_INTERRUPTED:  # typer's answer to Ctrl-C inside a command
+            complain(INTERRUPTED)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+    except KeyboardInterrupt:  # Ctrl-C before typer took over
+        complain(INTERRUPTED)
+        sys.exit(EXIT_INTERRUPTED)
     except UsageErrors as error:  # click's own English, said in Chinese
         complain(usage_message(error))
         sys.exit(EXIT_INPUT)
