@@ -30,6 +30,7 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
     template_texts: dict = {}  # search path → its templates as one folded text, read once
     linted_templates: set[Path] = set()
     compiled: set[tuple[Path, ...]] = set()
+    compiled_files: set[Path] = set()  # each template file once, whichever search path reaches it
     for district_year in selected:
         result = CheckResult()
         try:
@@ -37,7 +38,7 @@ def check_all(workspace: Workspace, selected: list[DistrictYear]) -> list:
             result = check(loaded)
             search_dirs = template_search_dirs(workspace, loaded)
             if search_dirs not in compiled:  # a syntax error in a part this document does not use
-                compile_all(search_dirs)
+                compile_all(search_dirs, compiled_files)
                 compiled.add(search_dirs)
             assembly = assemble_all(workspace, loaded, "collect", checks=result)
             check_document(assembly.document, loaded, result)

@@ -90,10 +90,17 @@ class ContainedLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
     def list_templates(self):
-        names = set()
+        """Each template file once, by the first name that reaches it: the template's own folder
+        comes before the templates folder that holds it, and 正文.md is not listed again as
+        医保年度工作总结/正文.md (nor compiled twice, under a name the build never uses)."""
+        names: set[str] = set()
+        files: set[Path] = set()
         for directory in self.dirs:
-            for path in directory.rglob("*.md"):
-                names.add(path.relative_to(directory).as_posix())
+            for path in sorted(directory.rglob("*.md")):
+                name, file = path.relative_to(directory).as_posix(), path.resolve()
+                if name not in names and file not in files:
+                    names.add(name)
+                    files.add(file)
         return sorted(names)
 
 

@@ -127,13 +127,18 @@ def _compile_file(env, path: Path):
     return _compiled(env, path, read_source(path).text)
 
 
-def compile_all(search_dirs: tuple[Path, ...]) -> None:
+def compile_all(search_dirs: tuple[Path, ...], done: set[Path] | None = None) -> None:
     """Compile every template (zongjie check), so that a syntax error is reported at its line
-    even in a part the checked documents do not use."""
+    even in a part the checked documents do not use. `done`: files already compiled in this
+    run (another district's search path reaches the same templates folder), skipped."""
     env = environment(search_dirs)
+    done = set() if done is None else done
     try:
         for name in env.list_templates():
-            env.get_template(name)
+            file = Path(env.loader.get_source(env, name)[1]).resolve()
+            if file not in done:
+                env.get_template(name)
+                done.add(file)
     except _TEMPLATE_FAILURES as error:
         raise _as_template_error(error) from None
 
