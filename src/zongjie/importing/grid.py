@@ -17,7 +17,7 @@ from msgspec import Struct, field
 
 from zongjie.errors import ZongjieError
 from zongjie.importing.sources import content_digest
-from zongjie.inputs.textio import decode_source, read_bytes
+from zongjie.inputs.textio import MAX_INPUT_BYTES, decode_source, read_bytes
 from zongjie.location import Location
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when an .xlsx is read (~150 ms)
@@ -108,7 +108,8 @@ class Workbook:
         self._sheet_names: list[str] = []
         self._book: OpenpyxlWorkbook | None = None  # formulas as written
         self._values: OpenpyxlWorkbook | None = None  # formulas' cached results
-        data = read_bytes(path)
+        # a CSV is text the writer edits, read within the inputs' bound; a workbook as before, whole
+        data = read_bytes(path, MAX_INPUT_BYTES if path.suffix.lower() in CSV_SUFFIXES else None)
         self.digest = content_digest(data)
         if path.suffix.lower() in CSV_SUFFIXES:
             grid = _read_csv(path, data)
