@@ -683,3 +683,13 @@ def test_a_workbook_saved_again_while_it_is_imported_is_known_as_changed(workspa
     assert cli("import", "岳阳楼区", "2023", cwd=workspace).code == 0
     check = cli("check", "岳阳楼区", "2023", cwd=workspace)
     assert "基金收支.xlsx 在导入后改动过" in check.out + check.err
+
+
+def test_a_csv_is_read_within_the_inputs_bound(workspace, cli):
+    set_mapping(workspace, "表格:\n  - 文件: 住院结算.csv\n    事实:\n      待遇.住院.职工.人次: {行: 职工, 列: 人次}\n")
+    huge = workspace / YEAR / "住院结算.csv"
+    with open(huge, "wb") as file:  # a dump exported by mistake, or /dev/zero renamed
+        file.write(b"\xe7\xb1\xbb\xe5\x88\xab,\xe4\xba\xba\xe6\xac\xa1\n")
+        file.truncate(21 * 1024 * 1024)
+    run = cli("import", "岳阳楼区", "2023", "-n", cwd=workspace)
+    assert run.code == 2 and "文件过大" in run.err and "住院结算.csv" in run.err
