@@ -18,7 +18,7 @@ from zongjie.errors import NumberFormatError, ZongjieError
 from zongjie.importing.grid import SpreadsheetError, Workbook, cell_name
 from zongjie.importing.locate import find_cell
 from zongjie.importing.mapping import MAPPING_FILE, FactSource, load_mappings, mapping_paths
-from zongjie.importing.sources import SOURCES_FILE, file_digest, sources_path
+from zongjie.importing.sources import SOURCES_FILE, sources_path
 from zongjie.importing.update import UpdatedFile, dump_plain, update_facts
 from zongjie.importing.values import CellProblem, CellValue, read_cell
 from zongjie.inputs.facts import load_facts
@@ -261,7 +261,7 @@ def _sidecar_text(imported: list[Imported], located: dict[str, Path], digests: d
     files = {}
     for name, path in sorted(located.items()):
         where = path.relative_to(year_folder).as_posix() if path.is_relative_to(year_folder) else path.as_posix()
-        files[name] = {"路径": where, "摘要": digests[name] if name in digests else file_digest(path)}
+        files[name] = {"路径": where, "摘要": digests[name]}  # every located file was read (or the import stopped)
     facts = {item.source.key: {"单元格": item.origin, "值": item.written or ""} for item in imported}
     return SIDECAR_HEADER + dump_plain({"事实": facts, "表格": files})
 

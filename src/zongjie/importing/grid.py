@@ -109,9 +109,9 @@ class Workbook:
         self._book: OpenpyxlWorkbook | None = None  # formulas as written
         self._values: OpenpyxlWorkbook | None = None  # formulas' cached results
         # a CSV is text the writer edits, read within the inputs' bound; a workbook as before, whole
-        data = read_bytes(path, MAX_INPUT_BYTES if path.suffix.lower() in CSV_SUFFIXES else None)
+        data = read_bytes(path, MAX_INPUT_BYTES if self.is_csv else None)
         self.digest = content_digest(data)
-        if path.suffix.lower() in CSV_SUFFIXES:
+        if self.is_csv:
             grid = _read_csv(path, data)
             self._grids[grid.sheet] = grid
             self._sheet_names = [grid.sheet]
