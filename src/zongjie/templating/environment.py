@@ -90,18 +90,22 @@ class ContainedLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
     def list_templates(self):
-        """Each template file once, by the first name that reaches it: the template's own folder
-        comes before the templates folder that holds it, and 正文.md is not listed again as
-        医保年度工作总结/正文.md (nor compiled twice, under a name the build never uses)."""
-        names: set[str] = set()
-        files: set[Path] = set()
+        return sorted(self.template_files())
+
+    def template_files(self) -> dict[str, Path]:
+        """Each template file once (name → file), by the first name that reaches it: the
+        template's own folder comes before the templates folder that holds it, and 正文.md is
+        not listed again as 医保年度工作总结/正文.md (nor compiled twice, under a name the
+        build never uses)."""
+        files: dict[str, Path] = {}
+        seen: set[Path] = set()
         for directory in self.dirs:
             for path in sorted(directory.rglob("*.md")):
                 name, file = path.relative_to(directory).as_posix(), path.resolve()
-                if name not in names and file not in files:
-                    names.add(name)
-                    files.add(file)
-        return sorted(names)
+                if name not in files and file not in seen:
+                    files[name] = file
+                    seen.add(file)
+        return files
 
 
 class FactUndefined(jinja2.StrictUndefined):

@@ -134,8 +134,7 @@ def compile_all(search_dirs: tuple[Path, ...], done: set[Path] | None = None) ->
     env = environment(search_dirs)
     done = set() if done is None else done
     try:
-        for name in env.list_templates():
-            file = Path(env.loader.get_source(env, name)[1]).resolve()
+        for name, file in sorted(env.loader.template_files().items()):
             if file not in done:
                 env.get_template(name)
                 done.add(file)
