@@ -24,6 +24,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from msgspec import Struct
+from msgspec.structs import replace
 
 from zongjie.numbers.quantity import Quantity, YearMonth
 from zongjie.numbers.units import unit_of
@@ -170,7 +171,7 @@ class Measure(Struct, frozen=True):
         """A number written in a rule: exact, and a percentage there is neutral (100% − 支出率
         is a percentage, (达标线 − 知晓率) ÷ 1% a number)."""
         measure = cls.exact(quantity)
-        return measure if measure.kind != PERCENT else cls(measure.low, measure.high, measure.value, measure.dimension)
+        return replace(measure, kind="") if measure.kind == PERCENT else measure
 
     @classmethod
     def of_date(cls, value: datetime.date | YearMonth) -> "Measure":

@@ -22,7 +22,7 @@ from zongjie.document.model import FactSpan
 from zongjie.location import Location
 from zongjie.messages import localized as _t  # the workspace's script; names on disk kept
 from zongjie.preview.documents import Preview
-from zongjie.review.notes import rule_key
+from zongjie.review.notes import rule_key, span_rule_keys
 from zongjie.writers import WriteOptions, write
 
 STATUS_TEXT = {"ok": "通过", "errors": "校验有错误", "failed": "无法生成"}
@@ -171,8 +171,9 @@ class FindingMarks:
     def mark(self, span: FactSpan) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
         """The figure's severity ("error", "warning" or ""), the findings' messages for its
         tooltip, and their numbers in the panel."""
-        numbers = sorted({number for key, location in zip(span.keys, span.locations)
-                          for number in self._concerns.get(self._rule_key(key, location) or "", ())})
+        keys = ({key for key in span.keys} if self._facts is None
+                else span_rule_keys(span, self._facts, self._previous))
+        numbers = sorted({number for key in keys for number in self._concerns.get(key, ())})
         if not numbers:
             return "", (), ()
         found = [self.shown[number] for number in numbers]

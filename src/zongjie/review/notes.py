@@ -70,10 +70,10 @@ class ReviewNotes:
         return "\n".join(lines)
 
     def fails(self, span: FactSpan) -> bool:
-        return any(self._rule_key(key, location) in self._failing for key, location in zip(span.keys, span.locations))
+        return bool(span_rule_keys(span, self.facts, self._previous) & self._failing)
 
     def findings_for(self, span: FactSpan) -> list[PlacedFinding]:
-        keys = {self._rule_key(key, location) for key, location in zip(span.keys, span.locations)} - {None}
+        keys = span_rule_keys(span, self.facts, self._previous)
         return [finding for finding in self.findings if set(finding.keys) & keys]
 
     def _rule_key(self, key: str, location: Location | None) -> str | None:
@@ -100,6 +100,12 @@ def rule_key(key: str, location: Location | None, facts: FactSet, previous: Fact
     if previous is not None and previous.path is not None and year == previous.path.parent.name:
         return f"{PREVIOUS_YEAR}.{key}"
     return None
+
+
+def span_rule_keys(span: FactSpan, facts: FactSet, previous: FactSet | None) -> set[str]:
+    """The keys rules name a figure's facts by (see rule_key); an earlier year's have none."""
+    keys = {rule_key(key, location, facts, previous) for key, location in zip(span.keys, span.locations)}
+    return {key for key in keys if key is not None}
 
 
 def year_of(location: Location | None) -> str | None:
