@@ -357,5 +357,6 @@ def test_html_aligns_and_keeps_a_captioned_or_merged_table_as_the_docx_does():
         html = write("html", Document(Meta(), (table,)), OPTIONS).decode("utf-8")
         assert '<td class="right">20.5</td>' in html and '<td class="right">+1.2%</td>' in html, html
         assert '<div class="table-wrap small">' in html
+        assert '收入<span class="unit">（万元）</span>' in html  # a header breaks before its unit, never inside
     long = replace(plain, rows=rows * 3, caption=(Text("基金收入"),))
     assert '<div class="table-wrap">' in write("html", Document(Meta(), (long,)), OPTIONS).decode("utf-8")

@@ -247,7 +247,8 @@ class _HtmlWriter:
                     continue
                 align = "" if is_head else aligns[c] or guess_alignment(inlines)  # as the DOCX
                 css = f' class="{align}"' if align in ("right", "center") else ""
-                cells.append(f"<{tag}{css}{(extra or '').rstrip()}>{self.inlines(inlines)}</{tag}>")
+                content = self.header(inlines) if is_head else self.inlines(inlines)  # a unit（万元）kept whole
+                cells.append(f"<{tag}{css}{(extra or '').rstrip()}>{content}</{tag}>")
             (head if is_head else body).append("<tr>" + "".join(cells) + "</tr>")
         return (f'<div class="{_table_wrap(table)}"><table>{table_caption(table, self.inlines)}<thead>{"".join(head)}</thead>'
                 f'<tbody>{"".join(body)}</tbody></table></div>')
